@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * abba.c - the smallest deadlock: thread "left" takes lock A then lock B,
+ * thread "right" takes B then A.
+ *
+ *   abba          The threads run one after the other, so nothing hangs.
+ *                 The deadlock is still there, waiting for an unlucky
+ *                 schedule: the lock-order graph has A->B and B->A, a cycle.
+ *   abba --hang   The threads run together and meet at a barrier once each
+ *                 holds its first lock. Each then waits for the lock the
+ *                 other holds, for ever: a real deadlock, every time.
+ *   abba --fixed  Both threads take A before B and run together many times.
+ *                 One global order means no cycle, so no deadlock.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "demo.h"
+
+#define FIXED_ROUNDS 100000 /* --fixed: lock/unlock rounds per thread */
+
+enum mode { POTENTIAL, HANG, FIXED };
+
+struct worker {
+	const char *name;	 /* thread name, shown in coffman's reports */
+	pthread_mutex_t *first;	 /* taken first ... */
+	pthread_mutex_t *second; /* ... and this one while holding it */
+	const char *first_name;	 /* "A" or "B", for printing */
+	const char *second_name;
+	int rounds; /* how many times to take both */
+};
+
+static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
+
+/* --hang only: no thread asks for its second lock before both hold one. */
+static pthread_barrier_t both_hold_one;
+static bool hang;
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	demo_name_self(w->name);
+	for (int i = 0; i < w->rounds; i++) {
+		CHECK(pthread_mutex_lock(w->first));
+		if (i == 0)
+			printf("  %-5s holds %s, wants %s\n", w->name,
+			       w->first_name, w->second_name);
+		if (hang)
+			demo_barrier_wait(&both_hold_one);
+		CHECK(pthread_mutex_lock(w->second));
+		if (i == 0)
+			printf("  %-5s holds %s and %s\n", w->name,
+			       w->first_name, w->second_name);
+		CHECK(pthread_mutex_unlock(w->second));
+		CHECK(pthread_mutex_unlock(w->first));
+	}
+	return NULL;
+}
+
+static void start(pthread_t *t, struct worker *w)
+{
+	CHECK(pthread_create(t, NULL, worker_main, w));
+}
+
+static void finish(pthread_t t)
+{
+	CHECK(pthread_join(t, NULL));
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: abba [--hang | --fixed]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct worker left = { "left", &lock_a, &lock_b, "A", "B", 1 };
+	struct worker right = { "right", &lock_b, &lock_a, "B", "A", 1 };
+	enum mode mode = POTENTIAL;
+	pthread_t tl, tr;
+
+	demo_line_buffered();
+	if (argc > 2)
+		usage();
+	if (argc == 2 && strcmp(argv[1], "--hang") == 0)
+		mode = HANG;
+	else if (argc == 2 && strcmp(argv[1], "--fixed") == 0)
+		mode = FIXED;
+	else if (argc == 2)
+		usage();
+
+	switch (mode) {
+	case POTENTIAL:
+		printf("abba: \"left\" locks A then B; \"right\" locks B then A.\n"
+		       "They run one after the other, so this run finishes, but "
+		       "the order\ngraph now holds A->B and B->A: a cycle. Run "
+		       "them at the same time\nand each can end up holding one "
+		       "lock and waiting for the other.\n");
+		start(&tl, &left);
+		finish(tl);
+		start(&tr, &right);
+		finish(tr);
+		printf("Finished, because the threads never overlapped. "
+		       "coffman reports the\nlock-order inversion anyway: it "
+		       "needs the orders, not the hang\n(try abba --hang).\n");
+		break;
+	case HANG:
+		printf("abba --hang: \"left\" locks A then B, \"right\" locks B "
+		       "then A, at the\nsame time; a barrier makes both take "
+		       "their first lock before either\nasks for its second. "
+		       "This process deadlocks now (Ctrl-C to stop it).\n");
+		hang = true;
+		CHECK(pthread_barrier_init(&both_hold_one, NULL, 2));
+		start(&tl, &left);
+		start(&tr, &right);
+		finish(tl);
+		finish(tr);
+		printf("unreachable: the threads deadlocked\n");
+		break;
+	case FIXED:
+		printf("abba --fixed: both threads lock A then B, together, "
+		       "%d times each.\nEveryone takes the locks in one global "
+		       "order, so no cycle can form.\n",
+		       FIXED_ROUNDS);
+		right = (struct worker){ "right", &lock_a, &lock_b, "A", "B",
+					 FIXED_ROUNDS };
+		left.rounds = FIXED_ROUNDS;
+		start(&tl, &left);
+		start(&tr, &right);
+		finish(tl);
+		finish(tr);
+		printf("Finished: a consistent order cannot deadlock.\n");
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coffman.h - what a program may call to talk to the coffman runtime. Every
+ * function here works whether or not libcoffman.so is loaded: without the
+ * runtime the calls do nothing and return -ENOSYS (or -1 for counts), and
+ * the program needs no extra library to link (only libc's dlsym).
+ */
+#ifndef COFFMAN_H
+#define COFFMAN_H
+
+#include <errno.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COFFMAN_VERSION_MAJOR 0
+#define COFFMAN_VERSION_MINOR 1
+
+#ifdef COFFMAN_RUNTIME_BUILD
+/* The runtime's definitions (exported by libcoffman.so). */
+int coffman_report_count(void);
+int coffman_error_count(void);
+int coffman_name(const void *object, const char *name);
+#else
+
+#include <dlfcn.h>
+#ifndef RTLD_DEFAULT /* glibc hides it without _GNU_SOURCE */
+#define RTLD_DEFAULT ((void *)0)
+#endif
+
+/* Look up the runtime's symbol once per translation unit; NULL if absent. */
+#define COFFMAN__LOOKUP(type, name)                                          \
+	static type coffman__fn;                                             \
+	static int coffman__done;                                            \
+	if (!coffman__done) {                                                \
+		coffman__fn = (type)dlsym(RTLD_DEFAULT, name);               \
+		coffman__done = 1;                                           \
+	}
+
+/*
+ * Number of reports the runtime has made in this process so far (every
+ * kind and severity, each distinct finding once). -1 if the runtime is not
+ * loaded.
+ */
+static inline int coffman_report_count(void)
+{
+	COFFMAN__LOOKUP(int (*)(void), "coffman_report_count")
+	return coffman__fn ? coffman__fn() : -1;
+}
+
+/* Number of reports of severity error so far; -1 without the runtime. */
+static inline int coffman_error_count(void)
+{
+	COFFMAN__LOOKUP(int (*)(void), "coffman_error_count")
+	return coffman__fn ? coffman__fn() : -1;
+}
+
+/*
+ * Give a sync object (mutex, rwlock, spinlock, semaphore, condition
+ * variable, barrier) a name used in every report. The name is copied.
+ * Returns 0, or -ENOSYS without the runtime, -EINVAL for a NULL argument.
+ */
+static inline int coffman_name(const void *object, const char *name)
+{
+	COFFMAN__LOOKUP(int (*)(const void *, const char *), "coffman_name")
+	return coffman__fn ? coffman__fn(object, name) : -ENOSYS;
+}
+
+#undef COFFMAN__LOOKUP
+#endif /* COFFMAN_RUNTIME_BUILD */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COFFMAN_H */

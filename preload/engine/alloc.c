@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* alloc.c - mmap-backed size-class allocator for engine records. */
+#include "alloc.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "lock.h"
+
+#define MIN_SHIFT 4  /* 16 bytes */
+#define MAX_SHIFT 16 /* 64 KiB; larger blocks are mapped on their own */
+#define NCLASSES (MAX_SHIFT - MIN_SHIFT + 1)
+#define CHUNK (1u << 20)
+
+struct free_block {
+	struct free_block *next;
+};
+
+static struct eng_lock alloc_lock = ENG_LOCK_INIT;
+static struct free_block *free_list[NCLASSES];
+static char *chunk_cur;	     /* bump pointer into the current chunk */
+static size_t chunk_left;    /* bytes left after chunk_cur */
+static size_t bytes_in_use;  /* handed out, by class size */
+static size_t bytes_peak;
+static size_t bytes_limit;
+
+static int class_of(size_t n)
+{
+	int c = 0;
+	size_t sz = (size_t)1 << MIN_SHIFT;
+
+	while (sz < n) {
+		sz <<= 1;
+		c++;
+	}
+	return c;
+}
+
+static void *map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t round_page(size_t n)
+{
+	return (n + 4095) & ~(size_t)4095;
+}
+
+void *eng_alloc(size_t n)
+{
+	struct free_block *b;
+	size_t sz;
+	void *p;
+	int c;
+
+	if (n == 0)
+		n = 1;
+	if (n > ((size_t)1 << MAX_SHIFT)) {
+		sz = round_page(n);
+		eng_lock(&alloc_lock);
+		if (bytes_limit && bytes_in_use + sz > bytes_limit) {
+			eng_unlock(&alloc_lock);
+			return NULL;
+		}
+		bytes_in_use += sz;
+		if (bytes_in_use > bytes_peak)
+			bytes_peak = bytes_in_use;
+		eng_unlock(&alloc_lock);
+		p = map(sz);
+		if (!p) {
+			eng_lock(&alloc_lock);
+			bytes_in_use -= sz;
+			eng_unlock(&alloc_lock);
+		}
+		return p; /* fresh mappings are zeroed */
+	}
+	c = class_of(n);
+	sz = (size_t)1 << (c + MIN_SHIFT);
+	eng_lock(&alloc_lock);
+	if (bytes_limit && bytes_in_use + sz > bytes_limit) {
+		eng_unlock(&alloc_lock);
+		return NULL;
+	}
+	b = free_list[c];
+	if (b) {
+		free_list[c] = b->next;
+		p = b;
+	} else {
+		if (chunk_left < sz) {
+			char *chunk = map(CHUNK);
+
+			if (!chunk) {
+				eng_unlock(&alloc_lock);
+				return NULL;
+			}
+			/* The tail of the old chunk is dropped: < 64 KiB. */
+			chunk_cur = chunk;
+			chunk_left = CHUNK;
+		}
+		p = chunk_cur;
+		chunk_cur += sz;
+		chunk_left -= sz;
+	}
+	bytes_in_use += sz;
+	if (bytes_in_use > bytes_peak)
+		bytes_peak = bytes_in_use;
+	eng_unlock(&alloc_lock);
+	memset(p, 0, sz);
+	return p;
+}
+
+void eng_free(void *p, size_t n)
+{
+	struct free_block *b = p;
+	size_t sz;
+	int c;
+
+	if (!p)
+		return;
+	if (n == 0)
+		n = 1;
+	if (n > ((size_t)1 << MAX_SHIFT)) {
+		sz = round_page(n);
+		munmap(p, sz);
+		eng_lock(&alloc_lock);
+		bytes_in_use -= sz;
+		eng_unlock(&alloc_lock);
+		return;
+	}
+	c = class_of(n);
+	eng_lock(&alloc_lock);
+	b->next = free_list[c];
+	free_list[c] = b;
+	bytes_in_use -= (size_t)1 << (c + MIN_SHIFT);
+	eng_unlock(&alloc_lock);
+}
+
+size_t eng_alloc_in_use(void)
+{
+	return __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED);
+}
+
+size_t eng_alloc_peak(void)
+{
+	return __atomic_load_n(&bytes_peak, __ATOMIC_RELAXED);
+}
+
+void eng_alloc_set_limit(size_t bytes)
+{
+	bytes_limit = bytes;
+}
+
+void eng_alloc_lock_all(void)
+{
+	eng_lock(&alloc_lock);
+}
+
+void eng_alloc_unlock_all(void)
+{
+	eng_unlock(&alloc_lock);
+}

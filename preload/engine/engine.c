@@ -1,0 +1,786 @@
+/* SPDX-License-Identifier: MIT */
+/* engine.c - event dispatch, lock-order checks and report assembly. */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "hash.h"
+#include "lock.h"
+#include "objects.h"
+#include "order_graph.h"
+#include "stackdepot.h"
+
+#define TEXT_BUF (64 * 1024)
+#define JSON_BUF (128 * 1024)
+
+struct seen_report {
+	uint64_t key;
+	UT_hash_handle hh;
+};
+
+static struct coffman_options opts;
+static struct engine_hooks hooks;
+static int engine_pid;
+
+/* Lock order: graph_lock, report_lock, then the registries' own. */
+static struct eng_lock graph_lock = ENG_LOCK_INIT;
+static struct eng_lock report_lock = ENG_LOCK_INIT;
+static struct seen_report *seen;
+static int n_reports, n_errors;
+
+void engine_init(const struct coffman_options *o,
+		 const struct engine_hooks *h, int pid)
+{
+	opts = *o;
+	hooks = *h;
+	engine_pid = pid;
+}
+
+const struct coffman_options *engine_options(void)
+{
+	return &opts;
+}
+
+void engine_set_pid(int pid)
+{
+	engine_pid = pid;
+}
+
+int engine_report_count(void)
+{
+	return __atomic_load_n(&n_reports, __ATOMIC_RELAXED);
+}
+
+int engine_error_count(void)
+{
+	return __atomic_load_n(&n_errors, __ATOMIC_RELAXED);
+}
+
+struct eng_thread *engine_thread_new(int32_t tid, uint32_t parent,
+				     uint32_t create_stack)
+{
+	struct eng_thread *t = threads_new(tid, parent);
+
+	if (t)
+		t->create_stack = create_stack;
+	return t;
+}
+
+static uint32_t capture(const struct coffman_event *ev)
+{
+	if (ev->stack)
+		return ev->stack;
+	if (hooks.capture_stack)
+		return hooks.capture_stack();
+	return ev->pc ? stackdepot_intern(&ev->pc, 1) : 0;
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+static struct report *report_new(int kind, int severity)
+{
+	struct report *r = eng_alloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->kind = kind;
+	r->severity = severity;
+	r->pid = engine_pid;
+	return r;
+}
+
+static int add_thread(struct report *r, const struct eng_thread *t)
+{
+	struct rep_thread rt;
+
+	memset(&rt, 0, sizeof(rt));
+	if (!t)
+		return -1;
+	rt.num = t->num;
+	rt.tid = t->tid;
+	memcpy(rt.name, t->name, sizeof(rt.name));
+	rt.name[sizeof(rt.name) - 1] = 0;
+	rt.create_stack = t->create_stack;
+	rt.alive = t->alive;
+	return report_add_thread(r, &rt);
+}
+
+static int add_thread_num(struct report *r, uint32_t num)
+{
+	return num ? add_thread(r, threads_find(num)) : -1;
+}
+
+static int add_object(struct report *r, uint64_t id, uint64_t addr,
+		      uint32_t kind, const struct eng_obj *o)
+{
+	struct rep_object ro;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.id = id;
+	ro.addr = addr;
+	ro.kind = (uint8_t)kind;
+	if (o && o->id == id) {
+		ro.mtype = o->mtype;
+		ro.init_stack = o->init_stack;
+		if (o->name)
+			snprintf(ro.name, sizeof(ro.name), "%s", o->name);
+	}
+	return report_add_object(r, &ro);
+}
+
+/* Name objects that have no user name after the program's variables. */
+static void name_objects(struct report *r)
+{
+	int i;
+
+	if (!hooks.data_name)
+		return;
+	for (i = 0; i < r->nobjects; i++)
+		if (!r->objects[i].name[0])
+			hooks.data_name(r->objects[i].addr, r->objects[i].name,
+					sizeof(r->objects[i].name));
+}
+
+/*
+ * Keep one report per distinct finding: the key is the kind plus the
+ * sites involved, independent of the order they were found in.
+ */
+static bool report_is_new(uint64_t key)
+{
+	struct seen_report *s;
+
+	eng_lock(&report_lock);
+	HASH_FIND(hh, seen, &key, sizeof(key), s);
+	if (s) {
+		eng_unlock(&report_lock);
+		return false;
+	}
+	s = eng_alloc(sizeof(*s));
+	if (s) {
+		s->key = key;
+		HASH_ADD(hh, seen, key, sizeof(s->key), s);
+	}
+	eng_unlock(&report_lock);
+	return true;
+}
+
+static uint64_t key_combine_unordered(uint64_t acc, uint64_t v)
+{
+	return acc + hash_mix(v); /* commutative: rotation-independent */
+}
+
+/* Render and write r, count it, free it. Call with no engine lock held. */
+static void report_emit(struct report *r)
+{
+	char *text, *json;
+	size_t tlen = 0, jlen = 0;
+
+	name_objects(r);
+	text = eng_alloc(TEXT_BUF);
+	json = opts.json[0] ? eng_alloc(JSON_BUF) : NULL;
+	if (text)
+		tlen = report_format_text(r, hooks.symbolize, stackdepot_get,
+					  opts.stack_depth, text, TEXT_BUF);
+	if (json)
+		jlen = report_format_json(r, hooks.symbolize, stackdepot_get,
+					  opts.stack_depth, json, JSON_BUF);
+	__atomic_fetch_add(&n_reports, 1, __ATOMIC_RELAXED);
+	if (r->severity == SEV_ERROR)
+		__atomic_fetch_add(&n_errors, 1, __ATOMIC_RELAXED);
+	if (hooks.emit)
+		hooks.emit(r, text ? text : "", tlen, json ? json : "", jlen);
+	if (text)
+		eng_free(text, TEXT_BUF);
+	if (json)
+		eng_free(json, JSON_BUF);
+	eng_free(r, sizeof(*r));
+}
+
+/* An actual deadlock was reported: apply on_deadlock. */
+static void deadlock_action(void)
+{
+	if (opts.on_deadlock == ON_DEADLOCK_EXIT ||
+	    opts.on_deadlock == ON_DEADLOCK_ABORT) {
+		if (hooks.fatal)
+			hooks.fatal(opts.on_deadlock, opts.exitcode);
+	}
+}
+
+void engine_report_bad_option(const char *msg)
+{
+	struct report *r = report_new(REP_BAD_OPTION, SEV_WARNING);
+
+	if (!r)
+		return;
+	snprintf(r->message, sizeof(r->message), "%s", msg);
+	if (report_is_new(hash_mix(REP_BAD_OPTION) ^ hash_mix(strlen(msg)) ^
+			  hash_mix((uint64_t)msg[0] << 8 | (uint8_t)msg[1])))
+		report_emit(r);
+	else
+		eng_free(r, sizeof(*r));
+}
+
+/* ---- object lookup ------------------------------------------------------ */
+
+static void forget_object(uint64_t id)
+{
+	if (!id)
+		return;
+	eng_lock(&graph_lock);
+	graph_remove_node(id);
+	eng_unlock(&graph_lock);
+}
+
+/*
+ * The live record for addr, through the thread's cache; created on first
+ * use (statically initialised objects never see an init call).
+ */
+static struct eng_obj *lookup(struct eng_thread *t,
+			      const struct coffman_event *ev, bool create)
+{
+	struct ocache_slot *slot =
+		&t->ocache[hash_mix(ev->addr) & (OCACHE_SIZE - 1)];
+	struct eng_obj *o = slot->obj;
+	uint64_t retired = 0;
+	uint32_t stack = 0;
+
+	if (o && slot->addr == ev->addr && objects_gen(o) == slot->gen &&
+	    o->addr == ev->addr && (o->kind == ev->kind || !ev->kind))
+		return o;
+	o = objects_get(ev->addr, ev->kind, false, 0, NULL);
+	if (!o && create) {
+		/* First use: its site is the object's birthplace. */
+		stack = capture(ev);
+		o = objects_get(ev->addr, ev->kind, true, stack, &retired);
+		forget_object(retired);
+	}
+	if (!o)
+		return NULL;
+	if (o->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN))
+		o->mtype = (uint8_t)ev->arg;
+	slot->addr = ev->addr;
+	slot->obj = o;
+	slot->gen = objects_gen(o);
+	return o;
+}
+
+/* ---- lock-order checks -------------------------------------------------- */
+
+/*
+ * Can this cycle deadlock? Not if one exclusive lock was held under every
+ * edge (a gate). A cycle whose edges all come from one thread is a
+ * warning: that thread alone cannot deadlock with itself this way, but any
+ * other thread running the same code can.
+ */
+static int judge(void *ctx, struct og_edge *const *edges, int n)
+{
+	uint32_t thread = edges[0]->thread;
+	bool one_thread = true, all_timed = true;
+	int i, g, j;
+
+	(void)ctx;
+	for (g = 0; g < edges[0]->ngate; g++) {
+		uint64_t gate = edges[0]->gate[g];
+
+		for (i = 1; i < n; i++) {
+			for (j = 0; j < edges[i]->ngate; j++)
+				if (edges[i]->gate[j] == gate)
+					break;
+			if (j == edges[i]->ngate)
+				break;
+		}
+		if (i == n)
+			return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (edges[i]->multi_thread || edges[i]->thread != thread)
+			one_thread = false;
+		if (!edges[i]->timed)
+			all_timed = false;
+	}
+	if (one_thread || all_timed)
+		return 1;
+	return 2;
+}
+
+static struct report *inversion_report(struct og_edge **cyc, int n,
+				       int verdict)
+{
+	struct report *r = report_new(REP_LOCK_ORDER_INVERSION,
+				      verdict == 2 ? SEV_ERROR : SEV_WARNING);
+	int i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < n && i < REP_MAX; i++) {
+		struct og_edge *e = cyc[i];
+		int from = add_object(r, e->key[0], e->from_addr, e->from_kind,
+				      NULL);
+
+		r->cycle[r->ncycle++] = from;
+		(void)from;
+	}
+	/* Present the cycle starting from its oldest edge. */
+	for (i = 0; i < n && i < REP_MAX; i++) {
+		/* cyc[0] is the edge just added: list it last. */
+		struct og_edge *e = cyc[(i + 1) % n];
+		struct rep_edge *re = &r->edges[r->nedges++];
+
+		re->thread = e->thread;
+		re->thread2 = e->multi_thread ? e->thread2 : 0;
+		re->from = add_object(r, e->key[0], e->from_addr, e->from_kind,
+				      NULL);
+		re->to = add_object(r, e->key[1], e->to_addr, e->to_kind, NULL);
+		re->from_stack = e->from_stack;
+		re->to_stack = e->to_stack;
+		re->from_mode = e->from_mode;
+		re->to_mode = e->to_mode;
+		re->timed = e->timed;
+		add_thread_num(r, e->thread);
+		if (re->thread2)
+			add_thread_num(r, re->thread2);
+	}
+	/* Rotate the cycle so it starts where the listed edges start. */
+	if (n > 1) {
+		int first = r->cycle[0];
+
+		memmove(&r->cycle[0], &r->cycle[1],
+			(size_t)(r->ncycle - 1) * sizeof(int));
+		r->cycle[r->ncycle - 1] = first;
+	}
+	snprintf(r->message, sizeof(r->message),
+		 "%s: %d lock%s taken in an order that can deadlock%s",
+		 verdict == 2 ? "potential deadlock" : "potential deadlock "
+						     "(warning)",
+		 n, n == 1 ? "" : "s",
+		 verdict == 2 ? ""
+			      : (r->edges[0].timed ? " (every wait in it "
+						     "times out)"
+						   : " (all edges come from "
+						     "one thread)"));
+	return r;
+}
+
+static uint64_t cycle_key(struct og_edge **cyc, int n, int verdict)
+{
+	uint64_t k = hash_mix(REP_LOCK_ORDER_INVERSION * 31 + verdict);
+	int i;
+
+	for (i = 0; i < n; i++)
+		k = key_combine_unordered(
+			k, hash_mix(cyc[i]->from_stack) * 3 +
+				   hash_mix(cyc[i]->to_stack ^ 0xabcdef));
+	/* Without stacks (offline, hand-written traces) key by objects. */
+	for (i = 0; i < n; i++)
+		if (!cyc[i]->from_stack && !cyc[i]->to_stack)
+			k = key_combine_unordered(k, hash_mix(cyc[i]->key[0]));
+	return k;
+}
+
+/* Acquisition of a new chain: add edges from every held lock, check. */
+static void order_slow_path(struct eng_thread *t, struct held *h,
+			    const struct coffman_event *ev)
+{
+	struct og_edge *cyc[CYCLE_MAX];
+	struct report *pending[4];
+	int npending = 0, i, k;
+
+	if (t->degraded || !t->depth)
+		return;
+	eng_lock(&graph_lock);
+	for (i = 0; i < t->depth; i++) {
+		struct held *from = &t->held[i];
+		struct og_edge_info info;
+		struct og_edge *e;
+		int rc, n, verdict, g = 0;
+
+		/* Skip re-entry and locks retired while held. */
+		if (from->id == h->id || from->obj->id != from->id)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.from = from->id;
+		info.to = h->id;
+		info.from_addr = from->addr;
+		info.to_addr = h->addr;
+		info.from_kind = from->kind;
+		info.to_kind = h->kind;
+		info.from_mode = from->mode;
+		info.to_mode = h->mode;
+		info.timed = (ev->flags & EVF_TIMED) ? 1 : 0;
+		info.thread = t->num;
+		info.from_stack = from->stack;
+		info.to_stack = h->stack;
+		/* Gates: exclusive locks taken before 'from'. */
+		for (k = 0; k < i && g < GATE_MAX; k++)
+			if (t->held[k].mode == MODE_EXCL &&
+			    t->held[k].id != h->id)
+				info.gate[g++] = t->held[k].id;
+		info.ngate = (uint8_t)g;
+		rc = graph_add_edge(&info, &e);
+		if (rc <= 0 || !e)
+			continue;
+		verdict = graph_find_cycle(e, judge, NULL, cyc, &n);
+		if (!verdict || npending >= 4)
+			continue;
+		if (!report_is_new(cycle_key(cyc, n, verdict)))
+			continue;
+		pending[npending] = inversion_report(cyc, n, verdict);
+		if (pending[npending])
+			npending++;
+	}
+	eng_unlock(&graph_lock);
+	for (i = 0; i < npending; i++)
+		report_emit(pending[i]);
+}
+
+/* ---- event handlers ----------------------------------------------------- */
+
+static void fill_site(struct report *r, const char *what, struct eng_thread *t,
+		      int obj, uint32_t stack)
+{
+	struct rep_site *s;
+
+	if (r->nsites >= REP_MAX)
+		return;
+	s = &r->sites[r->nsites++];
+	snprintf(s->what, sizeof(s->what), "%s", what);
+	s->thread = t ? t->num : 0;
+	s->object = obj;
+	s->stack = stack;
+	if (t)
+		add_thread(r, t);
+}
+
+static void on_init(struct eng_thread *t, const struct coffman_event *ev)
+{
+	uint64_t retired = objects_retire(ev->addr);
+	struct eng_obj *o;
+
+	forget_object(retired);
+	o = objects_get(ev->addr, ev->kind, true, capture(ev), &retired);
+	forget_object(retired);
+	if (o && ev->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN))
+		o->mtype = (uint8_t)ev->arg;
+	(void)t;
+}
+
+static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o = objects_get(ev->addr, KIND_NONE, false, 0, NULL);
+	int i = o ? threads_held_find(t, o->id) : -1;
+
+	if (o && (i >= 0 || o->owner)) {
+		uint32_t stack = capture(ev);
+		uint64_t key = hash_mix(REP_DESTROY_LOCKED) ^ hash_mix(stack);
+		struct report *r;
+
+		if (report_is_new(key) &&
+		    (r = report_new(REP_DESTROY_LOCKED, SEV_ERROR))) {
+			int oi = add_object(r, o->id, o->addr, o->kind, o);
+			struct eng_thread *holder = i >= 0 ? t : o->owner;
+
+			snprintf(r->message, sizeof(r->message),
+				 "%s destroyed while it is locked",
+				 report_object_kind_name(o->kind));
+			fill_site(r, "destroyed", t, oi, stack);
+			if (i >= 0)
+				fill_site(r, "locked", t, oi, t->held[i].stack);
+			else if (holder)
+				add_thread(r, holder);
+			report_emit(r);
+		}
+	}
+	if (i >= 0)
+		threads_held_remove(t, i);
+	forget_object(objects_retire(ev->addr));
+}
+
+static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o = lookup(t, ev, true);
+	int i;
+
+	if (!o)
+		return 0;
+	i = threads_held_find(t, o->id);
+	if (i < 0)
+		return 0;
+	if (o->kind == KIND_MUTEX && o->mtype != MTYPE_NORMAL &&
+	    o->mtype != MTYPE_ADAPTIVE)
+		return 0; /* recursive: fine; errorcheck: gets EDEADLK */
+	{
+		uint32_t stack = capture(ev);
+		uint64_t key = hash_mix(REP_SELF_DEADLOCK) ^
+			       hash_mix(t->held[i].stack * 7 + stack);
+		struct report *r;
+
+		if (!report_is_new(key) ||
+		    !(r = report_new(REP_SELF_DEADLOCK,
+				     (ev->flags & EVF_TIMED) ? SEV_WARNING
+							     : SEV_ERROR)))
+			return 0;
+		{
+			int oi = add_object(r, o->id, o->addr, o->kind, o);
+
+			snprintf(r->message, sizeof(r->message),
+				 "thread T%u locks a %s it already holds: it "
+				 "waits for itself%s",
+				 t->num, report_object_kind_name(o->kind),
+				 (ev->flags & EVF_TIMED)
+					 ? " (until the timeout)"
+					 : " forever");
+			fill_site(r, "acquired", t, oi, t->held[i].stack);
+			fill_site(r, "locks it again", t, oi, stack);
+			r->cycle[r->ncycle++] = oi;
+		}
+		report_emit(r);
+		if (!(ev->flags & EVF_TIMED))
+			deadlock_action();
+	}
+	return 0;
+}
+
+static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o = lookup(t, ev, true);
+	struct held *h;
+	uint64_t key;
+	uint32_t stack;
+	int i;
+
+	if (!o)
+		return;
+	i = threads_held_find(t, o->id);
+	if (i >= 0 && ev->mode == t->held[i].mode &&
+	    (o->kind != KIND_MUTEX || o->mtype == MTYPE_RECURSIVE)) {
+		t->held[i].count++;
+		return;
+	}
+	if (t->depth >= HELD_MAX) {
+		t->overflow++;
+		t->degraded = 1;
+		return;
+	}
+	if (ev->mode == MODE_EXCL)
+		o->owner = t;
+	__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	key = threads_chain_next(t, o->id, ev->mode,
+				 ev->pc ^ ((ev->flags & EVF_TRY) ? 1 : 0));
+	h = &t->held[t->depth];
+	h->obj = o;
+	h->id = o->id;
+	h->addr = ev->addr;
+	h->pc = ev->pc;
+	h->mode = (uint8_t)ev->mode;
+	h->flags = (uint8_t)(ev->flags & (EVF_TRY | EVF_TIMED));
+	h->kind = (uint8_t)ev->kind;
+	h->count = 1;
+	if (threads_ccache_get(t, key, &stack)) {
+		/* A nesting this thread has seen before: nothing to learn. */
+		h->stack = ev->stack ? ev->stack : stack;
+		h->chain = key;
+		t->depth++;
+		return;
+	}
+	h->stack = capture(ev);
+	h->chain = key;
+	/* A trylock cannot block: it adds no edge into the lock it took. */
+	if (!(ev->flags & EVF_TRY))
+		order_slow_path(t, h, ev);
+	t->depth++;
+	threads_ccache_put(t, key, h->stack);
+}
+
+static void on_release(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o = lookup(t, ev, false);
+	int i = o ? threads_held_find(t, o->id) : -1;
+
+	if (i < 0)
+		i = threads_held_find_addr(t, ev->addr);
+	if (i >= 0) {
+		struct held *h = &t->held[i];
+
+		if (h->count > 1 && !(ev->flags & EVF_CONDWAIT)) {
+			h->count--;
+			return;
+		}
+		if (h->obj && h->obj->id == h->id) {
+			if (h->mode == MODE_EXCL && h->obj->owner == t)
+				h->obj->owner = NULL;
+			__atomic_fetch_sub(&h->obj->holders, 1,
+					   __ATOMIC_RELAXED);
+		}
+		threads_held_remove(t, i);
+		return;
+	}
+	if (t->overflow) {
+		t->overflow--;
+		return;
+	}
+	/* The lock was taken where we could not see it, by this thread. */
+	if (ev->owner_tid && ev->owner_tid == t->tid)
+		return;
+	if (ev->kind != KIND_MUTEX && ev->kind != KIND_RWLOCK &&
+	    ev->kind != KIND_SPIN)
+		return;
+	{
+		uint32_t stack = capture(ev);
+		uint64_t key = hash_mix(REP_UNLOCK_NOT_OWNED) ^ hash_mix(stack);
+		struct eng_thread *owner = o ? o->owner : NULL;
+		struct report *r;
+		int oi;
+
+		if (!report_is_new(key) ||
+		    !(r = report_new(REP_UNLOCK_NOT_OWNED, SEV_ERROR)))
+			return;
+		oi = o ? add_object(r, o->id, o->addr, o->kind, o)
+		       : add_object(r, 0, ev->addr, ev->kind, NULL);
+		if (owner && owner != t) {
+			add_thread(r, owner);
+			snprintf(r->message, sizeof(r->message),
+				 "thread T%u unlocks a %s held by thread T%u",
+				 t->num, report_object_kind_name(ev->kind),
+				 owner->num);
+		} else {
+			snprintf(r->message, sizeof(r->message),
+				 "thread T%u unlocks a %s it does not hold%s",
+				 t->num, report_object_kind_name(ev->kind),
+				 ev->owner_tid ? "" : " (it is not locked)");
+		}
+		fill_site(r, "unlocks", t, oi, stack);
+		report_emit(r);
+	}
+}
+
+static void on_thread_exit(struct eng_thread *t,
+			   const struct coffman_event *ev)
+{
+	struct report *r;
+	uint32_t stack;
+	uint64_t key;
+	int i;
+
+	if (t->depth > 0) {
+		stack = capture(ev);
+		key = hash_mix(REP_EXIT_HOLDING_LOCKS) ^ hash_mix(stack);
+		for (i = 0; i < t->depth; i++)
+			key ^= hash_mix(t->held[i].stack + 77);
+		if (report_is_new(key) &&
+		    (r = report_new(REP_EXIT_HOLDING_LOCKS, SEV_ERROR))) {
+			snprintf(r->message, sizeof(r->message),
+				 "thread T%u exits holding %d lock%s: %s "
+				 "stay locked forever",
+				 t->num, t->depth, t->depth == 1 ? "" : "s",
+				 t->depth == 1 ? "it will" : "they will");
+			for (i = 0; i < t->depth; i++) {
+				struct held *h = &t->held[i];
+				int oi = add_object(r, h->id, h->addr, h->kind,
+						    h->obj);
+
+				fill_site(r, "still holds", t, oi, h->stack);
+			}
+			fill_site(r, "exits", t, -1, stack);
+			report_emit(r);
+		}
+	}
+	t->exit_stack = ev->stack;
+	threads_exit(t);
+}
+
+static void on_name(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o;
+
+	if (!ev->str)
+		return;
+	if (ev->kind == KIND_THREAD) {
+		struct eng_thread *target =
+			ev->addr ? threads_find((uint32_t)ev->addr) : t;
+
+		if (target) {
+			snprintf(target->name, sizeof(target->name), "%s",
+				 ev->str);
+		}
+		return;
+	}
+	o = lookup(t, ev, true);
+	if (o)
+		objects_set_name(o, ev->str);
+}
+
+static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
+{
+	(void)ctx;
+	(void)addr;
+	forget_object(id);
+}
+
+int engine_event(struct eng_thread *t, const struct coffman_event *ev)
+{
+	switch (ev->op) {
+	case OP_INIT:
+		on_init(t, ev);
+		break;
+	case OP_DESTROY:
+		on_destroy(t, ev);
+		break;
+	case OP_ACQUIRE:
+		return on_acquire(t, ev);
+	case OP_ACQUIRED:
+		on_acquired(t, ev);
+		break;
+	case OP_RELEASE:
+		on_release(t, ev);
+		break;
+	case OP_THREAD_EXIT:
+		on_thread_exit(t, ev);
+		break;
+	case OP_NAME:
+		on_name(t, ev);
+		break;
+	case OP_RETIRE_RANGE:
+		objects_retire_range(ev->addr, ev->addr + ev->arg, retired_cb,
+				     NULL);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ---- fork --------------------------------------------------------------- */
+
+void engine_fork_prepare(void)
+{
+	eng_lock(&graph_lock);
+	eng_lock(&report_lock);
+	objects_lock_all();
+	threads_lock_all();
+	stackdepot_lock_all();
+	eng_alloc_lock_all();
+}
+
+void engine_fork_parent(void)
+{
+	eng_alloc_unlock_all();
+	stackdepot_unlock_all();
+	threads_unlock_all();
+	objects_unlock_all();
+	eng_unlock(&report_lock);
+	eng_unlock(&graph_lock);
+}
+
+void engine_fork_child(struct eng_thread *self, int pid)
+{
+	engine_fork_parent();
+	engine_pid = pid;
+	n_reports = 0;
+	n_errors = 0;
+	if (self)
+		threads_after_fork(self);
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * event.h - the event model shared by both front ends: the preload turns
+ * interposed calls into these, the analyzer turns trace records into them.
+ */
+#ifndef COFFMAN_EVENT_H
+#define COFFMAN_EVENT_H
+
+#include <stdint.h>
+
+enum ev_kind {
+	KIND_NONE = 0,
+	KIND_MUTEX = 1,
+	KIND_RWLOCK = 2,
+	KIND_SPIN = 3,
+	KIND_SEM = 4,
+	KIND_COND = 5,
+	KIND_BARRIER = 6,
+	KIND_THREAD = 7, /* a thread as a join target */
+	KIND_ONCE = 8,
+	KIND_MAX
+};
+
+enum ev_op {
+	OP_INIT = 1,
+	OP_DESTROY,
+	OP_ACQUIRE,	/* intent to block: the fast attempt failed */
+	OP_ACQUIRED,
+	OP_TRY_FAILED,
+	OP_TIMED_OUT,
+	OP_RELEASE,
+	OP_WAIT,	/* cond/barrier/join: blocks (cond: releases mutex) */
+	OP_WOKEN,
+	OP_THREAD_START,
+	OP_THREAD_EXIT,
+	OP_JOIN,
+	OP_FORK,
+	OP_CLAIM,
+	OP_NAME,
+	OP_RETIRE_RANGE, /* memory [addr, addr+arg) freed: retire objects */
+	OP_MAX
+};
+
+enum ev_mode {
+	MODE_EXCL = 0,
+	MODE_SHARED = 1,
+};
+
+/* Mutex types, as in pthread_mutexattr_settype (glibc values). */
+enum ev_mutex_type {
+	MTYPE_NORMAL = 0,
+	MTYPE_RECURSIVE = 1,
+	MTYPE_ERRORCHECK = 2,
+	MTYPE_ADAPTIVE = 3,
+};
+
+/* Event flags. */
+#define EVF_TRY (1u << 0)      /* a trylock: cannot block, adds no edge */
+#define EVF_TIMED (1u << 1)    /* a timed/clock variant: the wait ends */
+#define EVF_CONDWAIT (1u << 2) /* release/re-acquire inside a cond wait */
+#define EVF_TYPE_KNOWN (1u << 3) /* arg carries the mutex type */
+
+struct coffman_event {
+	uint64_t seq;	/* sequence number, 0 if the front end has none */
+	uint32_t op;	/* enum ev_op */
+	uint32_t kind;	/* enum ev_kind */
+	uint32_t mode;	/* enum ev_mode */
+	uint32_t flags; /* EVF_* */
+	uint64_t addr;	/* object address (or join target's thread number) */
+	uint64_t arg;	/* op-specific: mutex type, range length, ... */
+	uint64_t pc;	/* call site: return address into the program */
+	uint32_t stack; /* stack id if known (offline), 0 = ask the hook */
+	int32_t owner_tid; /* OS owner tid read from the object, 0 unknown */
+	const char *str; /* name for OP_NAME, else NULL */
+};
+
+#endif /* COFFMAN_EVENT_H */

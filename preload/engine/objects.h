@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * objects.h - registry of sync objects: address -> record. A record's
+ * identity is its id, unique for the life of the process: retiring an
+ * object (destroy, memory freed, re-init) bumps its generation, and the same
+ * address used again gets a new id. Records are type-stable: they are reused
+ * only as records, so a racy read of a stale pointer is safe and the
+ * generation check tells it is stale.
+ */
+#ifndef COFFMAN_OBJECTS_H
+#define COFFMAN_OBJECTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct eng_thread;
+
+struct eng_obj {
+	uint64_t id;	       /* unique; 0 while the record is free */
+	uint64_t addr;	       /* the object's address in the program */
+	uint32_t gen;	       /* bumped when retired */
+	uint8_t kind;	       /* enum ev_kind */
+	uint8_t mtype;	       /* enum ev_mutex_type for mutexes */
+	uint8_t retired;       /* 1 once retired (record may be reused) */
+	uint8_t is_signal;     /* semaphore seen posted by a non-holder */
+	uint32_t init_stack;   /* stack of init, or of first use */
+	uint64_t class_id;     /* lock class: init-site key */
+	struct eng_thread *owner; /* exclusive holder, NULL if none */
+	uint32_t holders;      /* threads holding it (shared or units) */
+	char *name;	       /* from coffman_name(), or NULL */
+	uint32_t name_len;     /* allocation size of name */
+	struct eng_obj *page_next; /* next record in the same page bucket */
+	struct eng_obj *free_next; /* free list link */
+};
+
+/*
+ * Find the live record for addr, creating it (kind, site stack) when absent
+ * or when the address now holds an object of another kind (the old one is
+ * retired first and its id returned in *retired_id, else 0). NULL when out
+ * of memory. Takes the address's shard lock.
+ */
+struct eng_obj *objects_get(uint64_t addr, uint32_t kind, bool create,
+			    uint32_t stack, uint64_t *retired_id);
+
+/*
+ * Retire the live record at addr, if any: returns its id (0 if none).
+ * Its generation is bumped and the address forgets it.
+ */
+uint64_t objects_retire(uint64_t addr);
+
+/*
+ * Retire every record in [lo, hi). Each retired id is passed to cb (called
+ * with no registry lock held). Returns how many were retired.
+ */
+int objects_retire_range(uint64_t lo, uint64_t hi,
+			 void (*cb)(void *ctx, uint64_t id, uint64_t addr),
+			 void *ctx);
+
+/* Lock-free: false if no object was ever registered in addr's page. */
+bool objects_page_maybe_tracked(uint64_t addr);
+
+/* Lock-free read of a record's generation. */
+static inline uint32_t objects_gen(const struct eng_obj *o)
+{
+	return __atomic_load_n(&o->gen, __ATOMIC_ACQUIRE);
+}
+
+/* Set the object's name (copied; truncated to 63 bytes). 0 or -ENOMEM. */
+int objects_set_name(struct eng_obj *o, const char *name);
+
+/* Number of live records. */
+uint64_t objects_count(void);
+
+/* Fork support: take/drop every shard lock. */
+void objects_lock_all(void);
+void objects_unlock_all(void);
+
+#endif /* COFFMAN_OBJECTS_H */

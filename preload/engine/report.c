@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: MIT */
+/* report.c - text and JSON Lines renderings of a report. */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "event.h"
+
+#define SYMTAB_SIZE 512
+
+static const char *const kind_names[REP_KIND_MAX] = {
+	[REP_LOCK_ORDER_INVERSION] = "lock-order-inversion",
+	[REP_DEADLOCK] = "deadlock",
+	[REP_SELF_DEADLOCK] = "self-deadlock",
+	[REP_ALL_THREADS_BLOCKED] = "all-threads-blocked",
+	[REP_UNLOCK_NOT_OWNED] = "unlock-not-owned",
+	[REP_DESTROY_LOCKED] = "destroy-locked",
+	[REP_EXIT_HOLDING_LOCKS] = "exit-holding-locks",
+	[REP_HOLD_AND_WAIT] = "hold-and-wait",
+	[REP_UNSAFE_STATE] = "unsafe-state",
+	[REP_CLAIM_EXCEEDED] = "claim-exceeded",
+	[REP_STARVATION] = "starvation",
+	[REP_LIVELOCK] = "livelock",
+	[REP_BAD_OPTION] = "bad-option",
+};
+
+const char *report_kind_name(int kind)
+{
+	if (kind < 0 || kind >= REP_KIND_MAX)
+		return "unknown";
+	return kind_names[kind];
+}
+
+const char *report_severity_name(int sev)
+{
+	switch (sev) {
+	case SEV_ERROR:
+		return "error";
+	case SEV_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+const char *report_object_kind_name(int kind)
+{
+	switch (kind) {
+	case KIND_MUTEX:
+		return "mutex";
+	case KIND_RWLOCK:
+		return "rwlock";
+	case KIND_SPIN:
+		return "spinlock";
+	case KIND_SEM:
+		return "semaphore";
+	case KIND_COND:
+		return "condvar";
+	case KIND_BARRIER:
+		return "barrier";
+	case KIND_THREAD:
+		return "thread";
+	case KIND_ONCE:
+		return "once";
+	default:
+		return "object";
+	}
+}
+
+int report_add_thread(struct report *r, const struct rep_thread *t)
+{
+	int i;
+
+	for (i = 0; i < r->nthreads; i++)
+		if (r->threads[i].num == t->num)
+			return i;
+	if (r->nthreads >= REP_MAX)
+		return -1;
+	r->threads[r->nthreads] = *t;
+	return r->nthreads++;
+}
+
+int report_add_object(struct report *r, const struct rep_object *o)
+{
+	int i;
+
+	for (i = 0; i < r->nobjects; i++)
+		if (r->objects[i].id == o->id)
+			return i;
+	if (r->nobjects >= REP_MAX)
+		return -1;
+	r->objects[r->nobjects] = *o;
+	return r->nobjects++;
+}
+
+const char *report_object_label(const struct report *r, int i, char *buf,
+				size_t len)
+{
+	const struct rep_object *o;
+
+	if (i < 0 || i >= r->nobjects) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	o = &r->objects[i];
+	if (o->name[0])
+		snprintf(buf, len, "%s %s", report_object_kind_name(o->kind),
+			 o->name);
+	else
+		snprintf(buf, len, "%s M%llu", report_object_kind_name(o->kind),
+			 (unsigned long long)o->id);
+	return buf;
+}
+
+/* ---- output buffer ------------------------------------------------------ */
+
+struct out {
+	char *buf;
+	size_t len; /* capacity */
+	size_t pos; /* bytes written, < len */
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *o,
+						      const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->pos + 1 >= o->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= o->len - o->pos)
+		o->pos = o->len - 1;
+	else
+		o->pos += (size_t)n;
+}
+
+static void put_json_str(struct out *o, const char *s)
+{
+	put(o, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			put(o, "\\%c", c);
+		else if (c < 0x20)
+			put(o, "\\u%04x", c);
+		else
+			put(o, "%c", c);
+	}
+	put(o, "\"");
+}
+
+/* ---- symbol table: each pc resolved once per rendering ----------------- */
+
+struct symtab {
+	report_symbolize_fn sym;
+	int n;
+	struct coffman_frame f[SYMTAB_SIZE];
+};
+
+static const struct coffman_frame *frame_of(struct symtab *st, uint64_t pc,
+					    struct coffman_frame *tmp)
+{
+	int i;
+
+	if (st) {
+		for (i = 0; i < st->n; i++)
+			if (st->f[i].pc == pc)
+				return &st->f[i];
+	}
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->pc = pc;
+	if (st && st->sym)
+		st->sym(pc, tmp);
+	if (st && st->n < SYMTAB_SIZE) {
+		st->f[st->n] = *tmp;
+		return &st->f[st->n++];
+	}
+	return tmp;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+struct ctx {
+	const struct report *r;
+	struct symtab *st;
+	report_stack_fn stacks;
+	int depth;
+};
+
+static void text_stack(struct out *o, struct ctx *c, uint32_t id,
+		       const char *indent)
+{
+	const uint64_t *pcs = NULL;
+	struct coffman_frame tmp;
+	int n = id && c->stacks ? c->stacks(id, &pcs) : 0, i;
+
+	if (n <= 0) {
+		put(o, "coffman: %s(no stack recorded)\n", indent);
+		return;
+	}
+	for (i = 0; i < n && i < c->depth; i++) {
+		const struct coffman_frame *f = frame_of(c->st, pcs[i], &tmp);
+
+		put(o, "coffman: %s#%d 0x%llx", indent, i,
+		    (unsigned long long)f->pc);
+		if (f->function[0])
+			put(o, " in %s", f->function);
+		if (f->file[0])
+			put(o, " %s:%d", f->file, f->line);
+		if (f->module[0])
+			put(o, " (%s+0x%llx)", base_name(f->module),
+			    (unsigned long long)f->offset);
+		put(o, "\n");
+	}
+}
+
+/* "file:line" of the first frame of a stack that has one, for summaries. */
+static const char *stack_site(struct ctx *c, uint32_t id, char *buf,
+			      size_t len)
+{
+	const uint64_t *pcs = NULL;
+	struct coffman_frame tmp;
+	int n = id && c->stacks ? c->stacks(id, &pcs) : 0, i;
+
+	for (i = 0; i < n && i < c->depth; i++) {
+		const struct coffman_frame *f = frame_of(c->st, pcs[i], &tmp);
+
+		if (f->file[0]) {
+			snprintf(buf, len, "%.120s:%d", base_name(f->file),
+				 f->line);
+			return buf;
+		}
+	}
+	if (n > 0) {
+		const struct coffman_frame *f = frame_of(c->st, pcs[0], &tmp);
+
+		if (f->function[0])
+			snprintf(buf, len, "%.150s", f->function);
+		else
+			snprintf(buf, len, "0x%llx",
+				 (unsigned long long)pcs[0]);
+		return buf;
+	}
+	snprintf(buf, len, "an unknown place");
+	return buf;
+}
+
+static const struct rep_thread *thread_of(const struct report *r,
+					  uint32_t num)
+{
+	int i;
+
+	for (i = 0; i < r->nthreads; i++)
+		if (r->threads[i].num == num)
+			return &r->threads[i];
+	return NULL;
+}
+
+static const char *thread_label(const struct report *r, uint32_t num,
+				char *buf, size_t len)
+{
+	const struct rep_thread *t = thread_of(r, num);
+
+	if (!t)
+		snprintf(buf, len, "T%u", num);
+	else if (t->name[0])
+		snprintf(buf, len, "T%u \"%s\" (tid %d)", num, t->name,
+			 (int)t->tid);
+	else
+		snprintf(buf, len, "T%u (tid %d)", num, (int)t->tid);
+	return buf;
+}
+
+static bool has_cycle_explanation(const struct report *r)
+{
+	return r->kind == REP_LOCK_ORDER_INVERSION || r->kind == REP_DEADLOCK ||
+	       r->kind == REP_SELF_DEADLOCK;
+}
+
+/* The four conditions, each with its evidence from this run. */
+struct coffman_text {
+	char mutex[512], hold[1024], nopre[256], circ[512];
+};
+
+static void coffman_explain(struct ctx *c, struct coffman_text *ct)
+{
+	const struct report *r = c->r;
+	struct out o;
+	char a[96], b[96], t[96], s1[160], s2[160];
+	int i;
+
+	o = (struct out){ ct->mutex, sizeof(ct->mutex), 0 };
+	ct->mutex[0] = 0;
+	for (i = 0; i < r->nobjects; i++)
+		put(&o, "%s%s", i ? ", " : "",
+		    report_object_label(r, i, a, sizeof(a)));
+	put(&o, r->nobjects > 1 ? " are each held by one thread at a time"
+				: " is held by one thread at a time");
+
+	o = (struct out){ ct->hold, sizeof(ct->hold), 0 };
+	ct->hold[0] = 0;
+	if (r->kind == REP_SELF_DEADLOCK && r->nsites >= 2) {
+		put(&o, "%s holds %s (taken at %s) and asks for it again at %s",
+		    thread_label(r, r->sites[0].thread, t, sizeof(t)),
+		    report_object_label(r, r->sites[0].object, a, sizeof(a)),
+		    stack_site(c, r->sites[0].stack, s1, sizeof(s1)),
+		    stack_site(c, r->sites[1].stack, s2, sizeof(s2)));
+	}
+	for (i = 0; i < r->nedges; i++) {
+		const struct rep_edge *e = &r->edges[i];
+
+		put(&o, "%s%s held %s (%s) while acquiring %s (%s)",
+		    i ? "; " : "", thread_label(r, e->thread, t, sizeof(t)),
+		    report_object_label(r, e->from, a, sizeof(a)),
+		    stack_site(c, e->from_stack, s1, sizeof(s1)),
+		    report_object_label(r, e->to, b, sizeof(b)),
+		    stack_site(c, e->to_stack, s2, sizeof(s2)));
+	}
+
+	snprintf(ct->nopre, sizeof(ct->nopre),
+		 "a held lock is released only by its owner; nothing can "
+		 "take it away from a thread that waits");
+
+	o = (struct out){ ct->circ, sizeof(ct->circ), 0 };
+	ct->circ[0] = 0;
+	if (r->kind == REP_SELF_DEADLOCK) {
+		put(&o, "the thread waits for itself");
+	} else {
+		for (i = 0; i < r->ncycle; i++)
+			put(&o, "%s -> ",
+			    report_object_label(r, r->cycle[i], a, sizeof(a)));
+		if (r->ncycle)
+			put(&o, "%s",
+			    report_object_label(r, r->cycle[0], a, sizeof(a)));
+		put(&o, r->kind == REP_DEADLOCK
+				? ": each thread waits for the next"
+				: ": the threads take these locks in "
+				  "opposite orders");
+	}
+}
+
+static const char remedy_mutex[] =
+	"share what can be shared (a read lock, a lock-free structure)";
+static const char remedy_hold[] =
+	"take every lock at once, or trylock the next and release all on "
+	"failure";
+static const char remedy_nopre[] =
+	"use timed locks that give up and release what they hold";
+static const char remedy_circ[] =
+	"take the locks in one global order everywhere";
+
+size_t report_format_text(const struct report *r, report_symbolize_fn sym,
+			  report_stack_fn stacks, int depth, char *buf,
+			  size_t len)
+{
+	struct out o = { buf, len, 0 };
+	struct symtab *st = eng_alloc(sizeof(*st));
+	struct ctx c = { r, st, stacks, depth };
+	char a[96], b[96], t[96];
+	int i;
+
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	if (st)
+		st->sym = sym;
+	put(&o, "coffman: ==== %s (%s) in pid %d ====\n",
+	    report_kind_name(r->kind), report_severity_name(r->severity),
+	    r->pid);
+	if (r->message[0])
+		put(&o, "coffman: %s\n", r->message);
+	if (r->ncycle) {
+		put(&o, "coffman: cycle: ");
+		for (i = 0; i < r->ncycle; i++)
+			put(&o, "%s -> ",
+			    report_object_label(r, r->cycle[i], a, sizeof(a)));
+		put(&o, "%s\n",
+		    report_object_label(r, r->cycle[0], a, sizeof(a)));
+	}
+	for (i = 0; i < r->nedges; i++) {
+		const struct rep_edge *e = &r->edges[i];
+
+		put(&o, "coffman: thread %s acquired %s%s while holding %s:\n",
+		    thread_label(r, e->thread, t, sizeof(t)),
+		    report_object_label(r, e->to, b, sizeof(b)),
+		    e->timed ? " (with a timeout)" : "",
+		    report_object_label(r, e->from, a, sizeof(a)));
+		put(&o, "coffman:   %s was acquired at:\n", a);
+		text_stack(&o, &c, e->from_stack, "    ");
+		put(&o, "coffman:   %s was acquired at:\n", b);
+		text_stack(&o, &c, e->to_stack, "    ");
+		if (e->thread2)
+			put(&o, "coffman:   (also taken in this order by %s)\n",
+			    thread_label(r, e->thread2, t, sizeof(t)));
+	}
+	for (i = 0; i < r->nsites; i++) {
+		const struct rep_site *s = &r->sites[i];
+
+		put(&o, "coffman: %s%s%s", s->thread ? "thread " : "",
+		    s->thread ? thread_label(r, s->thread, t, sizeof(t)) : "",
+		    s->thread ? " " : "");
+		put(&o, "%s %s at:\n", s->what,
+		    s->object >= 0 ? report_object_label(r, s->object, a,
+							  sizeof(a))
+				   : "");
+		text_stack(&o, &c, s->stack, "  ");
+	}
+	for (i = 0; i < r->nobjects; i++) {
+		const struct rep_object *ob = &r->objects[i];
+
+		put(&o, "coffman: %s at 0x%llx", report_object_label(r, i, a,
+								     sizeof(a)),
+		    (unsigned long long)ob->addr);
+		if (ob->init_stack) {
+			char s1[160];
+
+			put(&o, ", first seen at %s",
+			    stack_site(&c, ob->init_stack, s1, sizeof(s1)));
+		}
+		put(&o, "\n");
+	}
+	for (i = 0; i < r->nthreads; i++) {
+		const struct rep_thread *th = &r->threads[i];
+		char s1[160];
+
+		put(&o, "coffman: thread %s", thread_label(r, th->num, t,
+							   sizeof(t)));
+		if (th->num == 1 && !th->create_stack)
+			put(&o, " is the main thread");
+		else if (th->create_stack)
+			put(&o, " was created at %s",
+			    stack_site(&c, th->create_stack, s1, sizeof(s1)));
+		put(&o, "%s\n", th->alive ? "" : " (exited)");
+	}
+	if (has_cycle_explanation(r)) {
+		struct coffman_text *ct = eng_alloc(sizeof(*ct));
+
+		if (ct) {
+			coffman_explain(&c, ct);
+			put(&o, "coffman: why it %s (the four Coffman "
+				"conditions hold):\n",
+			    r->kind == REP_LOCK_ORDER_INVERSION
+				    ? "can deadlock"
+				    : "deadlocks");
+			put(&o, "coffman:   1. mutual exclusion: %s.\n",
+			    ct->mutex);
+			put(&o, "coffman:   2. hold and wait: %s.\n", ct->hold);
+			put(&o, "coffman:   3. no preemption: %s.\n",
+			    ct->nopre);
+			put(&o, "coffman:   4. circular wait: %s.\n", ct->circ);
+			put(&o, "coffman:   to fix, break one: %s (circular "
+				"wait); %s (hold and wait); %s (no "
+				"preemption); %s (mutual exclusion).\n",
+			    remedy_circ, remedy_hold, remedy_nopre,
+			    remedy_mutex);
+			eng_free(ct, sizeof(*ct));
+		}
+	}
+	put(&o, "coffman: ====\n");
+	if (st)
+		eng_free(st, sizeof(*st));
+	return o.pos;
+}
+
+static void json_stack(struct out *o, struct ctx *c, uint32_t id)
+{
+	const uint64_t *pcs = NULL;
+	struct coffman_frame tmp;
+	int n = id && c->stacks ? c->stacks(id, &pcs) : 0, i;
+
+	put(o, "[");
+	for (i = 0; i < n && i < c->depth; i++) {
+		const struct coffman_frame *f = frame_of(c->st, pcs[i], &tmp);
+
+		put(o, "%s{\"pc\":\"0x%llx\",\"function\":", i ? "," : "",
+		    (unsigned long long)f->pc);
+		put_json_str(o, f->function);
+		put(o, ",\"file\":");
+		put_json_str(o, f->file);
+		put(o, ",\"line\":%d,\"module\":", f->line);
+		put_json_str(o, f->module);
+		put(o, ",\"offset\":\"0x%llx\"}", (unsigned long long)f->offset);
+	}
+	put(o, "]");
+}
+
+size_t report_format_json(const struct report *r, report_symbolize_fn sym,
+			  report_stack_fn stacks, int depth, char *buf,
+			  size_t len)
+{
+	struct out o = { buf, len, 0 };
+	struct symtab *st = eng_alloc(sizeof(*st));
+	struct ctx c = { r, st, stacks, depth };
+	int i;
+
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	if (st)
+		st->sym = sym;
+	put(&o, "{\"kind\":\"%s\",\"severity\":\"%s\",\"pid\":%d,\"message\":",
+	    report_kind_name(r->kind), report_severity_name(r->severity),
+	    r->pid);
+	put_json_str(&o, r->message);
+	put(&o, ",\"threads\":[");
+	for (i = 0; i < r->nthreads; i++) {
+		const struct rep_thread *t = &r->threads[i];
+
+		put(&o, "%s{\"id\":%u,\"tid\":%d,\"name\":", i ? "," : "",
+		    t->num, (int)t->tid);
+		put_json_str(&o, t->name);
+		put(&o, ",\"alive\":%s,\"created_at\":",
+		    t->alive ? "true" : "false");
+		json_stack(&o, &c, t->create_stack);
+		put(&o, "}");
+	}
+	put(&o, "],\"objects\":[");
+	for (i = 0; i < r->nobjects; i++) {
+		const struct rep_object *ob = &r->objects[i];
+		char label[96];
+
+		put(&o, "%s{\"id\":%llu,\"kind\":\"%s\",\"address\":\"0x%llx\","
+			"\"name\":",
+		    i ? "," : "", (unsigned long long)ob->id,
+		    report_object_kind_name(ob->kind),
+		    (unsigned long long)ob->addr);
+		put_json_str(&o, ob->name);
+		put(&o, ",\"label\":");
+		put_json_str(&o, report_object_label(r, i, label,
+						     sizeof(label)));
+		put(&o, ",\"init\":");
+		json_stack(&o, &c, ob->init_stack);
+		put(&o, "}");
+	}
+	put(&o, "],\"cycle\":[");
+	for (i = 0; i < r->ncycle; i++)
+		put(&o, "%s%llu", i ? "," : "",
+		    (unsigned long long)r->objects[r->cycle[i]].id);
+	put(&o, "],\"edges\":[");
+	for (i = 0; i < r->nedges; i++) {
+		const struct rep_edge *e = &r->edges[i];
+
+		put(&o, "%s{\"thread\":%u,\"held\":%llu,\"acquired\":%llu,"
+			"\"held_mode\":\"%s\",\"acquired_mode\":\"%s\","
+			"\"timed\":%s,\"other_thread\":%u,\"held_stack\":",
+		    i ? "," : "", e->thread,
+		    (unsigned long long)r->objects[e->from].id,
+		    (unsigned long long)r->objects[e->to].id,
+		    e->from_mode == MODE_SHARED ? "shared" : "exclusive",
+		    e->to_mode == MODE_SHARED ? "shared" : "exclusive",
+		    e->timed ? "true" : "false", e->thread2);
+		json_stack(&o, &c, e->from_stack);
+		put(&o, ",\"acquired_stack\":");
+		json_stack(&o, &c, e->to_stack);
+		put(&o, "}");
+	}
+	put(&o, "],\"sites\":[");
+	for (i = 0; i < r->nsites; i++) {
+		const struct rep_site *s = &r->sites[i];
+
+		put(&o, "%s{\"what\":", i ? "," : "");
+		put_json_str(&o, s->what);
+		put(&o, ",\"thread\":%u,\"object\":%llu,\"stack\":", s->thread,
+		    s->object >= 0
+			    ? (unsigned long long)r->objects[s->object].id
+			    : 0ull);
+		json_stack(&o, &c, s->stack);
+		put(&o, "}");
+	}
+	put(&o, "]");
+	if (has_cycle_explanation(r)) {
+		struct coffman_text *ct = eng_alloc(sizeof(*ct));
+
+		if (ct) {
+			coffman_explain(&c, ct);
+			put(&o, ",\"coffman\":{\"mutual_exclusion\":{\"holds\":"
+				"true,\"evidence\":");
+			put_json_str(&o, ct->mutex);
+			put(&o, ",\"remedy\":");
+			put_json_str(&o, remedy_mutex);
+			put(&o, "},\"hold_and_wait\":{\"holds\":true,"
+				"\"evidence\":");
+			put_json_str(&o, ct->hold);
+			put(&o, ",\"remedy\":");
+			put_json_str(&o, remedy_hold);
+			put(&o, "},\"no_preemption\":{\"holds\":true,"
+				"\"evidence\":");
+			put_json_str(&o, ct->nopre);
+			put(&o, ",\"remedy\":");
+			put_json_str(&o, remedy_nopre);
+			put(&o, "},\"circular_wait\":{\"holds\":true,"
+				"\"evidence\":");
+			put_json_str(&o, ct->circ);
+			put(&o, ",\"remedy\":");
+			put_json_str(&o, remedy_circ);
+			put(&o, "}}");
+			eng_free(ct, sizeof(*ct));
+		}
+	}
+	put(&o, "}\n");
+	if (o.pos + 1 >= o.len && len > 2) {
+		/* Truncated: still end the line so the file stays parseable
+		 * line by line (the object itself is cut). */
+		buf[len - 2] = '\n';
+		buf[len - 1] = 0;
+	}
+	if (st)
+		eng_free(st, sizeof(*st));
+	return o.pos;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/* threads.c - per-thread held stacks, caches and the thread registry. */
+#include "threads.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "hash.h"
+#include "lock.h"
+
+static struct eng_lock reg_lock = ENG_LOCK_INIT;
+static struct eng_thread *all_threads;
+static uint32_t n_threads;
+static uint32_t n_live;
+
+struct eng_thread *threads_new(int32_t tid, uint32_t parent)
+{
+	struct eng_thread *t = eng_alloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->parent = parent;
+	t->alive = 1;
+	eng_lock(&reg_lock);
+	t->num = ++n_threads;
+	n_live++;
+	t->next = all_threads;
+	all_threads = t;
+	eng_unlock(&reg_lock);
+	return t;
+}
+
+struct eng_thread *threads_find(uint32_t num)
+{
+	struct eng_thread *t;
+
+	eng_lock(&reg_lock);
+	for (t = all_threads; t; t = t->next)
+		if (t->num == num)
+			break;
+	eng_unlock(&reg_lock);
+	return t;
+}
+
+struct eng_thread *threads_find_tid(int32_t tid)
+{
+	struct eng_thread *t;
+
+	eng_lock(&reg_lock);
+	for (t = all_threads; t; t = t->next)
+		if (t->tid == tid && t->alive)
+			break;
+	eng_unlock(&reg_lock);
+	return t;
+}
+
+struct eng_thread *threads_find_handle(uint64_t handle)
+{
+	struct eng_thread *t;
+
+	eng_lock(&reg_lock);
+	for (t = all_threads; t; t = t->next)
+		if (t->handle == handle && t->alive)
+			break;
+	eng_unlock(&reg_lock);
+	return t;
+}
+
+void threads_exit(struct eng_thread *t)
+{
+	eng_lock(&reg_lock);
+	if (t->alive) {
+		t->alive = 0;
+		n_live--;
+	}
+	eng_unlock(&reg_lock);
+}
+
+uint32_t threads_count(void)
+{
+	return __atomic_load_n(&n_threads, __ATOMIC_RELAXED);
+}
+
+uint32_t threads_live(void)
+{
+	return __atomic_load_n(&n_live, __ATOMIC_RELAXED);
+}
+
+void threads_after_fork(struct eng_thread *self)
+{
+	struct eng_thread *t;
+
+	n_live = 0;
+	for (t = all_threads; t; t = t->next) {
+		t->alive = (t == self);
+		if (t->alive)
+			n_live++;
+	}
+}
+
+void threads_lock_all(void)
+{
+	eng_lock(&reg_lock);
+}
+
+void threads_unlock_all(void)
+{
+	eng_unlock(&reg_lock);
+}
+
+int threads_held_find(const struct eng_thread *t, uint64_t id)
+{
+	int i;
+
+	for (i = t->depth - 1; i >= 0; i--)
+		if (t->held[i].id == id)
+			return i;
+	return -1;
+}
+
+int threads_held_find_addr(const struct eng_thread *t, uint64_t addr)
+{
+	int i;
+
+	for (i = t->depth - 1; i >= 0; i--)
+		if (t->held[i].addr == addr)
+			return i;
+	return -1;
+}
+
+static uint64_t chain_step(uint64_t prev, uint64_t id, uint32_t mode,
+			   uint64_t pc)
+{
+	return hash_mix(prev ^ hash_mix(id * 2 + mode) ^ (pc * 0x9e3779b97f4a7c15ULL)) | 1;
+}
+
+uint64_t threads_chain_next(const struct eng_thread *t, uint64_t id,
+			    uint32_t mode, uint64_t pc)
+{
+	uint64_t prev = t->depth ? t->held[t->depth - 1].chain : 0;
+
+	return chain_step(prev, id, mode, pc);
+}
+
+void threads_held_remove(struct eng_thread *t, int i)
+{
+	int j;
+
+	memmove(&t->held[i], &t->held[i + 1],
+		(size_t)(t->depth - i - 1) * sizeof(t->held[0]));
+	t->depth--;
+	for (j = i; j < t->depth; j++) {
+		uint64_t prev = j ? t->held[j - 1].chain : 0;
+
+		t->held[j].chain = chain_step(prev, t->held[j].id,
+					      t->held[j].mode, t->held[j].pc);
+	}
+}
+
+bool threads_ccache_get(const struct eng_thread *t, uint64_t key,
+			uint32_t *stack)
+{
+	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
+	int probes;
+
+	for (probes = 0; probes < 8; probes++) {
+		const struct ccache_slot *s = &t->ccache[i];
+
+		if (s->key == key) {
+			*stack = s->stack;
+			return true;
+		}
+		if (!s->key)
+			return false;
+		i = (i + 1) & (CCACHE_SIZE - 1);
+	}
+	return false;
+}
+
+void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
+{
+	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
+	int probes;
+
+	/* A lossy cache: when it gets crowded start again from empty. */
+	if (t->ccache_used >= CCACHE_SIZE * 3 / 4) {
+		memset(t->ccache, 0, sizeof(t->ccache));
+		t->ccache_used = 0;
+	}
+	for (probes = 0; probes < 8; probes++) {
+		struct ccache_slot *s = &t->ccache[i];
+
+		if (!s->key || s->key == key) {
+			if (!s->key)
+				t->ccache_used++;
+			s->key = key;
+			s->stack = stack;
+			return;
+		}
+		i = (i + 1) & (CCACHE_SIZE - 1);
+	}
+	/* Neighbourhood full: overwrite the home slot. */
+	t->ccache[(uint32_t)key & (CCACHE_SIZE - 1)].key = key;
+	t->ccache[(uint32_t)key & (CCACHE_SIZE - 1)].stack = stack;
+}

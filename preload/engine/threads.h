@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * threads.h - per-thread engine state: the held-lock stack, the caches that
+ * keep a known nesting off every shared structure, and the registry of all
+ * threads (for reports and, later, the wait-for graph).
+ * A thread's state is written only by that thread (the live front end) or
+ * by the single replaying thread (the analyzer); others only read it.
+ */
+#ifndef COFFMAN_THREADS_H
+#define COFFMAN_THREADS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "objects.h"
+
+#define HELD_MAX 64	 /* locks one thread can hold and be tracked */
+#define OCACHE_SIZE 256	 /* per-thread address -> record cache */
+#define CCACHE_SIZE 1024 /* per-thread seen-chain cache */
+#define THREAD_NAME_MAX 16
+
+struct held {
+	struct eng_obj *obj; /* record (may be retired meanwhile) */
+	uint64_t id;	     /* obj->id when acquired */
+	uint64_t addr;	     /* object address */
+	uint64_t chain;	     /* hash of the held stack up to this entry */
+	uint64_t pc;	     /* call site of the acquisition */
+	uint32_t stack;	     /* stack id of the acquisition, 0 unknown */
+	uint32_t count;	     /* recursion depth (recursive mutexes) */
+	uint8_t mode;	     /* enum ev_mode */
+	uint8_t flags;	     /* EVF_TRY / EVF_TIMED of the acquisition */
+	uint8_t kind;	     /* enum ev_kind */
+};
+
+struct ocache_slot {
+	uint64_t addr;
+	struct eng_obj *obj;
+	uint32_t gen;
+};
+
+struct ccache_slot {
+	uint64_t key;	/* chain key; 0 = empty */
+	uint32_t stack; /* stack captured when first seen */
+};
+
+struct eng_thread {
+	uint32_t num;		/* 1, 2, ...: order of first appearance */
+	int32_t tid;		/* OS thread id */
+	uint32_t parent;	/* creator's num, 0 unknown */
+	uint32_t create_stack;	/* where it was created */
+	uint32_t exit_stack;	/* where it exited */
+	uint8_t alive;		/* 0 once it exited */
+	uint8_t degraded;	/* held stack overflowed: edges not tracked */
+	char name[THREAD_NAME_MAX]; /* pthread_setname_np name, "" none */
+	int depth;		/* entries used in held[] */
+	int overflow;		/* acquisitions dropped because held[] full */
+	struct held held[HELD_MAX];
+	struct ocache_slot ocache[OCACHE_SIZE];
+	struct ccache_slot ccache[CCACHE_SIZE];
+	int ccache_used;
+	struct eng_thread *next; /* registry list */
+	uint64_t handle;	 /* front end's thread handle (pthread_t) */
+	void *frontend;		 /* owned by the front end */
+};
+
+/* A new thread record (registered, alive). NULL if out of memory. */
+struct eng_thread *threads_new(int32_t tid, uint32_t parent);
+
+/* Find by number; NULL if unknown. Takes the registry lock. */
+struct eng_thread *threads_find(uint32_t num);
+
+/* Find a live thread by OS tid; NULL if unknown. */
+struct eng_thread *threads_find_tid(int32_t tid);
+
+/* Find a live thread by front-end handle; NULL if unknown. */
+struct eng_thread *threads_find_handle(uint64_t handle);
+
+/* Mark exited. The record stays (reports may name it). */
+void threads_exit(struct eng_thread *t);
+
+/* Number of threads registered so far, and live ones. */
+uint32_t threads_count(void);
+uint32_t threads_live(void);
+
+/*
+ * Fork child: every thread but 'self' is gone. Their records stay, marked
+ * dead; self keeps its held locks (they are still held in the child).
+ */
+void threads_after_fork(struct eng_thread *self);
+
+void threads_lock_all(void);
+void threads_unlock_all(void);
+
+/* Held-stack helpers (the owning thread only). */
+
+/* Index of the entry for record id (top-most), -1 if absent. */
+int threads_held_find(const struct eng_thread *t, uint64_t id);
+/* Index of the entry for address addr (top-most), -1 if absent. */
+int threads_held_find_addr(const struct eng_thread *t, uint64_t addr);
+/* Remove entry i, keeping order and recomputing chain keys above it. */
+void threads_held_remove(struct eng_thread *t, int i);
+/* Chain key for acquiring (id, mode, pc) on top of the current stack. */
+uint64_t threads_chain_next(const struct eng_thread *t, uint64_t id,
+			    uint32_t mode, uint64_t pc);
+
+/* Seen-chain cache: true and *stack set if key was seen by this thread. */
+bool threads_ccache_get(const struct eng_thread *t, uint64_t key,
+			uint32_t *stack);
+void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack);
+
+#endif /* COFFMAN_THREADS_H */

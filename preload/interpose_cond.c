@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * interpose_cond.c - condition-variable waits: a wait releases its mutex,
+ * blocks, and re-acquires the mutex inside glibc where no wrapper sees it,
+ * so the runtime models it as release + acquire. Both symbol versions are
+ * exported: GLIBC_2.3.2 (every program linked since 2003) and the old
+ * GLIBC_2.2.5 ABI, each forwarding to its own real version.
+ */
+#include <errno.h>
+#include <pthread.h>
+
+#include "real.h"
+#include "runtime.h"
+
+#define EXPORT_VERSIONED __attribute__((visibility("default"), used))
+
+struct wait_ctx {
+	struct eng_thread *t;
+	pthread_mutex_t *m;
+	const void *pc;
+	uint32_t flags;
+};
+
+static void reacquired(const struct wait_ctx *w)
+{
+	rt_busy = 1;
+	rt_event(w->t, OP_ACQUIRED, KIND_MUTEX, MODE_EXCL,
+		 w->flags | EVF_CONDWAIT | EVF_TYPE_KNOWN, w->m,
+		 (uint32_t)(w->m->__data.__kind & 3), w->pc);
+	rt_busy = 0;
+}
+
+/* Cancelled in the wait: glibc re-took the mutex before unwinding. */
+static void wait_cancelled(void *arg)
+{
+	const struct wait_ctx *w = arg;
+
+	if (w->t)
+		reacquired(w);
+}
+
+static void before_wait(struct wait_ctx *w)
+{
+	rt_event_owner(w->t, OP_RELEASE, KIND_MUTEX, EVF_CONDWAIT, w->m,
+		       __atomic_load_n(&w->m->__data.__owner,
+				       __ATOMIC_RELAXED),
+		       w->pc);
+}
+
+/* The mutex is held again after every return but these. */
+static int still_released(int rc)
+{
+	return rc == EINVAL || rc == EPERM;
+}
+
+enum wait_kind { WAIT_PLAIN, WAIT_TIMED, WAIT_CLOCK };
+
+static int cond_wait_common(int version, enum wait_kind kind,
+			    pthread_cond_t *c, pthread_mutex_t *m,
+			    clockid_t clk, const struct timespec *abstime,
+			    const void *pc)
+{
+	struct wait_ctx w = { NULL, m, pc, kind == WAIT_PLAIN ? 0 : EVF_TIMED };
+	int rc;
+
+	w.t = rt_enter();
+	if (w.t) {
+		before_wait(&w);
+		rt_leave();
+	}
+	if (!real_ready)
+		real_resolve();
+	pthread_cleanup_push(wait_cancelled, &w);
+	switch (kind) {
+	case WAIT_PLAIN:
+		rc = version == 225 ? real.cond_wait_225(c, m)
+				    : real.cond_wait_232(c, m);
+		break;
+	case WAIT_TIMED:
+		rc = version == 225 ? real.cond_timedwait_225(c, m, abstime)
+				    : real.cond_timedwait_232(c, m, abstime);
+		break;
+	default:
+		rc = real.pthread_cond_clockwait(c, m, clk, abstime);
+		break;
+	}
+	pthread_cleanup_pop(0);
+	if (w.t && !still_released(rc))
+		reacquired(&w);
+	return rc;
+}
+
+/* Reached only through the .symver aliases below. */
+int coffman_cond_wait_232(pthread_cond_t *c, pthread_mutex_t *m);
+int coffman_cond_timedwait_232(pthread_cond_t *c, pthread_mutex_t *m,
+			       const struct timespec *t);
+int coffman_cond_wait_225(pthread_cond_t *c, pthread_mutex_t *m);
+int coffman_cond_timedwait_225(pthread_cond_t *c, pthread_mutex_t *m,
+			       const struct timespec *t);
+
+EXPORT_VERSIONED int coffman_cond_wait_232(pthread_cond_t *c,
+					   pthread_mutex_t *m)
+{
+	return cond_wait_common(232, WAIT_PLAIN, c, m, 0, NULL,
+				__builtin_return_address(0));
+}
+
+EXPORT_VERSIONED int coffman_cond_timedwait_232(pthread_cond_t *c,
+						pthread_mutex_t *m,
+						const struct timespec *t)
+{
+	return cond_wait_common(232, WAIT_TIMED, c, m, 0, t,
+				__builtin_return_address(0));
+}
+
+EXPORT_VERSIONED int coffman_cond_wait_225(pthread_cond_t *c,
+					   pthread_mutex_t *m)
+{
+	return cond_wait_common(225, WAIT_PLAIN, c, m, 0, NULL,
+				__builtin_return_address(0));
+}
+
+EXPORT_VERSIONED int coffman_cond_timedwait_225(pthread_cond_t *c,
+						pthread_mutex_t *m,
+						const struct timespec *t)
+{
+	return cond_wait_common(225, WAIT_TIMED, c, m, 0, t,
+				__builtin_return_address(0));
+}
+
+__asm__(".symver coffman_cond_wait_232, pthread_cond_wait@@GLIBC_2.3.2");
+__asm__(".symver coffman_cond_timedwait_232, "
+	"pthread_cond_timedwait@@GLIBC_2.3.2");
+__asm__(".symver coffman_cond_wait_225, pthread_cond_wait@GLIBC_2.2.5");
+__asm__(".symver coffman_cond_timedwait_225, "
+	"pthread_cond_timedwait@GLIBC_2.2.5");
+
+COFFMAN_EXPORT int pthread_cond_clockwait(pthread_cond_t *c,
+					  pthread_mutex_t *m, clockid_t clk,
+					  const struct timespec *t)
+{
+	return cond_wait_common(0, WAIT_CLOCK, c, m, clk, t,
+				__builtin_return_address(0));
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* interpose_mutex.c - pthread_mutex_* wrappers: calls become events. */
+#include <errno.h>
+#include <pthread.h>
+
+#include "real.h"
+#include "runtime.h"
+
+/* glibc keeps the type (and robust/PI bits above it) in __kind. */
+static uint32_t mutex_type(const pthread_mutex_t *m)
+{
+	return (uint32_t)(m->__data.__kind & 3);
+}
+
+static int32_t mutex_owner(const pthread_mutex_t *m)
+{
+	return __atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED);
+}
+
+static int acquired_ok(int rc)
+{
+	return rc == 0 || rc == EOWNERDEAD;
+}
+
+static void mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
+			pthread_mutex_t *m, const void *pc)
+{
+	rt_event(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
+		 mutex_type(m), pc);
+}
+
+COFFMAN_EXPORT int pthread_mutex_init(pthread_mutex_t *m,
+				      const pthread_mutexattr_t *attr)
+{
+	struct eng_thread *t;
+	int rc = R(pthread_mutex_init)(m, attr);
+
+	if (rc != 0 || !(t = rt_enter()))
+		return rc;
+	mutex_event(t, OP_INIT, 0, m, __builtin_return_address(0));
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		mutex_event(t, OP_DESTROY, 0, m, __builtin_return_address(0));
+		rt_leave();
+	}
+	return R(pthread_mutex_destroy)(m);
+}
+
+/*
+ * The fast attempt first: an uncontended lock costs one trylock and the
+ * engine's thread-local path. Only when it fails do we record the intent
+ * to block, which is where a self-deadlock is caught before it hangs.
+ */
+COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t = rt_enter();
+	int rc;
+
+	if (!t)
+		return R(pthread_mutex_lock)(m);
+	rc = real.pthread_mutex_trylock(m);
+	if (rc == EBUSY) {
+		mutex_event(t, OP_ACQUIRE, 0, m, pc);
+		rt_leave();
+		rc = real.pthread_mutex_lock(m);
+		rt_busy = 1;
+	}
+	if (acquired_ok(rc))
+		mutex_event(t, OP_ACQUIRED, 0, m, pc);
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t = rt_enter();
+	int rc;
+
+	if (!t)
+		return R(pthread_mutex_trylock)(m);
+	rc = real.pthread_mutex_trylock(m);
+	if (acquired_ok(rc))
+		mutex_event(t, OP_ACQUIRED, EVF_TRY, m, pc);
+	rt_leave();
+	return rc;
+}
+
+static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
+		      const struct timespec *abstime, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+	int rc;
+
+	if (!t)
+		return clocked ? R(pthread_mutex_clocklock)(m, clk, abstime)
+			       : R(pthread_mutex_timedlock)(m, abstime);
+	rc = real.pthread_mutex_trylock(m);
+	if (rc == EBUSY) {
+		mutex_event(t, OP_ACQUIRE, EVF_TIMED, m, pc);
+		rt_leave();
+		rc = clocked ? real.pthread_mutex_clocklock(m, clk, abstime)
+			     : real.pthread_mutex_timedlock(m, abstime);
+		rt_busy = 1;
+		if (rc == ETIMEDOUT)
+			mutex_event(t, OP_TIMED_OUT, EVF_TIMED, m, pc);
+	}
+	if (acquired_ok(rc))
+		mutex_event(t, OP_ACQUIRED, EVF_TIMED, m, pc);
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m,
+					   const struct timespec *abstime)
+{
+	return timed_lock(m, 0, CLOCK_REALTIME, abstime,
+			  __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
+					   const struct timespec *abstime)
+{
+	return timed_lock(m, 1, clk, abstime, __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		/* Before the real unlock: afterwards the owner is gone. */
+		rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m, mutex_owner(m),
+			       __builtin_return_address(0));
+		rt_leave();
+	}
+	return R(pthread_mutex_unlock)(m);
+}

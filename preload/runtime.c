@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/* runtime.c - start-up, options, report output, thread exit and fork. */
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "real.h"
+#include "stack.h"
+#include "stackdepot.h"
+#include "symbolize.h"
+
+__thread struct eng_thread *rt_thread
+	__attribute__((tls_model("initial-exec")));
+__thread volatile int rt_busy __attribute__((tls_model("initial-exec")));
+int rt_active;
+
+static struct coffman_options options;
+static int text_fd = -1; /* private dup of stderr, or the log file */
+static int json_fd = -1;
+static pthread_key_t exit_key;
+static int exit_key_ok;
+
+/* Bad options seen before the engine could report them. */
+static char bad_options[4][256];
+static int n_bad_options;
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void emit(const struct report *r, const char *text, size_t tlen,
+		 const char *json, size_t jlen)
+{
+	int saved = errno;
+
+	(void)r;
+	if (text_fd >= 0 && tlen)
+		write_all(text_fd, text, tlen);
+	if (json_fd >= 0 && jlen)
+		write_all(json_fd, json, jlen);
+	errno = saved;
+}
+
+static void fatal(int action, int exitcode)
+{
+	if (action == ON_DEADLOCK_ABORT) {
+		signal(SIGABRT, SIG_DFL);
+		abort();
+	}
+	/* The program is stuck: atexit handlers could block on its locks. */
+	R(_exit)(exitcode);
+}
+
+uint32_t rt_capture_stack(void)
+{
+	uint64_t pcs[STACK_MAX_DEPTH];
+	int n = stack_capture(pcs, options.stack_depth);
+
+	return stackdepot_intern(pcs, n);
+}
+
+static int data_name(uint64_t addr, char *buf, size_t len)
+{
+	struct coffman_frame f;
+
+	/* symbolize_pc looks up pc - 1; ask for the byte after. */
+	if (symbolize_pc(addr + 1, &f) == 0 && f.function[0]) {
+		snprintf(buf, len, "%s", f.function);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Expand %p to the pid, so forked and exec'd processes get their own. */
+static void expand_path(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < len; in++) {
+		if (in[0] == '%' && in[1] == 'p') {
+			int n = snprintf(out + o, len - o, "%d", (int)getpid());
+
+			if (n > 0)
+				o += (size_t)n < len - o ? (size_t)n : len - o - 1;
+			in++;
+		} else {
+			out[o++] = *in;
+		}
+	}
+	out[o] = 0;
+}
+
+/* Keep our descriptors out of the program's way: high numbers, CLOEXEC. */
+static int high_fd(int fd)
+{
+	int h;
+
+	if (fd < 0)
+		return -1;
+	h = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+	if (h < 0)
+		return fd;
+	close(fd);
+	return h;
+}
+
+static int open_out(const char *path)
+{
+	char p[OPT_PATH_MAX + 32];
+
+	expand_path(path, p, sizeof(p));
+	return high_fd(open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			    0644));
+}
+
+static void bad_option(void *ctx, const char *msg)
+{
+	(void)ctx;
+	if (n_bad_options < 4)
+		snprintf(bad_options[n_bad_options++], sizeof(bad_options[0]),
+			 "%s", msg);
+}
+
+static void key_dtor(void *p)
+{
+	struct eng_thread *t = p;
+	struct coffman_event ev;
+
+	if (!t)
+		return;
+	/* Other keys' destructors run in this round and may still unlock:
+	 * look at what is held one round later. */
+	if (!t->frontend) {
+		t->frontend = (void *)1;
+		pthread_setspecific(exit_key, t);
+		return;
+	}
+	rt_busy = 1; /* for the rest of this thread's life */
+	memset(&ev, 0, sizeof(ev));
+	ev.op = OP_THREAD_EXIT;
+	ev.stack = t->exit_stack;
+	engine_event(t, &ev);
+}
+
+struct eng_thread *rt_attach(void)
+{
+	struct eng_thread *t = engine_thread_new(gettid(), 0, 0);
+
+	if (!t)
+		return NULL;
+	t->handle = (uint64_t)pthread_self();
+	rt_thread = t;
+	if (exit_key_ok)
+		pthread_setspecific(exit_key, t);
+	return t;
+}
+
+void rt_thread_started(struct eng_thread *t)
+{
+	t->tid = gettid();
+	t->handle = (uint64_t)pthread_self();
+	rt_thread = t;
+	if (exit_key_ok)
+		pthread_setspecific(exit_key, t);
+}
+
+void rt_set_exit_stack(void)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (!t)
+		return;
+	t->exit_stack = rt_capture_stack();
+	rt_leave();
+}
+
+int rt_event_owner(struct eng_thread *t, uint32_t op, uint32_t kind,
+		   uint32_t flags, const void *addr, int32_t owner_tid,
+		   const void *pc)
+{
+	struct coffman_event ev = {
+		.op = op,
+		.kind = kind,
+		.flags = flags,
+		.addr = (uint64_t)(uintptr_t)addr,
+		.pc = (uint64_t)(uintptr_t)pc,
+		.owner_tid = owner_tid,
+	};
+
+	return engine_event(t, &ev);
+}
+
+int rt_exit_status(int status)
+{
+	if (rt_active && engine_error_count() > 0)
+		return options.exitcode;
+	return status;
+}
+
+static void fork_prepare(void)
+{
+	rt_busy = 1;
+	engine_fork_prepare();
+}
+
+static void fork_parent(void)
+{
+	engine_fork_parent();
+	rt_busy = 0;
+}
+
+static void fork_child(void)
+{
+	engine_fork_child(rt_thread, getpid());
+	if (rt_thread)
+		rt_thread->tid = gettid();
+	rt_busy = 0;
+}
+
+__attribute__((constructor)) static void rt_init(void)
+{
+	static const struct engine_hooks hooks = {
+		.capture_stack = rt_capture_stack,
+		.symbolize = symbolize_pc,
+		.data_name = data_name,
+		.emit = emit,
+		.fatal = fatal,
+	};
+	const char *env;
+	int i;
+
+	rt_busy = 1;
+	real_resolve();
+	options_defaults(&options);
+	env = getenv("COFFMAN_OPTIONS");
+	if (env)
+		options_parse(&options, env, bad_option, NULL);
+	if (getenv("COFFMAN_ABORT") && getenv("COFFMAN_ABORT")[0] == '1')
+		options.on_deadlock = ON_DEADLOCK_ABORT;
+	text_fd = options.log[0] ? open_out(options.log) : -1;
+	if (text_fd < 0)
+		text_fd = high_fd(dup(2));
+	if (options.json[0])
+		json_fd = open_out(options.json);
+	stack_init();
+	engine_init(&options, &hooks, (int)getpid());
+	for (i = 0; i < n_bad_options; i++)
+		engine_report_bad_option(bad_options[i]);
+	if (pthread_key_create(&exit_key, key_dtor) == 0)
+		exit_key_ok = 1;
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	rt_active = 1;
+	rt_busy = 0;
+	if (!rt_thread) {
+		rt_busy = 1;
+		rt_attach();
+		rt_busy = 0;
+	}
+}
+
+__attribute__((destructor)) static void rt_fini(void)
+{
+	if (!rt_active)
+		return;
+	if (options.verbosity >= 2) {
+		char line[256];
+		int n = snprintf(line, sizeof(line),
+				 "coffman: pid %d: %d report(s), %d error(s)\n",
+				 (int)getpid(), engine_report_count(),
+				 engine_error_count());
+
+		if (n > 0 && text_fd >= 0)
+			write_all(text_fd, line, (size_t)n);
+	}
+	if (engine_error_count() > 0) {
+		/* Like the sanitizers: an error makes the exit status
+		 * 'exitcode'. Flush the program's stdio first, since
+		 * _exit skips it. */
+		fflush(NULL);
+		R(_exit)(options.exitcode);
+	}
+}

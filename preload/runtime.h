@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runtime.h - the live front end's state: start-up, options, per-thread
+ * attachment and the re-entry guard every wrapper goes through.
+ */
+#ifndef COFFMAN_RUNTIME_H
+#define COFFMAN_RUNTIME_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "event.h"
+
+#define COFFMAN_EXPORT __attribute__((visibility("default")))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* The calling thread's engine record, NULL until attached. */
+extern __thread struct eng_thread *rt_thread
+	__attribute__((tls_model("initial-exec")));
+/* Non-zero while this thread runs runtime code: wrappers pass through.
+ * volatile: GCC may drop stores around leaf libc calls otherwise. */
+extern __thread volatile int rt_busy
+	__attribute__((tls_model("initial-exec")));
+/* Non-zero once options are read and the engine is ready. */
+extern int rt_active;
+
+/* Attach the calling thread (first call from a thread we did not start). */
+struct eng_thread *rt_attach(void);
+
+/*
+ * Enter runtime code for a tracked call: returns the thread's record with
+ * the guard set, or NULL when the call must pass straight through
+ * (runtime not started, re-entry, a signal handler interrupting us).
+ */
+static inline struct eng_thread *rt_enter(void)
+{
+	struct eng_thread *t;
+
+	if (UNLIKELY(rt_busy) || UNLIKELY(!rt_active))
+		return NULL;
+	rt_busy = 1;
+	t = rt_thread;
+	if (UNLIKELY(!t)) {
+		t = rt_attach();
+		if (!t)
+			rt_busy = 0;
+	}
+	return t;
+}
+
+static inline void rt_leave(void)
+{
+	rt_busy = 0;
+}
+
+/* Feed one event for thread t (guard held). Returns engine_event's value. */
+static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
+			   uint32_t mode, uint32_t flags, const void *addr,
+			   uint64_t arg, const void *pc)
+{
+	struct coffman_event ev = {
+		.op = op,
+		.kind = kind,
+		.mode = mode,
+		.flags = flags,
+		.addr = (uint64_t)(uintptr_t)addr,
+		.arg = arg,
+		.pc = (uint64_t)(uintptr_t)pc,
+	};
+
+	return engine_event(t, &ev);
+}
+
+/* The same with the owner tid the object itself records. */
+int rt_event_owner(struct eng_thread *t, uint32_t op, uint32_t kind,
+		   uint32_t flags, const void *addr, int32_t owner_tid,
+		   const void *pc);
+
+/* Capture and intern the calling thread's stack (guard held). */
+uint32_t rt_capture_stack(void);
+
+/* Thread start/exit bookkeeping for interpose_thread.c. */
+void rt_thread_started(struct eng_thread *t);
+void rt_set_exit_stack(void);
+
+/* Exit-status rule: called from _exit/_Exit wrappers and the destructor. */
+int rt_exit_status(int status);
+
+#endif /* COFFMAN_RUNTIME_H */

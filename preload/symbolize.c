@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * symbolize.c - return address to module, function, file and line: elfutils'
+ * libdwfl over this process's maps when libdw.so.1 loads, dladdr() otherwise.
+ */
+#include "symbolize.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef COFFMAN_HAVE_LIBDWFL_H
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <elfutils/libdwfl.h>
+#endif
+
+/* Copy src into dst[size], cutting the end off a long name. */
+static void copy_head(char *dst, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Copy src into dst[size], keeping the end of a long path: the basename. */
+static void copy_tail(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		src += len - (size - 1);
+	copy_head(dst, size, src);
+}
+
+#ifdef COFFMAN_HAVE_LIBDWFL_H
+
+/* libdw's entry points; dw_load() resolves all of them or none. */
+static struct {
+	__typeof__(dwfl_begin) *begin;
+	__typeof__(dwfl_end) *end;
+	__typeof__(dwfl_report_begin) *report_begin;
+	__typeof__(dwfl_linux_proc_report) *linux_proc_report;
+	__typeof__(dwfl_report_end) *report_end;
+	__typeof__(dwfl_addrmodule) *addrmodule;
+	__typeof__(dwfl_module_info) *module_info;
+	__typeof__(dwfl_module_addrname) *module_addrname;
+	__typeof__(dwfl_module_getsrc) *module_getsrc;
+	__typeof__(dwfl_lineinfo) *lineinfo;
+	__typeof__(dwfl_module_nextcu) *module_nextcu;
+	__typeof__(dwarf_haspc) *haspc;
+	__typeof__(dwarf_getsrc_die) *getsrc_die;
+	__typeof__(dwarf_linesrc) *linesrc;
+	__typeof__(dwarf_lineno) *lineno;
+	__typeof__(dwfl_linux_proc_find_elf) *linux_proc_find_elf;
+	__typeof__(dwfl_standard_find_debuginfo) *standard_find_debuginfo;
+	__typeof__(dwfl_build_id_find_debuginfo) *build_id_find_debuginfo;
+} dw;
+
+/*
+ * Taken through the interposed pthread_mutex_lock: the runtime calls us
+ * with its re-entry guard set, so the wrapper passes straight through.
+ */
+static pthread_mutex_t dw_lock = PTHREAD_MUTEX_INITIALIZER;
+static int dw_state;		    /* 0 untried, 1 loaded, -1 unusable */
+static Dwfl_Callbacks dw_callbacks; /* read by libdwfl for session's life */
+static Dwfl *session;		    /* NULL until first use or after reset */
+
+#define DW_SYM(h, field, name) \
+	((dw.field = (__typeof__(dw.field))dlsym((h), (name))) != NULL)
+
+/* Load libdw.so.1 once; call with dw_lock held. */
+static bool dw_load(void)
+{
+	const char *urls;
+	void *h;
+
+	if (dw_state)
+		return dw_state > 0;
+	dw_state = -1;
+
+	/* RTLD_LOCAL: keep libdw's symbols away from the host program. */
+	h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+	if (!(DW_SYM(h, begin, "dwfl_begin") && DW_SYM(h, end, "dwfl_end") &&
+	      DW_SYM(h, report_begin, "dwfl_report_begin") &&
+	      DW_SYM(h, linux_proc_report, "dwfl_linux_proc_report") &&
+	      DW_SYM(h, report_end, "dwfl_report_end") &&
+	      DW_SYM(h, addrmodule, "dwfl_addrmodule") &&
+	      DW_SYM(h, module_info, "dwfl_module_info") &&
+	      DW_SYM(h, module_addrname, "dwfl_module_addrname") &&
+	      DW_SYM(h, module_getsrc, "dwfl_module_getsrc") &&
+	      DW_SYM(h, lineinfo, "dwfl_lineinfo") &&
+	      DW_SYM(h, module_nextcu, "dwfl_module_nextcu") &&
+	      DW_SYM(h, haspc, "dwarf_haspc") &&
+	      DW_SYM(h, getsrc_die, "dwarf_getsrc_die") &&
+	      DW_SYM(h, linesrc, "dwarf_linesrc") &&
+	      DW_SYM(h, lineno, "dwarf_lineno") &&
+	      DW_SYM(h, linux_proc_find_elf, "dwfl_linux_proc_find_elf") &&
+	      DW_SYM(h, standard_find_debuginfo,
+		     "dwfl_standard_find_debuginfo") &&
+	      DW_SYM(h, build_id_find_debuginfo,
+		     "dwfl_build_id_find_debuginfo"))) {
+		dlclose(h);
+		return false;
+	}
+
+	/*
+	 * The standard search ends with a debuginfod download when
+	 * DEBUGINFOD_URLS is set (elfutils >= 0.178): network I/O inside the
+	 * host, for up to 90 s per file. Then search the local build-id tree
+	 * only, which still finds Debian's -dbgsym packages.
+	 */
+	urls = getenv("DEBUGINFOD_URLS");
+	dw_callbacks.find_elf = dw.linux_proc_find_elf;
+	dw_callbacks.find_debuginfo = urls && *urls
+					      ? dw.build_id_find_debuginfo
+					      : dw.standard_find_debuginfo;
+	dw_state = 1;
+	return true;
+}
+
+/* (Re)read /proc/self/maps into the session; call with dw_lock held. */
+static void session_report(void)
+{
+	dw.report_begin(session);
+	/* On failure the modules reported so far are still worth keeping. */
+	dw.linux_proc_report(session, getpid());
+	dw.report_end(session, NULL, NULL);
+}
+
+/*
+ * The module containing addr, or NULL. libdwfl 0.188 answers an address
+ * past the last module with the last module, so check its range.
+ */
+static Dwfl_Module *find_module(Dwarf_Addr addr)
+{
+	Dwfl_Module *mod = dw.addrmodule(session, addr);
+	Dwarf_Addr start, end;
+
+	if (!mod || !dw.module_info(mod, NULL, &start, &end, NULL, NULL, NULL,
+				    NULL))
+		return NULL;
+	return addr >= start && addr < end ? mod : NULL;
+}
+
+/*
+ * Source file of addr, and its line in *lineno. libdw 0.188 finds the CU
+ * through .debug_aranges, which clang 14 does not emit; then search the CUs
+ * one by one, which is slow but happens only at report time.
+ */
+static const char *find_line(Dwfl_Module *mod, Dwarf_Addr addr, int *lineno)
+{
+	Dwfl_Line *line = dw.module_getsrc(mod, addr);
+	Dwarf_Die *cu = NULL;
+	Dwarf_Line *cu_line;
+	Dwarf_Addr bias;
+
+	if (line)
+		return dw.lineinfo(line, NULL, lineno, NULL, NULL, NULL);
+	while ((cu = dw.module_nextcu(mod, cu, &bias))) {
+		if (dw.haspc(cu, addr - bias) <= 0)
+			continue;
+		cu_line = dw.getsrc_die(cu, addr - bias);
+		if (!cu_line || dw.lineno(cu_line, lineno) != 0)
+			return NULL;
+		return dw.linesrc(cu_line, NULL, NULL);
+	}
+	return NULL;
+}
+
+/* Look pc up in libdwfl, filling what it knows. */
+static void dw_lookup(uint64_t pc, struct coffman_frame *out)
+{
+	Dwarf_Addr addr = pc - 1, start = 0;
+	bool reported = false;
+	const char *name;
+	Dwfl_Module *mod;
+	int lineno = 0;
+
+	pthread_mutex_lock(&dw_lock);
+	if (!dw_load())
+		goto unlock;
+	if (!session) {
+		session = dw.begin(&dw_callbacks);
+		if (!session)
+			goto unlock;
+		session_report();
+		reported = true;
+	}
+
+	mod = find_module(addr);
+	if (!mod && !reported) {
+		/* Perhaps a library dlopen'ed since the last report. */
+		session_report();
+		mod = find_module(addr);
+	}
+	if (!mod)
+		goto unlock;
+
+	name = dw.module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
+	if (name) {
+		copy_tail(out->module, sizeof(out->module), name);
+		out->offset = pc - start;
+	}
+	name = dw.module_addrname(mod, addr);
+	if (name)
+		copy_head(out->function, sizeof(out->function), name);
+	name = find_line(mod, addr, &lineno);
+	if (name && lineno > 0) {
+		copy_tail(out->file, sizeof(out->file), name);
+		out->line = lineno;
+	}
+unlock:
+	pthread_mutex_unlock(&dw_lock);
+}
+
+void symbolize_reset(void)
+{
+	pthread_mutex_lock(&dw_lock);
+	if (session)
+		dw.end(session);
+	session = NULL;
+	pthread_mutex_unlock(&dw_lock);
+}
+
+#else /* !COFFMAN_HAVE_LIBDWFL_H */
+
+static void dw_lookup(uint64_t pc, struct coffman_frame *out)
+{
+	(void)pc;
+	(void)out;
+}
+
+void symbolize_reset(void)
+{
+}
+
+#endif /* COFFMAN_HAVE_LIBDWFL_H */
+
+/* Fill what libdwfl left empty from the dynamic symbol table. */
+static void dl_lookup(uint64_t pc, struct coffman_frame *out)
+{
+	char path[PATH_MAX];
+	struct link_map *map;
+	const char *name;
+	Dl_info info;
+	void *extra;
+	ssize_t len;
+
+	if (!dladdr1((void *)(uintptr_t)(pc - 1), &info, &extra,
+		     RTLD_DL_LINKMAP))
+		return;
+	map = extra;
+
+	if (!out->module[0]) {
+		name = info.dli_fname;
+		if (map && !map->l_name[0]) {
+			/* The main program: dli_fname is only argv[0]. */
+			len = readlink("/proc/self/exe", path, sizeof(path) - 1);
+			if (len > 0) {
+				path[len] = '\0';
+				name = path;
+			}
+		} else if (name && name[0] != '/' && realpath(name, path)) {
+			/* A library dlopen'ed by a relative path. */
+			name = path;
+		}
+		if (name)
+			copy_tail(out->module, sizeof(out->module), name);
+		out->offset = pc - (uintptr_t)info.dli_fbase;
+	}
+	if (!out->function[0] && info.dli_sname)
+		copy_head(out->function, sizeof(out->function),
+			  info.dli_sname);
+}
+
+int symbolize_pc(uint64_t pc, struct coffman_frame *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->pc = pc;
+	if (pc == 0)
+		return -ENOENT;
+
+	dw_lookup(pc, out);
+	if (!out->module[0] || !out->function[0])
+		dl_lookup(pc, out);
+	return out->function[0] || out->module[0] ? 0 : -ENOENT;
+}
