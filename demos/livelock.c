@@ -5,9 +5,10 @@
  * backs off, and retries - in lock step with the other, for ever.
  *
  *   livelock          "left" holds A and tries B; "right" holds B and tries
- *                     A. After a miss each lets go and retries on the next
- *                     5 ms tick of a shared clock, so they keep colliding.
- *                     Bounded to 100 attempts (half a second).
+ *                     A. After a miss each undoes its half-done work, lets
+ *                     go and retries on the next 20 ms tick of a shared
+ *                     clock, so they keep colliding. Bounded to 50 attempts
+ *                     (one second).
  *   livelock --fixed  after a miss each waits a *random* time instead: the
  *                     symmetry breaks, and one of them soon gets both.
  *
@@ -25,11 +26,17 @@
 
 #include "demo.h"
 
-#define ATTEMPTS      100  /* per thread, then it gives up */
-#define TICK_US	      5000 /* default: retry on the next tick */
-#define WORK_US	      2000 /* holding one's own lock: before trying the
-			      other's, and again rolling back after a miss */
-#define MAX_BACKOFF_US 10000 /* --fixed: longest random pause */
+#define ATTEMPTS       50    /* per thread, then it gives up */
+#define TICK_US	       20000 /* default: retry on the next tick */
+#define MAX_BACKOFF_US 40000 /* --fixed: longest random pause instead */
+
+/*
+ * How long a thread holds its own lock before trying the other, and again
+ * after a miss. The threads collide whenever they start an attempt less
+ * than this apart, so it is generous: scheduling jitter on a busy machine
+ * should not break the lock step.
+ */
+#define WORK_US 8000
 
 struct worker {
 	const char *name;	/* "left" or "right" */
@@ -101,8 +108,9 @@ static void report(const struct worker *w)
 {
 	if (w->got_both)
 		printf("  %-5s got both locks on attempt %d, after %d "
-		       "failures\n",
-		       w->name, w->got_both, w->failures);
+		       "failure%s\n",
+		       w->name, w->got_both, w->failures,
+		       w->failures == 1 ? "" : "s");
 	else
 		printf("  %-5s gave up: %d attempts, %d failures, no "
 		       "progress\n",

@@ -29,14 +29,18 @@ int coffman_name(const void *object, const char *name);
 #define RTLD_DEFAULT ((void *)0)
 #endif
 
-/* Look up the runtime's symbol once per translation unit; NULL if absent. */
-#define COFFMAN__LOOKUP(type, name)                                          \
-	static type coffman__fn;                                             \
-	static int coffman__done;                                            \
-	if (!coffman__done) {                                                \
-		coffman__fn = (type)dlsym(RTLD_DEFAULT, name);               \
-		coffman__done = 1;                                           \
+typedef int (*coffman__count_fn)(void);
+typedef int (*coffman__name_fn)(const void *, const char *);
+
+/* The runtime's function 'name', looked up once; NULL without it. */
+static inline void *coffman__lookup(void **cache, int *done, const char *name)
+{
+	if (!*done) {
+		*cache = dlsym(RTLD_DEFAULT, name);
+		*done = 1;
 	}
+	return *cache;
+}
 
 /*
  * Number of reports the runtime has made in this process so far (every
@@ -45,15 +49,23 @@ int coffman_name(const void *object, const char *name);
  */
 static inline int coffman_report_count(void)
 {
-	COFFMAN__LOOKUP(int (*)(void), "coffman_report_count")
-	return coffman__fn ? coffman__fn() : -1;
+	static void *fn;
+	static int done;
+	coffman__count_fn f = (coffman__count_fn)coffman__lookup(
+		&fn, &done, "coffman_report_count");
+
+	return f ? f() : -1;
 }
 
 /* Number of reports of severity error so far; -1 without the runtime. */
 static inline int coffman_error_count(void)
 {
-	COFFMAN__LOOKUP(int (*)(void), "coffman_error_count")
-	return coffman__fn ? coffman__fn() : -1;
+	static void *fn;
+	static int done;
+	coffman__count_fn f = (coffman__count_fn)coffman__lookup(
+		&fn, &done, "coffman_error_count");
+
+	return f ? f() : -1;
 }
 
 /*
@@ -63,11 +75,14 @@ static inline int coffman_error_count(void)
  */
 static inline int coffman_name(const void *object, const char *name)
 {
-	COFFMAN__LOOKUP(int (*)(const void *, const char *), "coffman_name")
-	return coffman__fn ? coffman__fn(object, name) : -ENOSYS;
+	static void *fn;
+	static int done;
+	coffman__name_fn f =
+		(coffman__name_fn)coffman__lookup(&fn, &done, "coffman_name");
+
+	return f ? f(object, name) : -ENOSYS;
 }
 
-#undef COFFMAN__LOOKUP
 #endif /* COFFMAN_RUNTIME_BUILD */
 
 #ifdef __cplusplus

@@ -115,8 +115,8 @@ static bool dw_load(void)
 	/*
 	 * The standard search ends with a debuginfod download when
 	 * DEBUGINFOD_URLS is set (elfutils >= 0.178): network I/O inside the
-	 * host, for up to 90 s per file. Then search the local build-id tree
-	 * only, which still finds Debian's -dbgsym packages.
+	 * host, 90 s timeout per file. Then search only the local build-id
+	 * tree, which still finds Debian's -dbgsym packages.
 	 */
 	urls = getenv("DEBUGINFOD_URLS");
 	dw_callbacks.find_elf = dw.linux_proc_find_elf;
@@ -145,8 +145,8 @@ static Dwfl_Module *find_module(Dwarf_Addr addr)
 	Dwfl_Module *mod = dw.addrmodule(session, addr);
 	Dwarf_Addr start, end;
 
-	if (!mod || !dw.module_info(mod, NULL, &start, &end, NULL, NULL, NULL,
-				    NULL))
+	if (!mod ||
+	    !dw.module_info(mod, NULL, &start, &end, NULL, NULL, NULL, NULL))
 		return NULL;
 	return addr >= start && addr < end ? mod : NULL;
 }
@@ -264,7 +264,8 @@ static void dl_lookup(uint64_t pc, struct coffman_frame *out)
 		name = info.dli_fname;
 		if (map && !map->l_name[0]) {
 			/* The main program: dli_fname is only argv[0]. */
-			len = readlink("/proc/self/exe", path, sizeof(path) - 1);
+			len = readlink("/proc/self/exe", path,
+				       sizeof(path) - 1);
 			if (len > 0) {
 				path[len] = '\0';
 				name = path;
@@ -278,8 +279,7 @@ static void dl_lookup(uint64_t pc, struct coffman_frame *out)
 		out->offset = pc - (uintptr_t)info.dli_fbase;
 	}
 	if (!out->function[0] && info.dli_sname)
-		copy_head(out->function, sizeof(out->function),
-			  info.dli_sname);
+		copy_head(out->function, sizeof(out->function), info.dli_sname);
 }
 
 int symbolize_pc(uint64_t pc, struct coffman_frame *out)
