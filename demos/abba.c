@@ -28,8 +28,8 @@ struct worker {
 	pthread_mutex_t *first;	 /* taken first ... */
 	pthread_mutex_t *second; /* ... and this one while holding it */
 	const char *first_name;	 /* "A" or "B", for printing */
-	const char *second_name;
-	int rounds; /* how many times to take both */
+	const char *second_name; /* likewise */
+	int rounds;		 /* how many times to take both */
 };
 
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
@@ -127,9 +127,11 @@ int main(int argc, char **argv)
 		       "%d times each.\nEveryone takes the locks in one global "
 		       "order, so no cycle can form.\n",
 		       FIXED_ROUNDS);
-		right = (struct worker){ "right", &lock_a, &lock_b, "A", "B",
-					 FIXED_ROUNDS };
-		left.rounds = FIXED_ROUNDS;
+		right.first = &lock_a;
+		right.second = &lock_b;
+		right.first_name = "A";
+		right.second_name = "B";
+		left.rounds = right.rounds = FIXED_ROUNDS;
 		start(&tl, &left);
 		start(&tr, &right);
 		finish(tl);

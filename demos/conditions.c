@@ -23,21 +23,21 @@
 
 #include "demo.h"
 
-#define ME_THREADS	3   /* mutual-exclusion: threads wanting the lock */
-#define ME_HOLD_MS	50  /* ... each holding it this long */
-#define HW_HOLD_MS	300 /* hold-and-wait: how long "holder" keeps B */
-#define HW_LATE_MS	20  /* ... "bystander" arrives this much later */
-#define HW_BACKOFF_MS	5   /* ... the fix's pause after a busy trylock */
-#define HW_TRY_MAX	1000 /* ... and its bound on attempts */
-#define NP_TIMEOUT_MS	200 /* no-preemption: how long "right" waits for A */
-#define NP_ATTEMPTS	5   /* ... before it gives up entirely */
-#define CW_TRANSFERS	20000 /* circular-wait: transfers per thread */
+#define ME_THREADS    3	    /* mutual-exclusion: threads wanting the lock */
+#define ME_HOLD_MS    50    /* ... each holding it this long */
+#define HW_HOLD_MS    300   /* hold-and-wait: how long "holder" keeps B */
+#define HW_LATE_MS    20    /* ... "bystander" arrives this much later */
+#define HW_BACKOFF_MS 5	    /* ... the fix's pause after a busy trylock */
+#define HW_TRY_MAX    1000  /* ... and its bound on attempts */
+#define NP_TIMEOUT_MS 200   /* no-preemption: how long "right" waits for A */
+#define NP_ATTEMPTS   5	    /* ... before it gives up entirely */
+#define CW_TRANSFERS  20000 /* circular-wait: transfers per thread */
 
 /* ---- mutual exclusion --------------------------------------------------- */
 
 static pthread_mutex_t me_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t me_rwlock = PTHREAD_RWLOCK_INITIALIZER;
-static atomic_int me_inside;	 /* threads inside the critical section */
+static atomic_int me_inside;	  /* threads inside the critical section */
 static atomic_int me_most_inside; /* the largest me_inside seen */
 
 /* Two read-write locks taken in opposite orders, in read (shared) mode. */
@@ -92,8 +92,8 @@ static void me_measure(const char *what, void *(*fn)(void *))
 }
 
 struct me_abba {
-	const char *name;	 /* "left" or "right" */
-	pthread_rwlock_t *first;	 /* read-locked first ... */
+	const char *name;	  /* "left" or "right" */
+	pthread_rwlock_t *first;  /* read-locked first ... */
 	pthread_rwlock_t *second; /* ... and this one while holding it */
 };
 
@@ -147,7 +147,7 @@ static pthread_mutex_t hw_b = PTHREAD_MUTEX_INITIALIZER;
 static sem_t hw_b_taken; /* "holder" holds B */
 static sem_t hw_started; /* "greedy" has started on A and B */
 static bool hw_all_at_once;
-static int hw_retries;		 /* the fix: busy trylocks of B */
+static int hw_retries;		  /* the fix: busy trylocks of B */
 static long long hw_bystander_ms; /* how long "bystander" waited for A */
 
 static void *hw_holder(void *arg)
@@ -420,8 +420,8 @@ static void circular_wait(void)
 	       "ran one transfer\n  at a time, so it finished; two at once "
 	       "can each hold one lock and wait.\n");
 
-	pay_bob = (struct transfer_job){ &ordered[0], &ordered[1],
-					 CW_TRANSFERS, true };
+	pay_bob = (struct transfer_job){ &ordered[0], &ordered[1], CW_TRANSFERS,
+					 true };
 	pay_alice = (struct transfer_job){ &ordered[1], &ordered[0],
 					   CW_TRANSFERS, true };
 	CHECK(pthread_create(&t1, NULL, transfer_main, &pay_bob));
@@ -448,7 +448,7 @@ static const struct subcommand {
 	{ "mutual-exclusion", mutual_exclusion,
 	  "a mutex excludes; a read-shared rwlock does not" },
 	{ "hold-and-wait", hold_and_wait,
-	  "holding A while waiting for B; fix: all at once, trylock back-off" },
+	  "holding A while waiting for B; fix: take all or none" },
 	{ "no-preemption", no_preemption,
 	  "pthread_mutex_timedlock as preemption by timeout" },
 	{ "circular-wait", circular_wait,

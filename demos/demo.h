@@ -21,7 +21,7 @@
  * that carried on after a failed lock call would teach the wrong lesson.
  */
 #define CHECK(call) demo_check((call), #call, __FILE__, __LINE__)
-#define CHECK_SYS(call)                                                      \
+#define CHECK_SYS(call) \
 	demo_check((call) == -1 ? errno : 0, #call, __FILE__, __LINE__)
 
 static inline void demo_check(int err, const char *what, const char *file,

@@ -138,6 +138,7 @@ int main(int argc, char **argv)
 	CHECK(pthread_join(w, NULL));
 	CHECK_SYS(sem_destroy(&signal_sent));
 	printf("Finished.%s\n",
-	       mode == LOST ? " Use a predicate loop: lost_wakeup --fixed." : "");
+	       mode == LOST ? " Use a predicate loop: lost_wakeup --fixed."
+			    : "");
 	return 0;
 }

@@ -30,23 +30,23 @@
 
 #include "demo.h"
 
-#define N_MAX	      16   /* most philosophers -n accepts */
-#define N_DEFAULT     5	   /* as in Dijkstra's telling */
-#define ROUNDS	      3	   /* meals per philosopher */
-#define EAT_US	      1000 /* time spent eating, holding both forks */
-#define THINK_US      1000 /* time spent thinking, holding nothing */
-#define TRY_MAX	      1000 /* --trylock: attempts per meal before giving up */
+#define N_MAX	       16   /* most philosophers -n accepts */
+#define N_DEFAULT      5    /* as in Dijkstra's telling */
+#define ROUNDS	       3    /* meals per philosopher */
+#define EAT_US	       1000 /* time spent eating, holding both forks */
+#define THINK_US       1000 /* time spent thinking, holding nothing */
+#define TRY_MAX	       1000 /* --trylock: attempts per meal before giving up */
 #define TRY_BACKOFF_US 500  /* --trylock: longest random pause after a miss */
 
 enum mode { NAIVE, HANG, ORDERED, WAITER, TRYLOCK };
 
 struct philosopher {
-	int id;		 /* 0..n-1; the thread is named "philo-<id>" */
-	int left;	 /* fork index: id */
-	int right;	 /* fork index: (id + 1) % n */
-	int meals;	 /* meals eaten */
-	long retries;	 /* --trylock: times the right fork was busy */
-	unsigned seed;	 /* --trylock: rand_r() state for the back-off */
+	int id;	       /* 0..n-1; the thread is named "philo-<id>" */
+	int left;      /* fork index: id */
+	int right;     /* fork index: (id + 1) % n */
+	int meals;     /* meals eaten */
+	long retries;  /* --trylock: times the right fork was busy */
+	unsigned seed; /* --trylock: rand_r() state for the back-off */
 	pthread_t thread;
 };
 
@@ -54,7 +54,7 @@ struct philosopher {
 pthread_mutex_t forks[N_MAX];
 
 static enum mode mode = NAIVE;
-static int n = N_DEFAULT;
+static int n_philo = N_DEFAULT;
 
 /* NAIVE: whose turn it is to eat, so the naive order never really hangs. */
 static pthread_mutex_t table = PTHREAD_MUTEX_INITIALIZER;
@@ -108,7 +108,7 @@ static void pass_turn(void)
 
 static void dine_naive(struct philosopher *p, int round)
 {
-	wait_for_turn(round * n + p->id);
+	wait_for_turn(round * n_philo + p->id);
 	take(p->left);
 	take(p->right);
 	eat(p, round);
@@ -209,9 +209,10 @@ static void *philosopher_main(void *arg)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: philosophers [-n N] "
-			"[--hang | --ordered | --waiter | --trylock]\n"
-			"       N is 2..%d, default %d\n",
+	fprintf(stderr,
+		"usage: philosophers [-n N] "
+		"[--hang | --ordered | --waiter | --trylock]\n"
+		"       N is 2..%d, default %d\n",
 		N_MAX, N_DEFAULT);
 	exit(2);
 }
@@ -238,7 +239,7 @@ static void parse_args(int argc, char **argv)
 
 			if (*end != '\0' || v < 2 || v > N_MAX)
 				usage();
-			n = (int)v;
+			n_philo = (int)v;
 			continue;
 		}
 		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
@@ -254,7 +255,7 @@ static void explain(void)
 {
 	printf("Dining philosophers: %d philosophers, %d forks, %d meals "
 	       "each.\n",
-	       n, n, ROUNDS);
+	       n_philo, n_philo, ROUNDS);
 	switch (mode) {
 	case NAIVE:
 		printf("Naive: every philosopher takes the left fork, then the "
@@ -262,7 +263,7 @@ static void explain(void)
 		       "the forks were taken in\nthe order 0->1->...->%d->0, a "
 		       "cycle of %d. Let them eat at once and\neach may hold a "
 		       "left fork while waiting for a right one (--hang).\n",
-		       n - 1, n);
+		       n_philo - 1, n_philo);
 		break;
 	case HANG:
 		printf("--hang: naive, and all at once; a barrier waits until "
@@ -274,14 +275,14 @@ static void explain(void)
 		printf("--ordered: resource ordering. Each takes the "
 		       "lower-numbered fork first,\nso philosopher %d takes "
 		       "fork 0 before fork %d: no circular wait.\n",
-		       n - 1, n - 1);
+		       n_philo - 1, n_philo - 1);
 		break;
 	case WAITER:
 		printf("--waiter: a butler (a counting semaphore of %d) lets "
 		       "at most %d sit\ndown at once. With a seat empty, some "
 		       "philosopher always gets both\nforks, so the wait can "
 		       "never go all the way round the table.\n",
-		       n - 1, n - 1);
+		       n_philo - 1, n_philo - 1);
 		break;
 	case TRYLOCK:
 		printf("--trylock: take the left fork, *try* the right one; if "
@@ -302,36 +303,37 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	explain();
 
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n_philo; k++)
 		CHECK(pthread_mutex_init(&forks[k], NULL));
 	if (mode == HANG)
-		CHECK(pthread_barrier_init(&all_hold_left, NULL, (unsigned)n));
+		CHECK(pthread_barrier_init(&all_hold_left, NULL,
+					   (unsigned)n_philo));
 	if (mode == WAITER)
-		CHECK_SYS(sem_init(&butler, 0, (unsigned)(n - 1)));
+		CHECK_SYS(sem_init(&butler, 0, (unsigned)(n_philo - 1)));
 
-	for (int k = 0; k < n; k++) {
+	for (int k = 0; k < n_philo; k++) {
 		struct philosopher *p = &diners[k];
 
 		*p = (struct philosopher){
 			.id = k,
 			.left = k,
-			.right = (k + 1) % n,
+			.right = (k + 1) % n_philo,
 			.seed = (unsigned)k * 2654435761u + 1,
 		};
 		CHECK(pthread_create(&p->thread, NULL, philosopher_main, p));
 	}
-	for (int k = 0; k < n; k++) {
+	for (int k = 0; k < n_philo; k++) {
 		CHECK(pthread_join(diners[k].thread, NULL));
 		meals += diners[k].meals;
 		retries += diners[k].retries;
 	}
 
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n_philo; k++)
 		CHECK(pthread_mutex_destroy(&forks[k]));
 	if (mode == WAITER)
 		CHECK_SYS(sem_destroy(&butler));
 
-	printf("All done: %d of %d meals eaten", meals, n * ROUNDS);
+	printf("All done: %d of %d meals eaten", meals, n_philo * ROUNDS);
 	if (mode == TRYLOCK)
 		printf(", %ld times a right fork was busy", retries);
 	printf(".\n");

@@ -21,7 +21,7 @@
 
 #include "demo.h"
 
-#define CAPACITY  4	/* slots in the buffer: small, so it fills up */
+#define CAPACITY  4 /* slots in the buffer: small, so it fills up */
 #define PRODUCERS 2
 #define CONSUMERS 2
 #define ITEMS	  10000 /* items per producer */
@@ -36,8 +36,8 @@ struct buffer {
 
 struct consumer {
 	int id;
-	long taken;	/* items consumed */
-	long long sum;	/* of their values, to check nothing was lost */
+	long taken;    /* items consumed */
+	long long sum; /* of their values, to check nothing was lost */
 	pthread_t thread;
 };
 

@@ -101,8 +101,8 @@ int main(int argc, char **argv)
 		 * as reader-preferring); only the NONRECURSIVE kind makes
 		 * waiting writers block new readers.
 		 */
-		CHECK(pthread_rwlockattr_setkind_np(&attr,
-			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP));
+		CHECK(pthread_rwlockattr_setkind_np(
+			&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP));
 		printf("starvation --fixed: a writer-preferring rwlock. Once "
 		       "the writer waits,\nnew readers wait behind it; it gets "
 		       "in when the current readers leave.\n");

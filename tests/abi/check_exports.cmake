@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# Compare the dynamic symbols libcoffman.so defines with exports.txt.
+execute_process(COMMAND nm -D --defined-only ${LIB}
+                OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIB}")
+endif()
+string(REPLACE "\n" ";" lines "${out}")
+set(have)
+foreach(line IN LISTS lines)
+  if(line MATCHES "^[0-9a-f]+ [TWi] (.+)$")
+    list(APPEND have "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+list(SORT have)
+file(STRINGS ${EXPECTED} want REGEX "^[^#]")
+list(SORT want)
+if(NOT have STREQUAL want)
+  string(REPLACE ";" "\n  " h "${have}")
+  string(REPLACE ";" "\n  " w "${want}")
+  message(FATAL_ERROR "exports differ\nhave:\n  ${h}\nwant:\n  ${w}")
+endif()
