@@ -243,7 +243,8 @@ static struct eng_obj *lookup(struct eng_thread *t,
 			      const struct coffman_event *ev, bool create)
 {
 	struct ocache_slot *slot =
-		&t->ocache[hash_mix(ev->addr) & (OCACHE_SIZE - 1)];
+		&t->ocache[((ev->addr >> 3) ^ (ev->addr >> 11)) &
+			   (OCACHE_SIZE - 1)];
 	struct eng_obj *o = slot->obj;
 	uint64_t retired = 0;
 	uint32_t stack = 0;
@@ -565,9 +566,12 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		t->degraded = 1;
 		return;
 	}
+	/* Shared holders are counted; an exclusive one is just the owner
+	 * (no locked instruction on the common path). */
 	if (ev->mode == MODE_EXCL)
 		o->owner = t;
-	__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
 	key = threads_chain_next(t, o->id, ev->mode,
 				 ev->pc ^ ((ev->flags & EVF_TRY) ? 1 : 0));
 	h = &t->held[t->depth];
@@ -610,12 +614,18 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 			return;
 		}
 		if (h->obj && h->obj->id == h->id) {
-			if (h->mode == MODE_EXCL && h->obj->owner == t)
-				h->obj->owner = NULL;
-			__atomic_fetch_sub(&h->obj->holders, 1,
-					   __ATOMIC_RELAXED);
+			if (h->mode == MODE_EXCL) {
+				if (h->obj->owner == t)
+					h->obj->owner = NULL;
+			} else {
+				__atomic_fetch_sub(&h->obj->holders, 1,
+						   __ATOMIC_RELAXED);
+			}
 		}
-		threads_held_remove(t, i);
+		if (i == t->depth - 1)
+			t->depth--; /* LIFO release: nothing to re-chain */
+		else
+			threads_held_remove(t, i);
 		return;
 	}
 	if (t->overflow) {

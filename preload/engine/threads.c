@@ -132,7 +132,11 @@ int threads_held_find_addr(const struct eng_thread *t, uint64_t addr)
 static uint64_t chain_step(uint64_t prev, uint64_t id, uint32_t mode,
 			   uint64_t pc)
 {
-	return hash_mix(prev ^ hash_mix(id * 2 + mode) ^ (pc * 0x9e3779b97f4a7c15ULL)) | 1;
+	/* One multiply-rotate per step: this runs on every acquisition. */
+	uint64_t x = (prev ^ (id * 2 + mode)) * 0x9e3779b97f4a7c15ULL;
+
+	x = ((x << 29) | (x >> 35)) ^ pc;
+	return (x * 0xbf58476d1ce4e5b9ULL) | 1;
 }
 
 uint64_t threads_chain_next(const struct eng_thread *t, uint64_t id,
