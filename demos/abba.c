@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "demo.h"
@@ -61,16 +62,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void start(pthread_t *t, struct worker *w)
-{
-	CHECK(pthread_create(t, NULL, worker_main, w));
-}
-
-static void finish(pthread_t t)
-{
-	CHECK(pthread_join(t, NULL));
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: abba [--hang | --fixed]\n");
@@ -101,10 +92,10 @@ int main(int argc, char **argv)
 		       "the order\ngraph now holds A->B and B->A: a cycle. Run "
 		       "them at the same time\nand each can end up holding one "
 		       "lock and waiting for the other.\n");
-		start(&tl, &left);
-		finish(tl);
-		start(&tr, &right);
-		finish(tr);
+		CHECK(pthread_create(&tl, NULL, worker_main, &left));
+		CHECK(pthread_join(tl, NULL));
+		CHECK(pthread_create(&tr, NULL, worker_main, &right));
+		CHECK(pthread_join(tr, NULL));
 		printf("Finished, because the threads never overlapped. "
 		       "coffman reports the\nlock-order inversion anyway: it "
 		       "needs the orders, not the hang\n(try abba --hang).\n");
@@ -116,11 +107,10 @@ int main(int argc, char **argv)
 		       "This process deadlocks now (Ctrl-C to stop it).\n");
 		hang = true;
 		CHECK(pthread_barrier_init(&both_hold_one, NULL, 2));
-		start(&tl, &left);
-		start(&tr, &right);
-		finish(tl);
-		finish(tr);
-		printf("unreachable: the threads deadlocked\n");
+		CHECK(pthread_create(&tl, NULL, worker_main, &left));
+		CHECK(pthread_create(&tr, NULL, worker_main, &right));
+		CHECK(pthread_join(tl, NULL));
+		CHECK(pthread_join(tr, NULL)); /* not reached */
 		break;
 	case FIXED:
 		printf("abba --fixed: both threads lock A then B, together, "
@@ -132,10 +122,10 @@ int main(int argc, char **argv)
 		right.first_name = "A";
 		right.second_name = "B";
 		left.rounds = right.rounds = FIXED_ROUNDS;
-		start(&tl, &left);
-		start(&tr, &right);
-		finish(tl);
-		finish(tr);
+		CHECK(pthread_create(&tl, NULL, worker_main, &left));
+		CHECK(pthread_create(&tr, NULL, worker_main, &right));
+		CHECK(pthread_join(tl, NULL));
+		CHECK(pthread_join(tr, NULL));
 		printf("Finished: a consistent order cannot deadlock.\n");
 		break;
 	}

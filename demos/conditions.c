@@ -45,7 +45,8 @@ static pthread_rwlock_t me_ra = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_rwlock_t me_rb = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_barrier_t me_both_hold_one;
 
-static void me_enter(void)
+/* Count ourselves in, stay a while, count ourselves out; keep the peak. */
+static void me_critical_section(void)
 {
 	int now = atomic_fetch_add(&me_inside, 1) + 1;
 	int most = atomic_load(&me_most_inside);
@@ -61,7 +62,7 @@ static void *me_mutex_holder(void *arg)
 {
 	(void)arg;
 	CHECK(pthread_mutex_lock(&me_mutex));
-	me_enter();
+	me_critical_section();
 	CHECK(pthread_mutex_unlock(&me_mutex));
 	return NULL;
 }
@@ -70,7 +71,7 @@ static void *me_reader(void *arg)
 {
 	(void)arg;
 	CHECK(pthread_rwlock_rdlock(&me_rwlock));
-	me_enter();
+	me_critical_section();
 	CHECK(pthread_rwlock_unlock(&me_rwlock));
 	return NULL;
 }

@@ -226,6 +226,27 @@ void engine_report_bad_option(const char *msg)
 
 /* ---- object lookup ------------------------------------------------------ */
 
+/* Record what the front end read from the object itself. */
+static void apply_subtype(struct eng_obj *o, const struct coffman_event *ev)
+{
+	if (!(ev->flags & EVF_TYPE_KNOWN))
+		return;
+	switch (o->kind) {
+	case KIND_MUTEX:
+		o->mtype = (uint8_t)ev->arg;
+		break;
+	case KIND_RWLOCK:
+		o->writer_pref = ev->arg == RWKIND_PREFER_WRITER_NONRECURSIVE;
+		break;
+	case KIND_SEM:
+		if (ev->op == OP_INIT)
+			o->units = (uint32_t)ev->arg;
+		break;
+	default:
+		break;
+	}
+}
+
 static void forget_object(uint64_t id)
 {
 	if (!id)
@@ -261,8 +282,7 @@ static struct eng_obj *lookup(struct eng_thread *t,
 	}
 	if (!o)
 		return NULL;
-	if (o->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN))
-		o->mtype = (uint8_t)ev->arg;
+	apply_subtype(o, ev);
 	slot->addr = ev->addr;
 	slot->obj = o;
 	slot->gen = objects_gen(o);
@@ -277,6 +297,29 @@ static struct eng_obj *lookup(struct eng_thread *t,
  * warning: that thread alone cannot deadlock with itself this way, but any
  * other thread running the same code can.
  */
+/*
+ * Does the thread holding lock X (edge out of X) stop the thread that
+ * wants it (edge into X)? Two shared holds of a reader-preferring rwlock
+ * do not; a semaphore that turned out to be a signal, or one with several
+ * units, is not a lock at all for this purpose.
+ */
+static bool node_blocks(const struct og_edge *in, const struct og_edge *out)
+{
+	const struct eng_obj *o = in->to_obj;
+	bool live = o && o->id == in->key[1];
+
+	switch (in->to_kind) {
+	case KIND_SEM:
+		return live && !o->is_signal && o->units <= 1;
+	case KIND_RWLOCK:
+		if (in->to_mode == MODE_EXCL || out->from_mode == MODE_EXCL)
+			return true;
+		return live && o->writer_pref;
+	default:
+		return true;
+	}
+}
+
 static int judge(void *ctx, struct og_edge *const *edges, int n)
 {
 	uint32_t thread = edges[0]->thread;
@@ -284,6 +327,9 @@ static int judge(void *ctx, struct og_edge *const *edges, int n)
 	int i, g, j;
 
 	(void)ctx;
+	for (i = 0; i < n; i++)
+		if (!node_blocks(edges[i], edges[(i + 1) % n]))
+			return 0;
 	for (g = 0; g < edges[0]->ngate; g++) {
 		uint64_t gate = edges[0]->gate[g];
 
@@ -375,9 +421,17 @@ static uint64_t cycle_key(struct og_edge **cyc, int n, int verdict)
 		k = key_combine_unordered(
 			k, hash_mix(cyc[i]->from_stack) * 3 +
 				   hash_mix(cyc[i]->to_stack ^ 0xabcdef));
-	/* Without stacks (offline, hand-written traces) key by objects. */
+	/*
+	 * Sites alone name the finding, unless they cannot tell locks apart:
+	 * no stacks (hand-written traces), or both ends taken at the very
+	 * same stack (an interpreter such as CPython takes every lock from
+	 * one C call site). Then the objects themselves are the key.
+	 */
 	for (i = 0; i < n; i++)
-		if (!cyc[i]->from_stack && !cyc[i]->to_stack)
+		if (cyc[i]->from_stack == cyc[i]->to_stack)
+			break;
+	if (i < n)
+		for (i = 0; i < n; i++)
 			k = key_combine_unordered(k, hash_mix(cyc[i]->key[0]));
 	return k;
 }
@@ -399,12 +453,15 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 		struct og_edge *e;
 		int rc, n, verdict, g = 0;
 
-		/* Skip re-entry and locks retired while held. */
-		if (from->id == h->id || from->obj->id != from->id)
+		/* Skip re-entry, locks retired while held, signals. */
+		if (from->id == h->id || from->obj->id != from->id ||
+		    from->obj->is_signal)
 			continue;
 		memset(&info, 0, sizeof(info));
 		info.from = from->id;
 		info.to = h->id;
+		info.from_obj = from->obj;
+		info.to_obj = h->obj;
 		info.from_addr = from->addr;
 		info.to_addr = h->addr;
 		info.from_kind = from->kind;
@@ -418,6 +475,7 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 		/* Gates: exclusive locks taken before 'from'. */
 		for (k = 0; k < i && g < GATE_MAX; k++)
 			if (t->held[k].mode == MODE_EXCL &&
+			    t->held[k].kind != KIND_SEM &&
 			    t->held[k].id != h->id)
 				info.gate[g++] = t->held[k].id;
 		info.ngate = (uint8_t)g;
@@ -464,8 +522,8 @@ static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 	forget_object(retired);
 	o = objects_get(ev->addr, ev->kind, true, capture(ev), &retired);
 	forget_object(retired);
-	if (o && ev->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN))
-		o->mtype = (uint8_t)ev->arg;
+	if (o)
+		apply_subtype(o, ev);
 	(void)t;
 }
 
@@ -474,7 +532,7 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 	struct eng_obj *o = objects_get(ev->addr, KIND_NONE, false, 0, NULL);
 	int i = o ? threads_held_find(t, o->id) : -1;
 
-	if (o && (i >= 0 || o->owner)) {
+	if (o && o->kind != KIND_SEM && (i >= 0 || o->owner)) {
 		uint32_t stack = capture(ev);
 		uint64_t key = hash_mix(REP_DESTROY_LOCKED) ^ hash_mix(stack);
 		struct report *r;
@@ -500,42 +558,81 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 	forget_object(objects_retire(ev->addr));
 }
 
+/*
+ * A thread asks for an object it holds (mode 'held'): severity of the
+ * self-deadlock, or -1 when that is fine or cannot hang.
+ */
+static int self_deadlock_severity(const struct eng_obj *o, uint8_t held,
+				  const struct coffman_event *ev)
+{
+	int sev = (ev->flags & EVF_TIMED) ? SEV_WARNING : SEV_ERROR;
+
+	switch (o->kind) {
+	case KIND_MUTEX:
+		/* recursive: fine; errorcheck: the call fails, EDEADLK */
+		if (o->mtype != MTYPE_NORMAL && o->mtype != MTYPE_ADAPTIVE)
+			return -1;
+		return sev;
+	case KIND_RWLOCK:
+		/* glibc answers EDEADLK to these two, but a program that
+		 * does not check hangs or corrupts: report them anyway. */
+		if (ev->mode == MODE_EXCL || held == MODE_EXCL)
+			return sev;
+		/* A second read lock waits behind a queued writer. */
+		return o->writer_pref ? SEV_WARNING : -1;
+	case KIND_SEM:
+		/* No owner: someone else may post (a signal). */
+		return -1;
+	default:
+		return sev;
+	}
+}
+
 static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = lookup(t, ev, true);
-	int i;
+	int i, sev;
 
 	if (!o)
 		return 0;
 	i = threads_held_find(t, o->id);
 	if (i < 0)
 		return 0;
-	if (o->kind == KIND_MUTEX && o->mtype != MTYPE_NORMAL &&
-	    o->mtype != MTYPE_ADAPTIVE)
-		return 0; /* recursive: fine; errorcheck: gets EDEADLK */
+	sev = self_deadlock_severity(o, t->held[i].mode, ev);
+	if (sev < 0)
+		return 0;
 	{
 		uint32_t stack = capture(ev);
 		uint64_t key = hash_mix(REP_SELF_DEADLOCK) ^
 			       hash_mix(t->held[i].stack * 7 + stack);
 		struct report *r;
 
-		if (!report_is_new(key) ||
-		    !(r = report_new(REP_SELF_DEADLOCK,
-				     (ev->flags & EVF_TIMED) ? SEV_WARNING
-							     : SEV_ERROR)))
+		if (!report_is_new(key) || !(r = report_new(REP_SELF_DEADLOCK,
+							    sev)))
 			return 0;
 		{
 			int oi = add_object(r, o->id, o->addr, o->kind, o);
 
 			snprintf(r->message, sizeof(r->message),
-				 "thread T%u locks a %s it already holds: it "
+				 "thread T%u %s a %s it already holds%s: it "
 				 "waits for itself%s",
-				 t->num, report_object_kind_name(o->kind),
+				 t->num,
+				 o->kind == KIND_ONCE
+					 ? "re-enters"
+					 : ev->mode == MODE_SHARED ? "read-locks"
+								   : "locks",
+				 report_object_kind_name(o->kind),
+				 o->kind != KIND_RWLOCK ? ""
+				 : t->held[i].mode == MODE_SHARED
+					 ? " for reading"
+					 : " for writing",
 				 (ev->flags & EVF_TIMED)
 					 ? " (until the timeout)"
 					 : " forever");
 			fill_site(r, "acquired", t, oi, t->held[i].stack);
-			fill_site(r, "locks it again", t, oi, stack);
+			fill_site(r, o->kind == KIND_ONCE ? "enters it again"
+							  : "locks it again",
+				  t, oi, stack);
 			r->cycle[r->ncycle++] = oi;
 		}
 		report_emit(r);
@@ -555,6 +652,13 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 
 	if (!o)
 		return;
+	if (o->kind == KIND_SEM && o->is_signal) {
+		/* Taking a signal is not holding anything; any unit this
+		 * thread seemed to hold was a signal too. */
+		while ((i = threads_held_find(t, o->id)) >= 0)
+			threads_held_remove(t, i);
+		return;
+	}
 	i = threads_held_find(t, o->id);
 	if (i >= 0 && ev->mode == t->held[i].mode &&
 	    (o->kind != KIND_MUTEX || o->mtype == MTYPE_RECURSIVE)) {
@@ -628,12 +732,23 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 			threads_held_remove(t, i);
 		return;
 	}
+	if (ev->kind == KIND_SEM) {
+		/* A post by a thread that holds no unit: the semaphore
+		 * signals between threads, it does not lock. For good. */
+		o = o ? o : lookup(t, ev, true);
+		if (o && !o->is_signal)
+			o->is_signal = 1;
+		return;
+	}
 	if (t->overflow) {
 		t->overflow--;
 		return;
 	}
-	/* The lock was taken where we could not see it, by this thread. */
+	/* Taken where we could not see it, by this thread (or by someone
+	 * we cannot tell: a reader of an rwlock). */
 	if (ev->owner_tid && ev->owner_tid == t->tid)
+		return;
+	if (ev->owner_tid < 0 && !(o && o->owner && o->owner != t))
 		return;
 	if (ev->kind != KIND_MUTEX && ev->kind != KIND_RWLOCK &&
 	    ev->kind != KIND_SPIN)
@@ -675,6 +790,12 @@ static void on_thread_exit(struct eng_thread *t,
 	uint64_t key;
 	int i;
 
+	/* Semaphores have no owner: leaving with a unit is no error; and
+	 * locks destroyed while held are gone. */
+	for (i = t->depth - 1; i >= 0; i--)
+		if (t->held[i].kind == KIND_SEM ||
+		    t->held[i].obj->id != t->held[i].id)
+			threads_held_remove(t, i);
 	if (t->depth > 0) {
 		stack = capture(ev);
 		key = hash_mix(REP_EXIT_HOLDING_LOCKS) ^ hash_mix(stack);
@@ -732,6 +853,7 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 
 int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 {
+	t->n_events++;
 	switch (ev->op) {
 	case OP_INIT:
 		on_init(t, ev);

@@ -21,7 +21,7 @@
 #include "frame.h"
 #include "options.h"
 #include "report.h"
-#include "threads.h"
+#include "eng_threads.h"
 
 struct engine_hooks {
 	/* Capture and intern the calling thread's stack; 0 if none. */

@@ -38,6 +38,7 @@ enum ev_op {
 	OP_CLAIM,
 	OP_NAME,
 	OP_RETIRE_RANGE, /* memory [addr, addr+arg) freed: retire objects */
+	OP_PROBE,	 /* a call that only looks (sem_getvalue, ...) */
 	OP_MAX
 };
 
@@ -54,11 +55,19 @@ enum ev_mutex_type {
 	MTYPE_ADAPTIVE = 3,
 };
 
+/* rwlock kinds (pthread_rwlockattr_setkind_np, glibc values). */
+enum ev_rwlock_kind {
+	RWKIND_PREFER_READER = 0,
+	RWKIND_PREFER_WRITER = 1,	     /* treated as reader-preferring */
+	RWKIND_PREFER_WRITER_NONRECURSIVE = 2,
+};
+
 /* Event flags. */
 #define EVF_TRY (1u << 0)      /* a trylock: cannot block, adds no edge */
 #define EVF_TIMED (1u << 1)    /* a timed/clock variant: the wait ends */
 #define EVF_CONDWAIT (1u << 2) /* release/re-acquire inside a cond wait */
-#define EVF_TYPE_KNOWN (1u << 3) /* arg carries the mutex type */
+#define EVF_TYPE_KNOWN (1u << 3) /* arg carries the object's subtype:
+				    mutex type, rwlock kind, sem value */
 
 struct coffman_event {
 	uint64_t seq;	/* sequence number, 0 if the front end has none */
@@ -70,7 +79,8 @@ struct coffman_event {
 	uint64_t arg;	/* op-specific: mutex type, range length, ... */
 	uint64_t pc;	/* call site: return address into the program */
 	uint32_t stack; /* stack id if known (offline), 0 = ask the hook */
-	int32_t owner_tid; /* OS owner tid read from the object, 0 unknown */
+	int32_t owner_tid; /* release: owner tid the object records; 0 not
+			      locked, -1 locked by someone unknown */
 	const char *str; /* name for OP_NAME, else NULL */
 };
 

@@ -22,7 +22,10 @@ struct eng_obj {
 	uint8_t kind;	       /* enum ev_kind */
 	uint8_t mtype;	       /* enum ev_mutex_type for mutexes */
 	uint8_t retired;       /* 1 once retired (record may be reused) */
-	uint8_t is_signal;     /* semaphore seen posted by a non-holder */
+	uint8_t is_signal;     /* semaphore seen posted by a non-holder:
+				  a signal, never a lock */
+	uint8_t writer_pref;   /* rwlock: writers block new readers */
+	uint32_t units;	       /* semaphore: initial value, 0 unknown */
 	uint32_t init_stack;   /* stack of init, or of first use */
 	uint64_t class_id;     /* lock class: init-site key */
 	struct eng_thread *owner; /* exclusive holder, NULL if none */

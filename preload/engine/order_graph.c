@@ -98,6 +98,8 @@ int graph_add_edge(const struct og_edge_info *info, struct og_edge **out)
 		return -ENOMEM;
 	e->key[0] = info->from;
 	e->key[1] = info->to;
+	e->from_obj = info->from_obj;
+	e->to_obj = info->to_obj;
 	e->from_addr = info->from_addr;
 	e->to_addr = info->to_addr;
 	e->from_kind = info->from_kind;

@@ -15,8 +15,12 @@
 #define GATE_MAX 8	  /* gate locks remembered per edge */
 #define CYCLE_MAX 64	  /* longest cycle searched for */
 
+struct eng_obj;
+
 struct og_edge {
 	uint64_t key[2];	/* from id, to id */
+	struct eng_obj *from_obj, *to_obj; /* records (type-stable; check
+					      ->id against key before use) */
 	uint64_t from_addr, to_addr;
 	uint8_t from_kind, to_kind; /* enum ev_kind */
 	uint8_t from_mode, to_mode; /* enum ev_mode */
@@ -37,6 +41,7 @@ struct og_edge {
 
 struct og_edge_info {
 	uint64_t from, to;
+	struct eng_obj *from_obj, *to_obj;
 	uint64_t from_addr, to_addr;
 	uint8_t from_kind, to_kind, from_mode, to_mode, timed;
 	uint32_t thread;

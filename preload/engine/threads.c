@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* threads.c - per-thread held stacks, caches and the thread registry. */
-#include "threads.h"
+#include "eng_threads.h"
 
 #include <string.h>
 

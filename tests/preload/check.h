@@ -7,6 +7,7 @@
 #ifndef COFFMAN_TEST_CHECK_H
 #define COFFMAN_TEST_CHECK_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -36,6 +37,20 @@ static inline int preload_reports(void)
 		exit(1);
 	}
 	return n;
+}
+
+/*
+ * Run fn(arg) in a new thread and wait for it to end: threads run this way
+ * never overlap, so an inverted order among them cannot really hang.
+ */
+static inline void *run_thread(void *(*fn)(void *), void *arg)
+{
+	pthread_t t;
+	void *ret;
+
+	CHECK_EQ(pthread_create(&t, NULL, fn, arg), 0);
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	return ret;
 }
 
 #endif /* COFFMAN_TEST_CHECK_H */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * threads.h - per-thread engine state: the held-lock stack, the caches that
+ * eng_threads.h - per-thread engine state: the held-lock stack, the caches that
  * keep a known nesting off every shared structure, and the registry of all
  * threads (for reports and, later, the wait-for graph).
  * A thread's state is written only by that thread (the live front end) or
  * by the single replaying thread (the analyzer); others only read it.
  */
-#ifndef COFFMAN_THREADS_H
-#define COFFMAN_THREADS_H
+#ifndef COFFMAN_ENG_THREADS_H
+#define COFFMAN_ENG_THREADS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,6 +58,7 @@ struct eng_thread {
 	struct ocache_slot ocache[OCACHE_SIZE];
 	struct ccache_slot ccache[CCACHE_SIZE];
 	int ccache_used;
+	uint64_t n_events;	/* events this thread fed the engine */
 	struct eng_thread *next; /* registry list */
 	uint64_t handle;	 /* front end's thread handle (pthread_t) */
 	void *frontend;		 /* owned by the front end */
@@ -108,4 +109,4 @@ bool threads_ccache_get(const struct eng_thread *t, uint64_t key,
 			uint32_t *stack);
 void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack);
 
-#endif /* COFFMAN_THREADS_H */
+#endif /* COFFMAN_ENG_THREADS_H */

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * interpose_rwlock.c - pthread_rwlock_*: read holds are shared, write holds
+ * exclusive; the lock's kind (reader- or writer-preferring) is read from
+ * the object, since it decides whether two readers can block each other.
+ */
+#include <errno.h>
+#include <pthread.h>
+
+#include "real.h"
+#include "runtime.h"
+
+static uint32_t rw_kind(const pthread_rwlock_t *rw)
+{
+	return rw->__data.__flags;
+}
+
+/*
+ * Who holds it, as the engine's release check wants it: the writer's tid,
+ * 0 when nobody holds it, -1 when readers do (we cannot tell which).
+ */
+static int32_t rw_owner(const pthread_rwlock_t *rw)
+{
+	unsigned readers = __atomic_load_n(&rw->__data.__readers,
+					   __ATOMIC_RELAXED);
+	int writer = __atomic_load_n(&rw->__data.__cur_writer,
+				     __ATOMIC_RELAXED);
+
+	if (writer)
+		return writer;
+	/* glibc: reader count above bit 3, bit 1 = write-locked. */
+	if ((readers >> 3) || (readers & 2))
+		return -1;
+	return 0;
+}
+
+static void rw_event(struct eng_thread *t, uint32_t op, uint32_t mode,
+		     uint32_t flags, pthread_rwlock_t *rw, const void *pc)
+{
+	rt_event(t, op, KIND_RWLOCK, mode, flags | EVF_TYPE_KNOWN, rw,
+		 rw_kind(rw), pc);
+}
+
+COFFMAN_EXPORT int pthread_rwlock_init(pthread_rwlock_t *rw,
+				       const pthread_rwlockattr_t *attr)
+{
+	struct eng_thread *t;
+	int rc = R(pthread_rwlock_init)(rw, attr);
+
+	if (rc != 0 || !(t = rt_enter()))
+		return rc;
+	rw_event(t, OP_INIT, MODE_EXCL, 0, rw, __builtin_return_address(0));
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *rw)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		rw_event(t, OP_DESTROY, MODE_EXCL, 0, rw,
+			 __builtin_return_address(0));
+		rt_leave();
+	}
+	return R(pthread_rwlock_destroy)(rw);
+}
+
+enum rw_call { RW_PLAIN, RW_TRY, RW_TIMED, RW_CLOCK };
+
+static int rw_real(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
+		   clockid_t clk, const struct timespec *ts)
+{
+	if (!real_ready)
+		real_resolve();
+	if (mode == MODE_SHARED) {
+		switch (call) {
+		case RW_PLAIN:
+			return real.pthread_rwlock_rdlock(rw);
+		case RW_TRY:
+			return real.pthread_rwlock_tryrdlock(rw);
+		case RW_TIMED:
+			return real.pthread_rwlock_timedrdlock(rw, ts);
+		default:
+			return real.pthread_rwlock_clockrdlock(rw, clk, ts);
+		}
+	}
+	switch (call) {
+	case RW_PLAIN:
+		return real.pthread_rwlock_wrlock(rw);
+	case RW_TRY:
+		return real.pthread_rwlock_trywrlock(rw);
+	case RW_TIMED:
+		return real.pthread_rwlock_timedwrlock(rw, ts);
+	default:
+		return real.pthread_rwlock_clockwrlock(rw, clk, ts);
+	}
+}
+
+/* Try first; record the intent to block only when that fails. */
+static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
+		   clockid_t clk, const struct timespec *ts, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+	uint32_t flags = (call == RW_TIMED || call == RW_CLOCK) ? EVF_TIMED : 0;
+	int rc;
+
+	if (!t)
+		return rw_real(mode, call, rw, clk, ts);
+	rc = rw_real(mode, RW_TRY, rw, 0, NULL);
+	if (call == RW_TRY) {
+		if (rc == 0)
+			rw_event(t, OP_ACQUIRED, mode, EVF_TRY, rw, pc);
+		rt_leave();
+		return rc;
+	}
+	if (rc == EBUSY || rc == EDEADLK) {
+		rw_event(t, OP_ACQUIRE, mode, flags, rw, pc);
+		rt_leave();
+		rc = rw_real(mode, call, rw, clk, ts);
+		rt_busy = 1;
+		if (rc == ETIMEDOUT)
+			rw_event(t, OP_TIMED_OUT, mode, flags, rw, pc);
+	}
+	if (rc == 0)
+		rw_event(t, OP_ACQUIRED, mode, flags, rw, pc);
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *rw)
+{
+	return rw_lock(MODE_SHARED, RW_PLAIN, rw, 0, NULL,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
+{
+	return rw_lock(MODE_SHARED, RW_TRY, rw, 0, NULL,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *rw,
+					      const struct timespec *ts)
+{
+	return rw_lock(MODE_SHARED, RW_TIMED, rw, 0, ts,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *rw,
+					      clockid_t clk,
+					      const struct timespec *ts)
+{
+	return rw_lock(MODE_SHARED, RW_CLOCK, rw, clk, ts,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *rw)
+{
+	return rw_lock(MODE_EXCL, RW_PLAIN, rw, 0, NULL,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
+{
+	return rw_lock(MODE_EXCL, RW_TRY, rw, 0, NULL,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *rw,
+					      const struct timespec *ts)
+{
+	return rw_lock(MODE_EXCL, RW_TIMED, rw, 0, ts,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *rw,
+					      clockid_t clk,
+					      const struct timespec *ts)
+{
+	return rw_lock(MODE_EXCL, RW_CLOCK, rw, clk, ts,
+		       __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rw)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw, rw_owner(rw),
+			       __builtin_return_address(0));
+		rt_leave();
+	}
+	return R(pthread_rwlock_unlock)(rw);
+}

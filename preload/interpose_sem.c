@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * interpose_sem.c - POSIX semaphores, unnamed and named. A successful
+ * decrement holds a unit until the same thread posts; the engine decides
+ * from who posts whether the semaphore is a lock or a signal. Failures are
+ * reported through errno, which the wrappers pass back untouched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <semaphore.h>
+#include <stdarg.h>
+
+#include "real.h"
+#include "runtime.h"
+
+static void sem_event(struct eng_thread *t, uint32_t op, uint32_t flags,
+		      sem_t *s, uint64_t arg, const void *pc)
+{
+	rt_event(t, op, KIND_SEM, MODE_EXCL, flags, s, arg, pc);
+}
+
+COFFMAN_EXPORT int sem_init(sem_t *s, int pshared, unsigned int value)
+{
+	struct eng_thread *t;
+	int rc = R(sem_init)(s, pshared, value);
+	int saved = errno;
+
+	if (rc != 0 || !(t = rt_enter()))
+		return rc;
+	sem_event(t, OP_INIT, EVF_TYPE_KNOWN, s, value,
+		  __builtin_return_address(0));
+	rt_leave();
+	errno = saved;
+	return rc;
+}
+
+COFFMAN_EXPORT int sem_destroy(sem_t *s)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		int saved = errno;
+
+		sem_event(t, OP_DESTROY, 0, s, 0, __builtin_return_address(0));
+		rt_leave();
+		errno = saved;
+	}
+	return R(sem_destroy)(s);
+}
+
+enum sem_call { SEM_PLAIN, SEM_TRY, SEM_TIMED, SEM_CLOCK };
+
+static int sem_real(enum sem_call call, sem_t *s, clockid_t clk,
+		    const struct timespec *ts)
+{
+	if (!real_ready)
+		real_resolve();
+	switch (call) {
+	case SEM_PLAIN:
+		return real.sem_wait(s);
+	case SEM_TRY:
+		return real.sem_trywait(s);
+	case SEM_TIMED:
+		return real.sem_timedwait(s, ts);
+	default:
+		return real.sem_clockwait(s, clk, ts);
+	}
+}
+
+/*
+ * A successful sem_trywait counts as an acquisition that could have
+ * blocked: CPython's Lock.acquire() is a trywait first and a wait only
+ * when that fails, so most of its blocking acquisitions look like tries.
+ */
+static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
+		    const struct timespec *ts, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
+								  : 0;
+	int rc, err;
+
+	if (!t)
+		return sem_real(call, s, clk, ts);
+	rc = sem_real(SEM_TRY, s, 0, NULL);
+	err = errno;
+	if (rc != 0 && err == EAGAIN && call != SEM_TRY) {
+		sem_event(t, OP_ACQUIRE, flags, s, 0, pc);
+		rt_leave();
+		rc = sem_real(call, s, clk, ts);
+		err = errno;
+		rt_busy = 1;
+		if (rc != 0 && err == ETIMEDOUT)
+			sem_event(t, OP_TIMED_OUT, flags, s, 0, pc);
+	}
+	if (rc == 0)
+		sem_event(t, OP_ACQUIRED, flags, s, 0, pc);
+	rt_leave();
+	errno = err;
+	return rc;
+}
+
+COFFMAN_EXPORT int sem_wait(sem_t *s)
+{
+	return sem_down(SEM_PLAIN, s, 0, NULL, __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int sem_trywait(sem_t *s)
+{
+	return sem_down(SEM_TRY, s, 0, NULL, __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int sem_timedwait(sem_t *s, const struct timespec *ts)
+{
+	return sem_down(SEM_TIMED, s, 0, ts, __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int sem_clockwait(sem_t *s, clockid_t clk,
+				 const struct timespec *ts)
+{
+	return sem_down(SEM_CLOCK, s, clk, ts, __builtin_return_address(0));
+}
+
+/* sem_post is async-signal-safe: from a handler interrupting the runtime
+ * the guard makes it a plain post. */
+COFFMAN_EXPORT int sem_post(sem_t *s)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		int saved = errno;
+
+		sem_event(t, OP_RELEASE, 0, s, 0, __builtin_return_address(0));
+		rt_leave();
+		errno = saved;
+	}
+	return R(sem_post)(s);
+}
+
+COFFMAN_EXPORT int sem_getvalue(sem_t *s, int *value)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		int saved = errno;
+
+		sem_event(t, OP_PROBE, 0, s, 0, __builtin_return_address(0));
+		rt_leave();
+		errno = saved;
+	}
+	return R(sem_getvalue)(s, value);
+}
+
+COFFMAN_EXPORT sem_t *sem_open(const char *name, int oflag, ...)
+{
+	struct eng_thread *t;
+	unsigned int value = 0;
+	mode_t mode = 0;
+	sem_t *s;
+	int saved;
+
+	if (oflag & O_CREAT) {
+		va_list ap;
+
+		va_start(ap, oflag);
+		mode = (mode_t)va_arg(ap, unsigned int);
+		value = va_arg(ap, unsigned int);
+		va_end(ap);
+		s = R(sem_open)(name, oflag, mode, value);
+	} else {
+		s = R(sem_open)(name, oflag);
+	}
+	if (s == SEM_FAILED || !(t = rt_enter()))
+		return s;
+	saved = errno;
+	/* Only O_EXCL guarantees a new semaphore: opening an existing name
+	 * again returns the same mapping, which keeps its identity. */
+	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		sem_event(t, OP_INIT, EVF_TYPE_KNOWN, s, value,
+			  __builtin_return_address(0));
+	else
+		sem_event(t, OP_PROBE, 0, s, 0, __builtin_return_address(0));
+	rt_leave();
+	errno = saved;
+	return s;
+}
+
+COFFMAN_EXPORT int sem_close(sem_t *s)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		int saved = errno;
+
+		rt_event(t, OP_RETIRE_RANGE, KIND_SEM, 0, 0, s, sizeof(sem_t),
+			 __builtin_return_address(0));
+		rt_leave();
+		errno = saved;
+	}
+	return R(sem_close)(s);
+}
+
+COFFMAN_EXPORT int sem_unlink(const char *name)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		int saved = errno;
+
+		rt_event(t, OP_PROBE, KIND_SEM, 0, 0, NULL, 0,
+			 __builtin_return_address(0));
+		rt_leave();
+		errno = saved;
+	}
+	return R(sem_unlink)(name);
+}

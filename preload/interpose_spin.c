@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* interpose_spin.c - pthread_spin_*: exclusive locks with no owner field. */
+#include <errno.h>
+#include <pthread.h>
+
+#include "real.h"
+#include "runtime.h"
+
+static void spin_event(struct eng_thread *t, uint32_t op, uint32_t flags,
+		       pthread_spinlock_t *s, const void *pc)
+{
+	rt_event(t, op, KIND_SPIN, MODE_EXCL, flags, (const void *)s, 0, pc);
+}
+
+COFFMAN_EXPORT int pthread_spin_init(pthread_spinlock_t *s, int pshared)
+{
+	struct eng_thread *t;
+	int rc = R(pthread_spin_init)(s, pshared);
+
+	if (rc != 0 || !(t = rt_enter()))
+		return rc;
+	spin_event(t, OP_INIT, 0, s, __builtin_return_address(0));
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_spin_destroy(pthread_spinlock_t *s)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		spin_event(t, OP_DESTROY, 0, s, __builtin_return_address(0));
+		rt_leave();
+	}
+	return R(pthread_spin_destroy)(s);
+}
+
+COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
+{
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t = rt_enter();
+	int rc;
+
+	if (!t)
+		return R(pthread_spin_lock)(s);
+	rc = real.pthread_spin_trylock(s);
+	if (rc == EBUSY) {
+		spin_event(t, OP_ACQUIRE, 0, s, pc);
+		rt_leave();
+		rc = real.pthread_spin_lock(s);
+		rt_busy = 1;
+	}
+	if (rc == 0)
+		spin_event(t, OP_ACQUIRED, 0, s, pc);
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_spin_trylock(pthread_spinlock_t *s)
+{
+	struct eng_thread *t = rt_enter();
+	int rc;
+
+	if (!t)
+		return R(pthread_spin_trylock)(s);
+	rc = real.pthread_spin_trylock(s);
+	if (rc == 0)
+		spin_event(t, OP_ACQUIRED, EVF_TRY, s,
+			   __builtin_return_address(0));
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		/* No owner is recorded: locked (-1, unknown) or not (0). */
+		rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0, (const void *)s,
+			       __atomic_load_n(s, __ATOMIC_RELAXED) ? -1 : 0,
+			       __builtin_return_address(0));
+		rt_leave();
+	}
+	return R(pthread_spin_unlock)(s);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * unit.exit_holding_locks: a thread that exits holding locks leaves them
+ * locked forever: one report listing each with where it was taken, and
+ * where the thread exited. A thread that released everything exits
+ * silently.
+ */
+#include "engine_fixture.h"
+
+#define A 0xa0040ull
+#define B 0xa0080ull
+
+int main(void)
+{
+	struct eng_thread *t1, *t2;
+	const struct report *r;
+	int ai, bi;
+
+	fx_init();
+	t1 = fx_thread();
+	t2 = fx_thread();
+
+	fx_lock(t2, A, fx_stack(1));
+	fx_unlock(t2, A, fx_stack(2));
+	fx_thread_exit(t2, fx_stack(3));
+	CHECK_EQ(fx_nreports(), 0);
+	CHECK_EQ(t2->alive, 0);
+
+	fx_lock(t1, A, fx_stack(10));
+	fx_lock(t1, B, fx_stack(11));
+	fx_thread_exit(t1, fx_stack(12));
+	CHECK_EQ(fx_nreports(), 1);
+	CHECK_EQ(t1->alive, 0);
+	r = &fx_report(0)->r;
+	CHECK_EQ(fx_report(0)->kind, REP_EXIT_HOLDING_LOCKS);
+	CHECK_EQ(fx_report(0)->severity, SEV_ERROR);
+	CHECK_EQ(r->nobjects, 2);
+	ai = fx_obj_by_addr(r, A);
+	bi = fx_obj_by_addr(r, B);
+	CHECK(ai >= 0 && bi >= 0);
+	CHECK_EQ(r->nsites, 3);
+	CHECK_EQ(r->sites[0].object, ai);
+	CHECK_EQ(r->sites[0].stack, fx_stack(10));
+	CHECK_EQ(r->sites[1].object, bi);
+	CHECK_EQ(r->sites[1].stack, fx_stack(11));
+	CHECK_EQ(r->sites[2].object, -1);
+	CHECK_EQ(r->sites[2].stack, fx_stack(12));
+	CHECK_EQ(r->sites[0].thread, t1->num);
+	CHECK_EQ(r->nthreads, 1);
+	CHECK_EQ(r->threads[0].num, t1->num);
+	return 0;
+}
