@@ -22,6 +22,7 @@ extern "C" {
 int coffman_report_count(void);
 int coffman_error_count(void);
 int coffman_name(const void *object, const char *name);
+long coffman_thread_event_count(void);
 #else
 
 #include <dlfcn.h>

@@ -16,6 +16,13 @@ COFFMAN_EXPORT int coffman_error_count(void)
 	return rt_active ? engine_error_count() : 0;
 }
 
+COFFMAN_EXPORT long coffman_thread_event_count(void)
+{
+	struct eng_thread *t = rt_thread;
+
+	return t ? (long)t->n_events : 0;
+}
+
 COFFMAN_EXPORT int coffman_name(const void *object, const char *name)
 {
 	struct eng_thread *t;
