@@ -366,7 +366,7 @@ static struct report *inversion_report(struct og_edge **cyc, int n,
 	for (i = 0; i < n && i < REP_MAX; i++) {
 		struct og_edge *e = cyc[i];
 		int from = add_object(r, e->key[0], e->from_addr, e->from_kind,
-				      NULL);
+				      e->from_obj);
 
 		r->cycle[r->ncycle++] = from;
 		(void)from;
@@ -380,8 +380,9 @@ static struct report *inversion_report(struct og_edge **cyc, int n,
 		re->thread = e->thread;
 		re->thread2 = e->multi_thread ? e->thread2 : 0;
 		re->from = add_object(r, e->key[0], e->from_addr, e->from_kind,
-				      NULL);
-		re->to = add_object(r, e->key[1], e->to_addr, e->to_kind, NULL);
+				      e->from_obj);
+		re->to = add_object(r, e->key[1], e->to_addr, e->to_kind,
+				    e->to_obj);
 		re->from_stack = e->from_stack;
 		re->to_stack = e->to_stack;
 		re->from_mode = e->from_mode;
