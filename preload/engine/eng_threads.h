@@ -43,6 +43,26 @@ struct ccache_slot {
 	uint32_t stack; /* stack captured when first seen */
 };
 
+/* What a blocked thread waits for (written under the wait-for lock). */
+struct blocked {
+	uint8_t active;	    /* 1 from the intent to block until it runs */
+	uint8_t kind;	    /* enum ev_kind of what it waits for */
+	uint8_t mode;	    /* enum ev_mode wanted */
+	uint8_t timed;	    /* the wait has a timeout */
+	uint8_t reported;   /* BLK_REPORTED_* already made for this wait */
+	uint64_t addr;	    /* object address; joined thread's num */
+	struct eng_obj *obj; /* record, NULL for joins */
+	uint64_t obj_id;    /* obj->id when the wait began */
+	int32_t owner_tid;  /* owner tid the object itself records */
+	uint32_t stack;	    /* where it blocks */
+	uint64_t since_ns;  /* when it began to wait (0 unknown) */
+	uint64_t acq_count; /* obj->n_acquired then (starvation) */
+};
+
+#define BLK_REPORTED_HOLD (1u << 0)
+#define BLK_REPORTED_STARVE (1u << 1)
+#define BLK_RECHECKED (1u << 2)
+
 struct eng_thread {
 	uint32_t num;		/* 1, 2, ...: order of first appearance */
 	int32_t tid;		/* OS thread id */
@@ -59,6 +79,11 @@ struct eng_thread {
 	struct ccache_slot ccache[CCACHE_SIZE];
 	int ccache_used;
 	uint64_t n_events;	/* events this thread fed the engine */
+	struct blocked blk;	/* valid while blk.active */
+	uint32_t try_fails;	/* failed trylocks in a row */
+	uint64_t try_fail_id;	/* object of the last failed trylock */
+	struct eng_thread *try_fail_owner; /* who held it then */
+	uint64_t try_fail_since; /* time of the first failure in the row */
 	struct eng_thread *next; /* registry list */
 	uint64_t handle;	 /* front end's thread handle (pthread_t) */
 	void *frontend;		 /* owned by the front end */
@@ -78,6 +103,10 @@ struct eng_thread *threads_find_handle(uint64_t handle);
 
 /* Mark exited. The record stays (reports may name it). */
 void threads_exit(struct eng_thread *t);
+
+/* Call fn for every registered thread, with the registry lock held. */
+void threads_for_each(void (*fn)(void *ctx, struct eng_thread *t),
+		      void *ctx);
 
 /* Number of threads registered so far, and live ones. */
 uint32_t threads_count(void);

@@ -8,13 +8,18 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "engine_internal.h"
 #include "hash.h"
 #include "lock.h"
 #include "objects.h"
 #include "order_graph.h"
 #include "stackdepot.h"
+#include "waitfor.h"
 
 #define TEXT_BUF (64 * 1024)
+
+/* A successful trylock ends a run of failed ones. */
+#define UNLIKELY_TRY_RESET(t, ev) ((t)->try_fails && ((ev)->flags & EVF_TRY))
 #define JSON_BUF (128 * 1024)
 
 struct seen_report {
@@ -22,7 +27,7 @@ struct seen_report {
 	UT_hash_handle hh;
 };
 
-static struct coffman_options opts;
+struct coffman_options eng_opts;
 static struct engine_hooks hooks;
 static int engine_pid;
 
@@ -35,14 +40,14 @@ static int n_reports, n_errors;
 void engine_init(const struct coffman_options *o,
 		 const struct engine_hooks *h, int pid)
 {
-	opts = *o;
+	eng_opts = *o;
 	hooks = *h;
 	engine_pid = pid;
 }
 
 const struct coffman_options *engine_options(void)
 {
-	return &opts;
+	return &eng_opts;
 }
 
 void engine_set_pid(int pid)
@@ -70,7 +75,14 @@ struct eng_thread *engine_thread_new(int32_t tid, uint32_t parent,
 	return t;
 }
 
-static uint32_t capture(const struct coffman_event *ev)
+static uint64_t now_of(const struct coffman_event *ev)
+{
+	if (ev->ts_ns)
+		return ev->ts_ns;
+	return hooks.now_ns ? hooks.now_ns() : 0;
+}
+
+uint32_t eng_capture(const struct coffman_event *ev)
 {
 	if (ev->stack)
 		return ev->stack;
@@ -81,7 +93,7 @@ static uint32_t capture(const struct coffman_event *ev)
 
 /* ---- reports ------------------------------------------------------------ */
 
-static struct report *report_new(int kind, int severity)
+struct report *eng_report_new(int kind, int severity)
 {
 	struct report *r = eng_alloc(sizeof(*r));
 
@@ -93,7 +105,7 @@ static struct report *report_new(int kind, int severity)
 	return r;
 }
 
-static int add_thread(struct report *r, const struct eng_thread *t)
+int eng_report_thread(struct report *r, const struct eng_thread *t)
 {
 	struct rep_thread rt;
 
@@ -109,12 +121,12 @@ static int add_thread(struct report *r, const struct eng_thread *t)
 	return report_add_thread(r, &rt);
 }
 
-static int add_thread_num(struct report *r, uint32_t num)
+int eng_report_thread_num(struct report *r, uint32_t num)
 {
-	return num ? add_thread(r, threads_find(num)) : -1;
+	return num ? eng_report_thread(r, threads_find(num)) : -1;
 }
 
-static int add_object(struct report *r, uint64_t id, uint64_t addr,
+int eng_report_object(struct report *r, uint64_t id, uint64_t addr,
 		      uint32_t kind, const struct eng_obj *o)
 {
 	struct rep_object ro;
@@ -149,7 +161,7 @@ static void name_objects(struct report *r)
  * Keep one report per distinct finding: the key is the kind plus the
  * sites involved, independent of the order they were found in.
  */
-static bool report_is_new(uint64_t key)
+bool eng_report_is_new(uint64_t key)
 {
 	struct seen_report *s;
 
@@ -174,20 +186,20 @@ static uint64_t key_combine_unordered(uint64_t acc, uint64_t v)
 }
 
 /* Render and write r, count it, free it. Call with no engine lock held. */
-static void report_emit(struct report *r)
+void eng_report_emit(struct report *r)
 {
 	char *text, *json;
 	size_t tlen = 0, jlen = 0;
 
 	name_objects(r);
 	text = eng_alloc(TEXT_BUF);
-	json = opts.json[0] ? eng_alloc(JSON_BUF) : NULL;
+	json = eng_opts.json[0] ? eng_alloc(JSON_BUF) : NULL;
 	if (text)
 		tlen = report_format_text(r, hooks.symbolize, stackdepot_get,
-					  opts.stack_depth, text, TEXT_BUF);
+					  eng_opts.stack_depth, text, TEXT_BUF);
 	if (json)
 		jlen = report_format_json(r, hooks.symbolize, stackdepot_get,
-					  opts.stack_depth, json, JSON_BUF);
+					  eng_opts.stack_depth, json, JSON_BUF);
 	__atomic_fetch_add(&n_reports, 1, __ATOMIC_RELAXED);
 	if (r->severity == SEV_ERROR)
 		__atomic_fetch_add(&n_errors, 1, __ATOMIC_RELAXED);
@@ -201,25 +213,36 @@ static void report_emit(struct report *r)
 }
 
 /* An actual deadlock was reported: apply on_deadlock. */
-static void deadlock_action(void)
+void eng_deadlock_action(void)
 {
-	if (opts.on_deadlock == ON_DEADLOCK_EXIT ||
-	    opts.on_deadlock == ON_DEADLOCK_ABORT) {
+	if (eng_opts.on_deadlock == ON_DEADLOCK_EXIT ||
+	    eng_opts.on_deadlock == ON_DEADLOCK_ABORT) {
 		if (hooks.fatal)
-			hooks.fatal(opts.on_deadlock, opts.exitcode);
+			hooks.fatal(eng_opts.on_deadlock, eng_opts.exitcode);
 	}
+}
+
+void engine_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
+		 bool others_unknown)
+{
+	waitfor_tick(now_ns, tid_alive, others_unknown);
+}
+
+size_t engine_summary(char *buf, size_t len)
+{
+	return waitfor_summary(buf, len);
 }
 
 void engine_report_bad_option(const char *msg)
 {
-	struct report *r = report_new(REP_BAD_OPTION, SEV_WARNING);
+	struct report *r = eng_report_new(REP_BAD_OPTION, SEV_WARNING);
 
 	if (!r)
 		return;
 	snprintf(r->message, sizeof(r->message), "%s", msg);
-	if (report_is_new(hash_mix(REP_BAD_OPTION) ^ hash_mix(strlen(msg)) ^
+	if (eng_report_is_new(hash_mix(REP_BAD_OPTION) ^ hash_mix(strlen(msg)) ^
 			  hash_mix((uint64_t)msg[0] << 8 | (uint8_t)msg[1])))
-		report_emit(r);
+		eng_report_emit(r);
 	else
 		eng_free(r, sizeof(*r));
 }
@@ -233,7 +256,12 @@ static void apply_subtype(struct eng_obj *o, const struct coffman_event *ev)
 		return;
 	switch (o->kind) {
 	case KIND_MUTEX:
-		o->mtype = (uint8_t)ev->arg;
+		o->mtype = (uint8_t)(ev->arg & 3);
+		o->robust = (ev->arg & MTYPE_ROBUST_BIT) ? 1 : 0;
+		break;
+	case KIND_BARRIER:
+		if (ev->op == OP_INIT)
+			o->units = (uint32_t)ev->arg;
 		break;
 	case KIND_RWLOCK:
 		o->writer_pref = ev->arg == RWKIND_PREFER_WRITER_NONRECURSIVE;
@@ -260,7 +288,7 @@ static void forget_object(uint64_t id)
  * The live record for addr, through the thread's cache; created on first
  * use (statically initialised objects never see an init call).
  */
-static struct eng_obj *lookup(struct eng_thread *t,
+struct eng_obj *eng_lookup(struct eng_thread *t,
 			      const struct coffman_event *ev, bool create)
 {
 	struct ocache_slot *slot =
@@ -276,7 +304,7 @@ static struct eng_obj *lookup(struct eng_thread *t,
 	o = objects_get(ev->addr, ev->kind, false, 0, NULL);
 	if (!o && create) {
 		/* First use: its site is the object's birthplace. */
-		stack = capture(ev);
+		stack = eng_capture(ev);
 		o = objects_get(ev->addr, ev->kind, true, stack, &retired);
 		forget_object(retired);
 	}
@@ -357,7 +385,7 @@ static int judge(void *ctx, struct og_edge *const *edges, int n)
 static struct report *inversion_report(struct og_edge **cyc, int n,
 				       int verdict)
 {
-	struct report *r = report_new(REP_LOCK_ORDER_INVERSION,
+	struct report *r = eng_report_new(REP_LOCK_ORDER_INVERSION,
 				      verdict == 2 ? SEV_ERROR : SEV_WARNING);
 	int i;
 
@@ -365,7 +393,7 @@ static struct report *inversion_report(struct og_edge **cyc, int n,
 		return NULL;
 	for (i = 0; i < n && i < REP_MAX; i++) {
 		struct og_edge *e = cyc[i];
-		int from = add_object(r, e->key[0], e->from_addr, e->from_kind,
+		int from = eng_report_object(r, e->key[0], e->from_addr, e->from_kind,
 				      e->from_obj);
 
 		r->cycle[r->ncycle++] = from;
@@ -379,18 +407,18 @@ static struct report *inversion_report(struct og_edge **cyc, int n,
 
 		re->thread = e->thread;
 		re->thread2 = e->multi_thread ? e->thread2 : 0;
-		re->from = add_object(r, e->key[0], e->from_addr, e->from_kind,
+		re->from = eng_report_object(r, e->key[0], e->from_addr, e->from_kind,
 				      e->from_obj);
-		re->to = add_object(r, e->key[1], e->to_addr, e->to_kind,
+		re->to = eng_report_object(r, e->key[1], e->to_addr, e->to_kind,
 				    e->to_obj);
 		re->from_stack = e->from_stack;
 		re->to_stack = e->to_stack;
 		re->from_mode = e->from_mode;
 		re->to_mode = e->to_mode;
 		re->timed = e->timed;
-		add_thread_num(r, e->thread);
+		eng_report_thread_num(r, e->thread);
 		if (re->thread2)
-			add_thread_num(r, re->thread2);
+			eng_report_thread_num(r, re->thread2);
 	}
 	/* Rotate the cycle so it starts where the listed edges start. */
 	if (n > 1) {
@@ -486,7 +514,7 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 		verdict = graph_find_cycle(e, judge, NULL, cyc, &n);
 		if (!verdict || npending >= 4)
 			continue;
-		if (!report_is_new(cycle_key(cyc, n, verdict)))
+		if (!eng_report_is_new(cycle_key(cyc, n, verdict)))
 			continue;
 		pending[npending] = inversion_report(cyc, n, verdict);
 		if (pending[npending])
@@ -494,12 +522,12 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 	}
 	eng_unlock(&graph_lock);
 	for (i = 0; i < npending; i++)
-		report_emit(pending[i]);
+		eng_report_emit(pending[i]);
 }
 
 /* ---- event handlers ----------------------------------------------------- */
 
-static void fill_site(struct report *r, const char *what, struct eng_thread *t,
+void eng_report_site(struct report *r, const char *what, struct eng_thread *t,
 		      int obj, uint32_t stack)
 {
 	struct rep_site *s;
@@ -512,7 +540,7 @@ static void fill_site(struct report *r, const char *what, struct eng_thread *t,
 	s->object = obj;
 	s->stack = stack;
 	if (t)
-		add_thread(r, t);
+		eng_report_thread(r, t);
 }
 
 static void on_init(struct eng_thread *t, const struct coffman_event *ev)
@@ -521,7 +549,7 @@ static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 	struct eng_obj *o;
 
 	forget_object(retired);
-	o = objects_get(ev->addr, ev->kind, true, capture(ev), &retired);
+	o = objects_get(ev->addr, ev->kind, true, eng_capture(ev), &retired);
 	forget_object(retired);
 	if (o)
 		apply_subtype(o, ev);
@@ -534,24 +562,24 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 	int i = o ? threads_held_find(t, o->id) : -1;
 
 	if (o && o->kind != KIND_SEM && (i >= 0 || o->owner)) {
-		uint32_t stack = capture(ev);
+		uint32_t stack = eng_capture(ev);
 		uint64_t key = hash_mix(REP_DESTROY_LOCKED) ^ hash_mix(stack);
 		struct report *r;
 
-		if (report_is_new(key) &&
-		    (r = report_new(REP_DESTROY_LOCKED, SEV_ERROR))) {
-			int oi = add_object(r, o->id, o->addr, o->kind, o);
+		if (eng_report_is_new(key) &&
+		    (r = eng_report_new(REP_DESTROY_LOCKED, SEV_ERROR))) {
+			int oi = eng_report_object(r, o->id, o->addr, o->kind, o);
 			struct eng_thread *holder = i >= 0 ? t : o->owner;
 
 			snprintf(r->message, sizeof(r->message),
 				 "%s destroyed while it is locked",
 				 report_object_kind_name(o->kind));
-			fill_site(r, "destroyed", t, oi, stack);
+			eng_report_site(r, "destroyed", t, oi, stack);
 			if (i >= 0)
-				fill_site(r, "locked", t, oi, t->held[i].stack);
+				eng_report_site(r, "locked", t, oi, t->held[i].stack);
 			else if (holder)
-				add_thread(r, holder);
-			report_emit(r);
+				eng_report_thread(r, holder);
+			eng_report_emit(r);
 		}
 	}
 	if (i >= 0)
@@ -589,30 +617,41 @@ static int self_deadlock_severity(const struct eng_obj *o, uint8_t held,
 	}
 }
 
+static int block_on(struct eng_thread *t, struct eng_obj *o,
+		    const struct coffman_event *ev)
+{
+	if (hooks.on_block)
+		hooks.on_block();
+	if (waitfor_block(t, o, ev, now_of(ev)) &&
+	    eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
+		return -EDEADLK;
+	return 0;
+}
+
 static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 {
-	struct eng_obj *o = lookup(t, ev, true);
+	struct eng_obj *o = eng_lookup(t, ev, true);
 	int i, sev;
 
 	if (!o)
 		return 0;
 	i = threads_held_find(t, o->id);
 	if (i < 0)
-		return 0;
+		return block_on(t, o, ev);
 	sev = self_deadlock_severity(o, t->held[i].mode, ev);
 	if (sev < 0)
 		return 0;
 	{
-		uint32_t stack = capture(ev);
+		uint32_t stack = eng_capture(ev);
 		uint64_t key = hash_mix(REP_SELF_DEADLOCK) ^
 			       hash_mix(t->held[i].stack * 7 + stack);
 		struct report *r;
 
-		if (!report_is_new(key) || !(r = report_new(REP_SELF_DEADLOCK,
+		if (!eng_report_is_new(key) || !(r = eng_report_new(REP_SELF_DEADLOCK,
 							    sev)))
 			return 0;
 		{
-			int oi = add_object(r, o->id, o->addr, o->kind, o);
+			int oi = eng_report_object(r, o->id, o->addr, o->kind, o);
 
 			snprintf(r->message, sizeof(r->message),
 				 "thread T%u %s a %s it already holds%s: it "
@@ -630,22 +669,76 @@ static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 				 (ev->flags & EVF_TIMED)
 					 ? " (until the timeout)"
 					 : " forever");
-			fill_site(r, "acquired", t, oi, t->held[i].stack);
-			fill_site(r, o->kind == KIND_ONCE ? "enters it again"
+			eng_report_site(r, "acquired", t, oi, t->held[i].stack);
+			eng_report_site(r, o->kind == KIND_ONCE ? "enters it again"
 							  : "locks it again",
 				  t, oi, stack);
 			r->cycle[r->ncycle++] = oi;
 		}
-		report_emit(r);
-		if (!(ev->flags & EVF_TIMED))
-			deadlock_action();
+		eng_report_emit(r);
+		if (!(ev->flags & EVF_TIMED)) {
+			eng_deadlock_action();
+			if (eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
+				return -EDEADLK;
+		}
 	}
-	return 0;
+	return block_on(t, o, ev);
+}
+
+static int on_wait(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o = NULL;
+
+	if (ev->kind != KIND_THREAD)
+		o = eng_lookup(t, ev, true);
+	return block_on(t, o, ev);
+}
+
+/*
+ * Livelock: threads that keep failing trylocks on locks the other one
+ * holds, backing off and trying again, without ever getting through.
+ */
+#define LIVELOCK_TRIES 20
+
+static void on_try_failed(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct eng_obj *o = eng_lookup(t, ev, true);
+	struct eng_thread *u;
+	uint64_t key;
+	struct report *r;
+	int oi, ui;
+
+	if (!o)
+		return;
+	if (!t->try_fails)
+		t->try_fail_since = now_of(ev);
+	t->try_fails++;
+	t->try_fail_id = o->id;
+	t->try_fail_owner = o->owner;
+	u = o->owner;
+	if (t->try_fails < LIVELOCK_TRIES || !u || u == t ||
+	    u->try_fails < LIVELOCK_TRIES || u->try_fail_owner != t)
+		return;
+	key = hash_mix(REP_LIVELOCK) + hash_mix(t->num) + hash_mix(u->num);
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_LIVELOCK, SEV_WARNING)))
+		return;
+	snprintf(r->message, sizeof(r->message),
+		 "livelock: threads T%u and T%u keep failing to take the "
+		 "lock the other holds (%u and %u failed tries in a row): "
+		 "both back off and retry in step, and neither gets through",
+		 t->num, u->num, t->try_fails, u->try_fails);
+	oi = eng_report_object(r, o->id, o->addr, o->kind, o);
+	eng_report_site(r, "fails to take", t, oi, eng_capture(ev));
+	ui = threads_held_find(t, o->id);
+	(void)ui;
+	eng_report_thread(r, u);
+	eng_report_emit(r);
 }
 
 static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 {
-	struct eng_obj *o = lookup(t, ev, true);
+	struct eng_obj *o = eng_lookup(t, ev, true);
 	struct held *h;
 	uint64_t key;
 	uint32_t stack;
@@ -677,6 +770,9 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		o->owner = t;
 	else
 		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	o->n_acquired++; /* racy between readers: a hint for starvation */
+	if (UNLIKELY_TRY_RESET(t, ev))
+		t->try_fails = 0;
 	key = threads_chain_next(t, o->id, ev->mode,
 				 ev->pc ^ ((ev->flags & EVF_TRY) ? 1 : 0));
 	h = &t->held[t->depth];
@@ -695,7 +791,7 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		t->depth++;
 		return;
 	}
-	h->stack = capture(ev);
+	h->stack = eng_capture(ev);
 	h->chain = key;
 	/* A trylock cannot block: it adds no edge into the lock it took. */
 	if (!(ev->flags & EVF_TRY))
@@ -706,7 +802,7 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 
 static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 {
-	struct eng_obj *o = lookup(t, ev, false);
+	struct eng_obj *o = eng_lookup(t, ev, false);
 	int i = o ? threads_held_find(t, o->id) : -1;
 
 	if (i < 0)
@@ -736,7 +832,7 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 	if (ev->kind == KIND_SEM) {
 		/* A post by a thread that holds no unit: the semaphore
 		 * signals between threads, it does not lock. For good. */
-		o = o ? o : lookup(t, ev, true);
+		o = o ? o : eng_lookup(t, ev, true);
 		if (o && !o->is_signal)
 			o->is_signal = 1;
 		return;
@@ -755,19 +851,19 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 	    ev->kind != KIND_SPIN)
 		return;
 	{
-		uint32_t stack = capture(ev);
+		uint32_t stack = eng_capture(ev);
 		uint64_t key = hash_mix(REP_UNLOCK_NOT_OWNED) ^ hash_mix(stack);
 		struct eng_thread *owner = o ? o->owner : NULL;
 		struct report *r;
 		int oi;
 
-		if (!report_is_new(key) ||
-		    !(r = report_new(REP_UNLOCK_NOT_OWNED, SEV_ERROR)))
+		if (!eng_report_is_new(key) ||
+		    !(r = eng_report_new(REP_UNLOCK_NOT_OWNED, SEV_ERROR)))
 			return;
-		oi = o ? add_object(r, o->id, o->addr, o->kind, o)
-		       : add_object(r, 0, ev->addr, ev->kind, NULL);
+		oi = o ? eng_report_object(r, o->id, o->addr, o->kind, o)
+		       : eng_report_object(r, 0, ev->addr, ev->kind, NULL);
 		if (owner && owner != t) {
-			add_thread(r, owner);
+			eng_report_thread(r, owner);
 			snprintf(r->message, sizeof(r->message),
 				 "thread T%u unlocks a %s held by thread T%u",
 				 t->num, report_object_kind_name(ev->kind),
@@ -778,8 +874,8 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 				 t->num, report_object_kind_name(ev->kind),
 				 ev->owner_tid ? "" : " (it is not locked)");
 		}
-		fill_site(r, "unlocks", t, oi, stack);
-		report_emit(r);
+		eng_report_site(r, "unlocks", t, oi, stack);
+		eng_report_emit(r);
 	}
 }
 
@@ -798,12 +894,12 @@ static void on_thread_exit(struct eng_thread *t,
 		    t->held[i].obj->id != t->held[i].id)
 			threads_held_remove(t, i);
 	if (t->depth > 0) {
-		stack = capture(ev);
+		stack = eng_capture(ev);
 		key = hash_mix(REP_EXIT_HOLDING_LOCKS) ^ hash_mix(stack);
 		for (i = 0; i < t->depth; i++)
 			key ^= hash_mix(t->held[i].stack + 77);
-		if (report_is_new(key) &&
-		    (r = report_new(REP_EXIT_HOLDING_LOCKS, SEV_ERROR))) {
+		if (eng_report_is_new(key) &&
+		    (r = eng_report_new(REP_EXIT_HOLDING_LOCKS, SEV_ERROR))) {
 			snprintf(r->message, sizeof(r->message),
 				 "thread T%u exits holding %d lock%s: %s "
 				 "stay locked forever",
@@ -811,13 +907,13 @@ static void on_thread_exit(struct eng_thread *t,
 				 t->depth == 1 ? "it will" : "they will");
 			for (i = 0; i < t->depth; i++) {
 				struct held *h = &t->held[i];
-				int oi = add_object(r, h->id, h->addr, h->kind,
+				int oi = eng_report_object(r, h->id, h->addr, h->kind,
 						    h->obj);
 
-				fill_site(r, "still holds", t, oi, h->stack);
+				eng_report_site(r, "still holds", t, oi, h->stack);
 			}
-			fill_site(r, "exits", t, -1, stack);
-			report_emit(r);
+			eng_report_site(r, "exits", t, -1, stack);
+			eng_report_emit(r);
 		}
 	}
 	t->exit_stack = ev->stack;
@@ -840,7 +936,7 @@ static void on_name(struct eng_thread *t, const struct coffman_event *ev)
 		}
 		return;
 	}
-	o = lookup(t, ev, true);
+	o = eng_lookup(t, ev, true);
 	if (o)
 		objects_set_name(o, ev->str);
 }
@@ -855,7 +951,15 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 {
 	t->n_events++;
+	/* Any event of t means t runs: whatever it waited for, it got. */
+	if (t->blk.active && ev->op != OP_ACQUIRE && ev->op != OP_WAIT)
+		waitfor_unblock(t, now_of(ev));
 	switch (ev->op) {
+	case OP_WAIT:
+		return on_wait(t, ev);
+	case OP_TRY_FAILED:
+		on_try_failed(t, ev);
+		break;
 	case OP_INIT:
 		on_init(t, ev);
 		break;
@@ -890,6 +994,7 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 
 void engine_fork_prepare(void)
 {
+	waitfor_lock_all();
 	eng_lock(&graph_lock);
 	eng_lock(&report_lock);
 	objects_lock_all();
@@ -906,6 +1011,7 @@ void engine_fork_parent(void)
 	objects_unlock_all();
 	eng_unlock(&report_lock);
 	eng_unlock(&graph_lock);
+	waitfor_unlock_all();
 }
 
 void engine_fork_child(struct eng_thread *self, int pid)

@@ -14,6 +14,7 @@
 #ifndef COFFMAN_ENGINE_H
 #define COFFMAN_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,10 @@ struct engine_hooks {
 		     const char *json, size_t jlen);
 	/* on_deadlock=exit|abort after an actual deadlock report. */
 	void (*fatal)(int action, int exitcode);
+	/* Monotonic time in ns, for events that carry none; may be NULL. */
+	uint64_t (*now_ns)(void);
+	/* A thread is about to block: a chance to start the watchdog. */
+	void (*on_block)(void);
 };
 
 /* Set options and hooks; call once before any event. */
@@ -53,6 +58,17 @@ struct eng_thread *engine_thread_new(int32_t tid, uint32_t parent,
  * should fail the pending acquire instead of blocking (on_deadlock=recover).
  */
 int engine_event(struct eng_thread *t, const struct coffman_event *ev);
+
+/*
+ * Periodic checks (every thread blocked, hold-and-wait, starvation,
+ * missed cycles) at time now_ns; see waitfor_tick(). The live front end
+ * calls it from its watchdog thread, the analyzer between events.
+ */
+void engine_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
+		 bool others_unknown);
+
+/* The hold-and-wait summary table, "" if none; returns its length. */
+size_t engine_summary(char *buf, size_t len);
 
 /* Report a bad option (kind bad-option); msg is one line. */
 void engine_report_bad_option(const char *msg);

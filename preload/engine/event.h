@@ -62,6 +62,10 @@ enum ev_rwlock_kind {
 	RWKIND_PREFER_WRITER_NONRECURSIVE = 2,
 };
 
+/* Mutex subtype bit beside the type: robust (owner death is reported to
+ * the next locker with EOWNERDEAD, so it is not a hang). */
+#define MTYPE_ROBUST_BIT 16
+
 /* Event flags. */
 #define EVF_TRY (1u << 0)      /* a trylock: cannot block, adds no edge */
 #define EVF_TIMED (1u << 1)    /* a timed/clock variant: the wait ends */
@@ -79,8 +83,9 @@ struct coffman_event {
 	uint64_t arg;	/* op-specific: mutex type, range length, ... */
 	uint64_t pc;	/* call site: return address into the program */
 	uint32_t stack; /* stack id if known (offline), 0 = ask the hook */
-	int32_t owner_tid; /* release: owner tid the object records; 0 not
-			      locked, -1 locked by someone unknown */
+	int32_t owner_tid; /* release/acquire: owner tid the object records;
+			      0 not locked, -1 locked by someone unknown */
+	uint64_t ts_ns;	   /* monotonic time, on blocking paths; 0 unknown */
 	const char *str; /* name for OP_NAME, else NULL */
 };
 

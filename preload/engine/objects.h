@@ -25,7 +25,10 @@ struct eng_obj {
 	uint8_t is_signal;     /* semaphore seen posted by a non-holder:
 				  a signal, never a lock */
 	uint8_t writer_pref;   /* rwlock: writers block new readers */
-	uint32_t units;	       /* semaphore: initial value, 0 unknown */
+	uint32_t units;	       /* semaphore: initial value, 0 unknown;
+				  barrier: parties */
+	uint8_t robust;	       /* robust mutex: a dead owner is no hang */
+	uint64_t n_acquired;   /* acquisitions so far (starvation) */
 	uint32_t init_stack;   /* stack of init, or of first use */
 	uint64_t class_id;     /* lock class: init-site key */
 	struct eng_thread *owner; /* exclusive holder, NULL if none */

@@ -77,6 +77,17 @@ void threads_exit(struct eng_thread *t)
 	eng_unlock(&reg_lock);
 }
 
+void threads_for_each(void (*fn)(void *ctx, struct eng_thread *t),
+		      void *ctx)
+{
+	struct eng_thread *t;
+
+	eng_lock(&reg_lock);
+	for (t = all_threads; t; t = t->next)
+		fn(ctx, t);
+	eng_unlock(&reg_lock);
+}
+
 uint32_t threads_count(void)
 {
 	return __atomic_load_n(&n_threads, __ATOMIC_RELAXED);

@@ -132,8 +132,7 @@ uint64_t fx_site_pc(unsigned site)
 
 uint32_t fx_stack(unsigned site)
 {
-	uint64_t pcs[3] = { fx_site_pc(site),
-			    0x4a0000ull + (uint64_t)site * 16,
+	uint64_t pcs[3] = { fx_site_pc(site), 0x4a0000ull + (uint64_t)site * 16,
 			    0x7f0000001234ull };
 	uint32_t id = stackdepot_intern(pcs, 3);
 
@@ -299,7 +298,7 @@ void fx_check_cycle_shape(const struct report *r)
 /* ---- a small JSON validator ---------------------------------------------- */
 
 #define JSON_DEPTH_MAX 64
-#define JSON_KEYS_MAX 32
+#define JSON_KEYS_MAX  32
 
 struct jp {
 	const char *s, *end;
@@ -393,7 +392,8 @@ static int jstring(struct jp *p, char *out, size_t outlen)
 					int h = hexval(p->s[i]);
 
 					if (h < 0)
-						return jfail(p, "bad \\u escape");
+						return jfail(p,
+							     "bad \\u escape");
 					v = v * 16 + h;
 				}
 				p->s += 4;

@@ -19,10 +19,10 @@
 
 /* One report as emit() received it. */
 struct fx_report {
-	int kind;	  /* enum rep_kind */
-	int severity;	  /* enum rep_severity */
-	struct report r;  /* a copy */
-	char *text;	  /* NUL-terminated copies */
+	int kind;	 /* enum rep_kind */
+	int severity;	 /* enum rep_severity */
+	struct report r; /* a copy */
+	char *text;	 /* NUL-terminated copies */
 	size_t tlen;
 	char *json;
 	size_t jlen;
@@ -32,13 +32,14 @@ struct fx_report {
 void fx_fail(const char *file, int line, const char *what, long long a,
 	     long long b);
 
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		long long check_a_ = (long long)(a);                         \
-		long long check_b_ = (long long)(b);                         \
-		if (check_a_ != check_b_)                                    \
-			fx_fail(__FILE__, __LINE__, "CHECK_EQ(" #a ", " #b ")", \
-				check_a_, check_b_);                         \
+#define CHECK_EQ(a, b)                                                \
+	do {                                                          \
+		long long check_a_ = (long long)(a);                  \
+		long long check_b_ = (long long)(b);                  \
+		if (check_a_ != check_b_)                             \
+			fx_fail(__FILE__, __LINE__,                   \
+				"CHECK_EQ(" #a ", " #b ")", check_a_, \
+				check_b_);                            \
 	} while (0)
 
 #define CHECK(x) CHECK_EQ(!!(x), 1)

@@ -16,8 +16,7 @@ static uint64_t lock_addr(int set, int i)
 }
 
 /* Thread t holds lock 'from' of the set and takes lock 'to'. */
-static void nest(struct eng_thread *t, int set, int from, int to,
-		 unsigned site)
+static void nest(struct eng_thread *t, int set, int from, int to, unsigned site)
 {
 	fx_lock(t, lock_addr(set, from), fx_stack(site));
 	fx_lock(t, lock_addr(set, to), fx_stack(site + 1));

@@ -8,12 +8,12 @@
  */
 #include "engine_fixture.h"
 
-#define G 0x30000ull
-#define A 0x30040ull
-#define B 0x30080ull
+#define G  0x30000ull
+#define A  0x30040ull
+#define B  0x30080ull
 #define G2 0x31000ull
-#define C 0x31040ull
-#define D 0x31080ull
+#define C  0x31040ull
+#define D  0x31080ull
 
 static void take3(struct eng_thread *t, uint64_t x, uint64_t y, uint64_t z,
 		  unsigned site)
@@ -26,8 +26,7 @@ static void take3(struct eng_thread *t, uint64_t x, uint64_t y, uint64_t z,
 	fx_unlock(t, x, fx_stack(site + 5));
 }
 
-static void take2(struct eng_thread *t, uint64_t x, uint64_t y,
-		  unsigned site)
+static void take2(struct eng_thread *t, uint64_t x, uint64_t y, unsigned site)
 {
 	fx_lock(t, x, fx_stack(site));
 	fx_lock(t, y, fx_stack(site + 1));

@@ -21,8 +21,7 @@ static uint64_t id_at(uint64_t addr)
 	return o ? o->id : 0;
 }
 
-static void take2(struct eng_thread *t, uint64_t x, uint64_t y,
-		  unsigned site)
+static void take2(struct eng_thread *t, uint64_t x, uint64_t y, unsigned site)
 {
 	fx_lock(t, x, fx_stack(site));
 	fx_lock(t, y, fx_stack(site + 1));

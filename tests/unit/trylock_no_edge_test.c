@@ -44,9 +44,10 @@ int main(void)
 	CHECK_EQ(fx_nreports(), 0);
 	CHECK_EQ(graph_edge_count(), 1);
 
-	/* Trylock A, then lock B: B can block while A is held. */
+	/* Trylock A, then lock B: B can block while A is held. Sent as
+	 * the preload sends mutex events: with the type read from it. */
 	fx_trylock(t1, A, fx_stack(9));
-	fx_lock(t1, B, fx_stack(10));
+	fx_lock_type(t1, B, MTYPE_NORMAL, fx_stack(10));
 	CHECK_EQ(graph_edge_count(), 2);
 	CHECK_EQ(fx_nreports(), 1);
 	fx_unlock(t1, B, fx_stack(11));

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine_internal.h - what the engine's own files share (engine.c builds
+ * reports and owns options and hooks; waitfor.c uses them). Not for the
+ * front ends.
+ */
+#ifndef COFFMAN_ENGINE_INTERNAL_H
+#define COFFMAN_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eng_threads.h"
+#include "event.h"
+#include "objects.h"
+#include "options.h"
+#include "report.h"
+
+extern struct coffman_options eng_opts;
+
+/* Stack of the event: its own, else captured through the hook. */
+uint32_t eng_capture(const struct coffman_event *ev);
+
+/* The live record for ev->addr through t's cache; created on first use
+ * when 'create'. */
+struct eng_obj *eng_lookup(struct eng_thread *t,
+			   const struct coffman_event *ev, bool create);
+
+/* Report building. New reports come zeroed with pid, kind, severity. */
+struct report *eng_report_new(int kind, int severity);
+int eng_report_thread(struct report *r, const struct eng_thread *t);
+int eng_report_thread_num(struct report *r, uint32_t num);
+int eng_report_object(struct report *r, uint64_t id, uint64_t addr,
+		      uint32_t kind, const struct eng_obj *o);
+void eng_report_site(struct report *r, const char *what,
+		     struct eng_thread *t, int obj, uint32_t stack);
+/* True the first time a finding's key is seen. */
+bool eng_report_is_new(uint64_t key);
+/* Render, write, count and free r. Call with no engine lock held. */
+void eng_report_emit(struct report *r);
+/* on_deadlock=exit|abort after an actual deadlock was reported. */
+void eng_deadlock_action(void);
+
+#endif /* COFFMAN_ENGINE_INTERNAL_H */

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: MIT */
+/* waitfor.c - wait-for graph, actual deadlocks, all-threads-blocked. */
+#include "waitfor.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "engine_internal.h"
+#include "hash.h"
+#include "lock.h"
+#include "stackdepot.h"
+
+#define PATH_MAX_THREADS 64
+#define HOLDERS_MAX 64
+#define NS_PER_MS 1000000ull
+#define RECHECK_NS (100 * NS_PER_MS)
+#define STARVE_MIN_GRANTS 2 /* others served while one waits */
+
+/*
+ * Lock order: wf_lock, then the thread registry. Blocked state is written
+ * only under wf_lock, and a thread changes its held stack only after it
+ * cleared its blocked state, so under wf_lock a blocked thread's held
+ * stack is stable and may be read.
+ */
+static struct eng_lock wf_lock = ENG_LOCK_INIT;
+
+struct hw_site {
+	uint64_t key[2];   /* held stack, blocking stack */
+	uint64_t count;    /* long waits seen */
+	uint64_t max_ns;   /* longest */
+	UT_hash_handle hh;
+};
+
+static struct hw_site *hw_sites;
+
+/* ---- who waits for whom ------------------------------------------------- */
+
+struct holder_scan {
+	uint64_t id;
+	struct eng_thread *self;
+	struct eng_thread **out;
+	int n, max;
+	bool shared_only;
+};
+
+/* Blocked threads holding the object (their stacks are stable). */
+static void scan_holder(void *ctx, struct eng_thread *u)
+{
+	struct holder_scan *s = ctx;
+	int i;
+
+	if (u == s->self || !u->alive || !u->blk.active || s->n >= s->max)
+		return;
+	i = threads_held_find(u, s->id);
+	if (i < 0)
+		return;
+	if (s->shared_only && u->held[i].mode != MODE_SHARED)
+		return;
+	s->out[s->n++] = u;
+}
+
+static bool obj_live(const struct blocked *b)
+{
+	return b->obj && b->obj->id == b->obj_id;
+}
+
+/* The threads t waits for; returns how many (out has room for max). */
+static int holders_of(struct eng_thread *t, struct eng_thread **out, int max)
+{
+	const struct blocked *b = &t->blk;
+	struct holder_scan s = { b->obj_id, t, out, 0, max, false };
+	struct eng_thread *u;
+
+	switch (b->kind) {
+	case KIND_THREAD:
+		u = threads_find((uint32_t)b->addr);
+		if (u && u != t && u->alive)
+			out[s.n++] = u;
+		return s.n;
+	case KIND_MUTEX:
+	case KIND_SPIN:
+	case KIND_ONCE:
+		if (obj_live(b) && b->obj->owner && b->obj->owner != t) {
+			out[s.n++] = b->obj->owner;
+		} else if (b->owner_tid > 0 && b->owner_tid != t->tid) {
+			u = threads_find_tid(b->owner_tid);
+			if (u)
+				out[s.n++] = u;
+		}
+		return s.n;
+	case KIND_RWLOCK:
+		if (!obj_live(b))
+			return 0;
+		if (b->obj->owner && b->obj->owner != t) {
+			out[s.n++] = b->obj->owner;
+			return s.n;
+		}
+		if (b->mode == MODE_EXCL) {
+			s.shared_only = true;
+			threads_for_each(scan_holder, &s);
+		}
+		return s.n;
+	case KIND_SEM:
+		if (!obj_live(b) || b->obj->is_signal || b->obj->units > 1)
+			return 0;
+		threads_for_each(scan_holder, &s);
+		return s.n;
+	default:
+		return 0; /* condvars, barriers: anyone may wake them */
+	}
+}
+
+struct cycle {
+	struct eng_thread *t[PATH_MAX_THREADS];
+	int n;
+};
+
+static bool on_path(const struct cycle *c, const struct eng_thread *u)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->t[i] == u)
+			return true;
+	return false;
+}
+
+/* Depth-first through blocked threads back to c->t[0]. */
+static bool find_cycle(struct cycle *c, struct eng_thread *t)
+{
+	struct eng_thread *h[HOLDERS_MAX];
+	int n = holders_of(t, h, HOLDERS_MAX), i;
+
+	for (i = 0; i < n; i++) {
+		struct eng_thread *u = h[i];
+
+		if (u == c->t[0])
+			return true;
+		if (!u->blk.active || !u->alive || on_path(c, u) ||
+		    c->n >= PATH_MAX_THREADS)
+			continue;
+		c->t[c->n++] = u;
+		if (find_cycle(c, u))
+			return true;
+		c->n--;
+	}
+	return false;
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* The report's object for what t waits for. */
+static int waited_object(struct report *r, const struct eng_thread *t)
+{
+	const struct blocked *b = &t->blk;
+	struct rep_object ro;
+
+	if (b->kind != KIND_THREAD)
+		return eng_report_object(r, b->obj_id, b->addr, b->kind,
+					 obj_live(b) ? b->obj : NULL);
+	memset(&ro, 0, sizeof(ro));
+	ro.id = (1ull << 63) | b->addr; /* threads as objects */
+	ro.addr = b->addr;
+	ro.kind = KIND_THREAD;
+	snprintf(ro.name, sizeof(ro.name), "T%llu",
+		 (unsigned long long)b->addr);
+	return report_add_object(r, &ro);
+}
+
+/* Stack where t acquired the object with this id, 0 if it does not
+ * hold it (a joined thread "holds" itself). */
+static uint32_t held_stack(const struct eng_thread *t, uint64_t id)
+{
+	int i = threads_held_find(t, id);
+
+	return i >= 0 ? t->held[i].stack : 0;
+}
+
+/* Every lock t holds, as sites of the report. */
+static void held_sites(struct report *r, struct eng_thread *t,
+		       uint64_t except)
+{
+	int i;
+
+	for (i = 0; i < t->depth; i++) {
+		const struct held *h = &t->held[i];
+		int oi;
+
+		if (h->id == except || h->obj->id != h->id)
+			continue;
+		oi = eng_report_object(r, h->id, h->addr, h->kind, h->obj);
+		eng_report_site(r, "also holds", t, oi, h->stack);
+	}
+}
+
+static const char *wait_verb(const struct blocked *b)
+{
+	switch (b->kind) {
+	case KIND_THREAD:
+		return "joins";
+	case KIND_COND:
+		return "waits on";
+	case KIND_BARRIER:
+		return "waits at";
+	case KIND_SEM:
+		return "waits on";
+	default:
+		return b->mode == MODE_SHARED ? "waits to read-lock"
+					      : "waits for";
+	}
+}
+
+static struct report *deadlock_report(struct cycle *c, bool recover)
+{
+	bool all_timed = true;
+	struct report *r;
+	uint64_t key = hash_mix(REP_DEADLOCK);
+	char *m;
+	size_t left;
+	int j, len;
+
+	for (j = 0; j < c->n; j++) {
+		key += hash_mix(c->t[j]->num * 0x10001ull + c->t[j]->blk.obj_id +
+				c->t[j]->blk.addr);
+		if (!c->t[j]->blk.timed)
+			all_timed = false;
+	}
+	if (!eng_report_is_new(key))
+		return NULL;
+	r = eng_report_new(REP_DEADLOCK, all_timed ? SEV_WARNING : SEV_ERROR);
+	if (!r)
+		return NULL;
+	for (j = 0; j < c->n; j++)
+		eng_report_thread(r, c->t[j]);
+	for (j = 0; j < c->n; j++)
+		r->cycle[r->ncycle++] = waited_object(r, c->t[j]);
+	/* Thread j holds what thread j-1 waits for, and waits itself. */
+	for (j = 0; j < c->n && r->nedges < REP_MAX; j++) {
+		struct eng_thread *t = c->t[j];
+		struct eng_thread *prev = c->t[(j + c->n - 1) % c->n];
+		struct rep_edge *e = &r->edges[r->nedges++];
+		uint64_t held_id = prev->blk.kind == KIND_THREAD
+					   ? 0
+					   : prev->blk.obj_id;
+
+		e->thread = t->num;
+		e->from = r->cycle[(j + c->n - 1) % c->n];
+		e->to = r->cycle[j];
+		e->from_stack = held_id ? held_stack(t, held_id) : 0;
+		e->to_stack = t->blk.stack;
+		e->from_mode = MODE_EXCL;
+		e->to_mode = t->blk.mode;
+		e->timed = t->blk.timed;
+	}
+	for (j = 0; j < c->n; j++) {
+		struct eng_thread *prev = c->t[(j + c->n - 1) % c->n];
+
+		held_sites(r, c->t[j], prev->blk.obj_id);
+	}
+	m = r->message;
+	left = sizeof(r->message);
+	len = snprintf(m, left, "deadlock: %d thread%s wait%s for each other%s",
+		       c->n, c->n == 1 ? "" : "s", c->n == 1 ? "s" : "",
+		       all_timed ? " (every wait has a timeout)" : "");
+	if (len > 0 && (size_t)len < left && recover)
+		snprintf(m + len, left - (size_t)len,
+			 "; on_deadlock=recover: T%u's request fails with "
+			 "EDEADLK (it closed the cycle, so failing it breaks "
+			 "the cycle and disturbs no thread already waiting)",
+			 c->t[0]->num);
+	return r;
+}
+
+static struct report *dead_owner_report(struct eng_thread *t,
+					struct eng_thread *owner)
+{
+	uint64_t key = hash_mix(REP_DEADLOCK + 100) + hash_mix(t->blk.obj_id) +
+		       hash_mix(t->blk.stack);
+	struct report *r;
+	int oi;
+
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_DEADLOCK,
+				 t->blk.timed ? SEV_WARNING : SEV_ERROR)))
+		return NULL;
+	eng_report_thread(r, t);
+	eng_report_thread(r, owner);
+	oi = waited_object(r, t);
+	snprintf(r->message, sizeof(r->message),
+		 "deadlock: thread T%u waits for a %s whose owner, thread "
+		 "T%u, has exited without unlocking it: nobody will unlock it",
+		 t->num, report_object_kind_name(t->blk.kind), owner->num);
+	eng_report_site(r, "locked", owner, oi,
+			held_stack(owner, t->blk.obj_id));
+	eng_report_site(r, wait_verb(&t->blk), t, oi, t->blk.stack);
+	held_sites(r, t, 0);
+	return r;
+}
+
+/* ---- blocking ----------------------------------------------------------- */
+
+static void record_wait(struct eng_thread *t, struct eng_obj *o,
+			const struct coffman_event *ev, uint64_t now_ns)
+{
+	struct blocked *b = &t->blk;
+
+	memset(b, 0, sizeof(*b));
+	b->kind = (uint8_t)ev->kind;
+	b->mode = (uint8_t)ev->mode;
+	b->timed = (ev->flags & EVF_TIMED) ? 1 : 0;
+	b->addr = ev->addr;
+	b->obj = o;
+	b->obj_id = o ? o->id : 0;
+	b->owner_tid = ev->owner_tid;
+	b->stack = eng_capture(ev);
+	b->since_ns = now_ns;
+	b->acq_count = o ? o->n_acquired : 0;
+	__atomic_store_n(&b->active, 1, __ATOMIC_RELEASE);
+}
+
+int waitfor_block(struct eng_thread *t, struct eng_obj *o,
+		  const struct coffman_event *ev, uint64_t now_ns)
+{
+	struct report *r = NULL;
+	struct cycle c;
+	int found = 0;
+
+	/* Capture outside the lock: it may take a while. */
+	struct coffman_event e = *ev;
+
+	e.stack = eng_capture(ev);
+	eng_lock(&wf_lock);
+	record_wait(t, o, &e, now_ns);
+	if (o && (t->blk.kind == KIND_MUTEX || t->blk.kind == KIND_SPIN ||
+		  t->blk.kind == KIND_RWLOCK) &&
+	    o->owner && o->owner != t && !o->owner->alive && !o->robust) {
+		r = dead_owner_report(t, o->owner);
+		found = 1;
+	} else {
+		c.t[0] = t;
+		c.n = 1;
+		if (find_cycle(&c, t)) {
+			r = deadlock_report(
+				&c, eng_opts.on_deadlock == ON_DEADLOCK_RECOVER);
+			found = 1;
+		}
+	}
+	if (found && eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
+		t->blk.active = 0; /* the victim will not wait */
+	eng_unlock(&wf_lock);
+	if (r)
+		eng_report_emit(r);
+	if (found)
+		eng_deadlock_action();
+	return found;
+}
+
+void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
+{
+	struct blocked *b = &t->blk;
+
+	eng_lock(&wf_lock);
+	if (b->active && t->depth > 0 && b->since_ns && now_ns > b->since_ns &&
+	    now_ns - b->since_ns >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
+		uint64_t key[2] = { t->held[t->depth - 1].stack, b->stack };
+		struct hw_site *s;
+
+		HASH_FIND(hh, hw_sites, key, sizeof(key), s);
+		if (!s && (s = eng_alloc(sizeof(*s)))) {
+			memcpy(s->key, key, sizeof(key));
+			HASH_ADD(hh, hw_sites, key, sizeof(s->key), s);
+		}
+		if (s) {
+			s->count++;
+			if (now_ns - b->since_ns > s->max_ns)
+				s->max_ns = now_ns - b->since_ns;
+		}
+	}
+	b->active = 0;
+	eng_unlock(&wf_lock);
+}
+
+/* ---- the periodic tick ------------------------------------------------- */
+
+struct snapshot {
+	struct eng_thread **t;
+	int n, max;
+};
+
+static void take(void *ctx, struct eng_thread *t)
+{
+	struct snapshot *s = ctx;
+
+	if (s->n < s->max)
+		s->t[s->n++] = t;
+}
+
+static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur)
+{
+	const struct held *h = &t->held[t->depth - 1];
+	uint64_t key = hash_mix(REP_HOLD_AND_WAIT) + hash_mix(h->stack) * 3 +
+		       hash_mix(t->blk.stack);
+	struct report *r;
+	int oi, wi;
+
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_HOLD_AND_WAIT, SEV_WARNING)))
+		return NULL;
+	oi = eng_report_object(r, h->id, h->addr, h->kind, h->obj);
+	wi = waited_object(r, t);
+	snprintf(r->message, sizeof(r->message),
+		 "hold and wait: thread T%u has waited %llu ms while holding "
+		 "%d lock%s; every thread that needs %s waits as long",
+		 t->num, (unsigned long long)(dur / NS_PER_MS), t->depth,
+		 t->depth == 1 ? "" : "s", t->depth == 1 ? "it" : "them");
+	eng_report_site(r, "holds", t, oi, h->stack);
+	eng_report_site(r, wait_verb(&t->blk), t, wi, t->blk.stack);
+	held_sites(r, t, h->id);
+	return r;
+}
+
+static struct report *starvation_report(struct eng_thread *t, uint64_t dur,
+					uint64_t grants)
+{
+	uint64_t key = hash_mix(REP_STARVATION) + hash_mix(t->blk.stack) +
+		       hash_mix(t->blk.obj->init_stack);
+	struct report *r;
+	int wi;
+
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_STARVATION, SEV_WARNING)))
+		return NULL;
+	wi = waited_object(r, t);
+	snprintf(r->message, sizeof(r->message),
+		 "starvation: thread T%u has waited %llu ms for a %s that "
+		 "was granted %llu times to other threads meanwhile",
+		 t->num, (unsigned long long)(dur / NS_PER_MS),
+		 report_object_kind_name(t->blk.kind),
+		 (unsigned long long)grants);
+	eng_report_site(r, wait_verb(&t->blk), t, wi, t->blk.stack);
+	return r;
+}
+
+static struct report *all_blocked_report(struct snapshot *s)
+{
+	uint64_t key = hash_mix(REP_ALL_THREADS_BLOCKED);
+	struct report *r;
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++) {
+		struct eng_thread *t = s->t[i];
+
+		if (!t->alive)
+			continue;
+		key += hash_mix(t->num * 0x10001ull + t->blk.obj_id +
+				t->blk.addr);
+		n++;
+	}
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_ALL_THREADS_BLOCKED, SEV_ERROR)))
+		return NULL;
+	snprintf(r->message, sizeof(r->message),
+		 "all %d live thread%s blocked, none with a timeout: nothing "
+		 "left running can wake %s (a lost wake-up, a missing barrier "
+		 "party, a semaphore nobody posts, or a cycle)",
+		 n, n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+	for (i = 0; i < s->n; i++) {
+		struct eng_thread *t = s->t[i];
+		int wi;
+
+		if (!t->alive)
+			continue;
+		eng_report_thread(r, t);
+		wi = waited_object(r, t);
+		eng_report_site(r, wait_verb(&t->blk), t, wi, t->blk.stack);
+		held_sites(r, t, 0);
+	}
+	return r;
+}
+
+static bool sync_wait(const struct blocked *b)
+{
+	return b->active && !b->timed && b->kind != KIND_NONE;
+}
+
+void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
+		  bool others_unknown)
+{
+	struct report *pending[16];
+	int npending = 0, i, live = 0, asleep = 0;
+	struct snapshot s;
+	bool deadlock = false;
+
+	s.max = (int)threads_count() + 8;
+	s.t = eng_alloc((size_t)s.max * sizeof(*s.t));
+	s.n = 0;
+	if (!s.t)
+		return;
+	eng_lock(&wf_lock);
+	threads_for_each(take, &s);
+	for (i = 0; i < s.n && npending < 14; i++) {
+		struct eng_thread *t = s.t[i];
+		struct blocked *b = &t->blk;
+		uint64_t dur;
+
+		if (!t->alive)
+			continue;
+		if (tid_alive && t->tid && !tid_alive(t->tid)) {
+			threads_exit(t); /* it left without telling us */
+			continue;
+		}
+		live++;
+		if (!b->active)
+			continue;
+		dur = b->since_ns && now_ns > b->since_ns ? now_ns - b->since_ns
+							  : 0;
+		if (sync_wait(b) &&
+		    dur >= (uint64_t)eng_opts.watchdog_ms * NS_PER_MS)
+			asleep++;
+		if (dur >= RECHECK_NS && !(b->reported & BLK_RECHECKED)) {
+			struct cycle c = { { t }, 1 };
+
+			b->reported |= BLK_RECHECKED;
+			if (find_cycle(&c, t)) {
+				pending[npending] = deadlock_report(&c, false);
+				if (pending[npending]) {
+					npending++;
+					deadlock = true;
+				}
+			}
+		}
+		if (t->depth > 0 && !(b->reported & BLK_REPORTED_HOLD) &&
+		    dur >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
+			b->reported |= BLK_REPORTED_HOLD;
+			pending[npending] = hold_wait_report(t, dur);
+			if (pending[npending])
+				npending++;
+		}
+		if (obj_live(b) && !(b->reported & BLK_REPORTED_STARVE) &&
+		    dur >= (uint64_t)eng_opts.starvation_ms * NS_PER_MS &&
+		    b->obj->n_acquired - b->acq_count >= STARVE_MIN_GRANTS) {
+			b->reported |= BLK_REPORTED_STARVE;
+			pending[npending] = starvation_report(
+				t, dur, b->obj->n_acquired - b->acq_count);
+			if (pending[npending])
+				npending++;
+		}
+	}
+	if (live > 0 && asleep == live && !others_unknown) {
+		pending[npending] = all_blocked_report(&s);
+		if (pending[npending]) {
+			npending++;
+			deadlock = true;
+		}
+	}
+	eng_unlock(&wf_lock);
+	eng_free(s.t, (size_t)s.max * sizeof(*s.t));
+	for (i = 0; i < npending; i++)
+		eng_report_emit(pending[i]);
+	if (deadlock)
+		eng_deadlock_action();
+}
+
+size_t waitfor_summary(char *buf, size_t len)
+{
+	struct hw_site *s;
+	size_t pos = 0;
+	int n;
+
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	eng_lock(&wf_lock);
+	if (!hw_sites) {
+		eng_unlock(&wf_lock);
+		return 0;
+	}
+	n = snprintf(buf, len,
+		     "coffman: hold-and-wait sites (held lock's stack id, "
+		     "blocking stack id: count, longest wait):\n");
+	pos = n > 0 ? (size_t)n : 0;
+	for (s = hw_sites; s && pos + 1 < len; s = s->hh.next) {
+		n = snprintf(buf + pos, len - pos,
+			     "coffman:   stack %llu -> stack %llu: %llu, "
+			     "%llu ms\n",
+			     (unsigned long long)s->key[0],
+			     (unsigned long long)s->key[1],
+			     (unsigned long long)s->count,
+			     (unsigned long long)(s->max_ns / NS_PER_MS));
+		if (n < 0)
+			break;
+		pos += (size_t)n;
+	}
+	eng_unlock(&wf_lock);
+	return pos < len ? pos : len - 1;
+}
+
+void waitfor_lock_all(void)
+{
+	eng_lock(&wf_lock);
+}
+
+void waitfor_unlock_all(void)
+{
+	eng_unlock(&wf_lock);
+}

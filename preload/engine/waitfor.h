@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * waitfor.h - the wait-for graph: actual deadlocks as they form. A blocked
+ * thread waits for the owner of a mutex, spinlock or once; for the writer
+ * or the readers of an rwlock; for the holders of a lock-like semaphore;
+ * for the thread it joins. A cycle among blocked threads is a deadlock,
+ * found by the thread that closes it. A periodic tick finds what no single
+ * block can show: every thread asleep, long holds while waiting,
+ * starvation, and cycles a race hid from the blocking check.
+ */
+#ifndef COFFMAN_WAITFOR_H
+#define COFFMAN_WAITFOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eng_threads.h"
+#include "event.h"
+
+/*
+ * t is about to block on what ev names (op ACQUIRE or WAIT); o is the
+ * object's record (NULL for a join). Records the wait and looks for a
+ * cycle through t. Returns 1 when t closes a deadlock (already reported),
+ * 0 otherwise. Call with no engine lock held.
+ */
+int waitfor_block(struct eng_thread *t, struct eng_obj *o,
+		  const struct coffman_event *ev, uint64_t now_ns);
+
+/* t runs again (any event of t after a block). */
+void waitfor_unblock(struct eng_thread *t, uint64_t now_ns);
+
+/*
+ * Periodic checks at time now_ns. tid_alive (may be NULL) tells whether an
+ * OS thread still exists; others_unknown says threads exist that the
+ * engine never saw (then "every thread blocked" cannot be claimed).
+ */
+void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
+		  bool others_unknown);
+
+/* Render the hold-and-wait summary table into buf; returns its length
+ * (0 when nothing was recorded). */
+size_t waitfor_summary(char *buf, size_t len);
+
+void waitfor_lock_all(void);
+void waitfor_unlock_all(void);
+
+#endif /* COFFMAN_WAITFOR_H */
