@@ -5,6 +5,7 @@
  * pthread_* wrappers never see them: they get their own. An mtx_t has the
  * layout of a pthread_mutex_t, which is where its type and owner are read.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <threads.h>
 
@@ -20,7 +21,8 @@ static void mtx_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 		      mtx_t *m, const void *pc)
 {
 	rt_event(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
-		 (uint32_t)(as_pthread(m)->__data.__kind & 3), pc);
+		 (uint32_t)(as_pthread(m)->__data.__kind & (3 | MTYPE_ROBUST_BIT)),
+		 pc);
 }
 
 COFFMAN_EXPORT int mtx_init(mtx_t *m, int type)
@@ -56,7 +58,15 @@ static int mtx_acquire(mtx_t *m, const struct timespec *ts, const void *pc)
 		return ts ? R(mtx_timedlock)(m, ts) : R(mtx_lock)(m);
 	rc = real.mtx_trylock(m);
 	if (rc == thrd_busy) {
-		mtx_event(t, OP_ACQUIRE, flags, m, pc);
+		if (rt_event_ex(t, OP_ACQUIRE, KIND_MUTEX, MODE_EXCL,
+				flags | EVF_TYPE_KNOWN, m,
+				(uint32_t)(as_pthread(m)->__data.__kind &
+					   (3 | MTYPE_ROBUST_BIT)),
+				as_pthread(m)->__data.__owner,
+				pc) == -EDEADLK) {
+			rt_leave();
+			return thrd_error;
+		}
 		rt_leave();
 		rc = ts ? real.mtx_timedlock(m, ts) : real.mtx_lock(m);
 		rt_busy = 1;
@@ -90,6 +100,9 @@ COFFMAN_EXPORT int mtx_trylock(mtx_t *m)
 	rc = real.mtx_trylock(m);
 	if (rc == thrd_success)
 		mtx_event(t, OP_ACQUIRED, EVF_TRY, m,
+			  __builtin_return_address(0));
+	else if (rc == thrd_busy)
+		mtx_event(t, OP_TRY_FAILED, EVF_TRY, m,
 			  __builtin_return_address(0));
 	rt_leave();
 	return rc;
@@ -144,6 +157,7 @@ static int cnd_common(cnd_t *c, mtx_t *m, const struct timespec *ts,
 			       __atomic_load_n(&as_pthread(m)->__data.__owner,
 					       __ATOMIC_RELAXED),
 			       pc);
+		rt_event(w.t, OP_WAIT, KIND_COND, MODE_EXCL, w.flags, c, 0, pc);
 		rt_leave();
 	}
 	if (!real_ready)

@@ -16,6 +16,7 @@
 
 struct wait_ctx {
 	struct eng_thread *t;
+	pthread_cond_t *c;
 	pthread_mutex_t *m;
 	const void *pc;
 	uint32_t flags;
@@ -26,7 +27,7 @@ static void reacquired(const struct wait_ctx *w)
 	rt_busy = 1;
 	rt_event(w->t, OP_ACQUIRED, KIND_MUTEX, MODE_EXCL,
 		 w->flags | EVF_CONDWAIT | EVF_TYPE_KNOWN, w->m,
-		 (uint32_t)(w->m->__data.__kind & 3), w->pc);
+		 (uint32_t)(w->m->__data.__kind & (3 | MTYPE_ROBUST_BIT)), w->pc);
 	rt_busy = 0;
 }
 
@@ -39,12 +40,15 @@ static void wait_cancelled(void *arg)
 		reacquired(w);
 }
 
+/* Release the mutex, then sleep on the condvar (a wait anyone can end). */
 static void before_wait(struct wait_ctx *w)
 {
 	rt_event_owner(w->t, OP_RELEASE, KIND_MUTEX, EVF_CONDWAIT, w->m,
 		       __atomic_load_n(&w->m->__data.__owner,
 				       __ATOMIC_RELAXED),
 		       w->pc);
+	rt_event(w->t, OP_WAIT, KIND_COND, MODE_EXCL, w->flags, w->c, 0,
+		 w->pc);
 }
 
 /* The mutex is held again after every return but these. */
@@ -60,7 +64,8 @@ static int cond_wait_common(int version, enum wait_kind kind,
 			    clockid_t clk, const struct timespec *abstime,
 			    const void *pc)
 {
-	struct wait_ctx w = { NULL, m, pc, kind == WAIT_PLAIN ? 0 : EVF_TIMED };
+	struct wait_ctx w = { NULL, c, m, pc,
+			      kind == WAIT_PLAIN ? 0 : EVF_TIMED };
 	int rc;
 
 	w.t = rt_enter();

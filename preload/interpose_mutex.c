@@ -9,7 +9,7 @@
 /* glibc keeps the type (and robust/PI bits above it) in __kind. */
 static uint32_t mutex_type(const pthread_mutex_t *m)
 {
-	return (uint32_t)(m->__data.__kind & 3);
+	return (uint32_t)(m->__data.__kind & (3 | MTYPE_ROBUST_BIT));
 }
 
 static int32_t mutex_owner(const pthread_mutex_t *m)
@@ -22,11 +22,12 @@ static int acquired_ok(int rc)
 	return rc == 0 || rc == EOWNERDEAD;
 }
 
-static void mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
-			pthread_mutex_t *m, const void *pc)
+static int mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
+		       pthread_mutex_t *m, const void *pc)
 {
-	rt_event(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
-		 mutex_type(m), pc);
+	return rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL,
+			   flags | EVF_TYPE_KNOWN, m, mutex_type(m),
+			   op == OP_ACQUIRE ? mutex_owner(m) : 0, pc);
 }
 
 COFFMAN_EXPORT int pthread_mutex_init(pthread_mutex_t *m,
@@ -68,7 +69,11 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 		return R(pthread_mutex_lock)(m);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == EBUSY) {
-		mutex_event(t, OP_ACQUIRE, 0, m, pc);
+		/* on_deadlock=recover: this request closed a cycle. */
+		if (mutex_event(t, OP_ACQUIRE, 0, m, pc) == -EDEADLK) {
+			rt_leave();
+			return EDEADLK;
+		}
 		rt_leave();
 		rc = real.pthread_mutex_lock(m);
 		rt_busy = 1;
@@ -90,6 +95,8 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 	rc = real.pthread_mutex_trylock(m);
 	if (acquired_ok(rc))
 		mutex_event(t, OP_ACQUIRED, EVF_TRY, m, pc);
+	else if (rc == EBUSY)
+		mutex_event(t, OP_TRY_FAILED, EVF_TRY, m, pc);
 	rt_leave();
 	return rc;
 }
@@ -105,7 +112,10 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 			       : R(pthread_mutex_timedlock)(m, abstime);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == EBUSY) {
-		mutex_event(t, OP_ACQUIRE, EVF_TIMED, m, pc);
+		if (mutex_event(t, OP_ACQUIRE, EVF_TIMED, m, pc) == -EDEADLK) {
+			rt_leave();
+			return EDEADLK;
+		}
 		rt_leave();
 		rc = clocked ? real.pthread_mutex_clocklock(m, clk, abstime)
 			     : real.pthread_mutex_timedlock(m, abstime);

@@ -111,11 +111,18 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 	if (call == RW_TRY) {
 		if (rc == 0)
 			rw_event(t, OP_ACQUIRED, mode, EVF_TRY, rw, pc);
+		else if (rc == EBUSY)
+			rw_event(t, OP_TRY_FAILED, mode, EVF_TRY, rw, pc);
 		rt_leave();
 		return rc;
 	}
 	if (rc == EBUSY || rc == EDEADLK) {
-		rw_event(t, OP_ACQUIRE, mode, flags, rw, pc);
+		if (rt_event_ex(t, OP_ACQUIRE, KIND_RWLOCK, mode,
+				flags | EVF_TYPE_KNOWN, rw, rw_kind(rw),
+				rw_owner(rw), pc) == -EDEADLK) {
+			rt_leave();
+			return EDEADLK;
+		}
 		rt_leave();
 		rc = rw_real(mode, call, rw, clk, ts);
 		rt_busy = 1;

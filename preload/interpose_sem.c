@@ -84,8 +84,17 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		return sem_real(call, s, clk, ts);
 	rc = sem_real(SEM_TRY, s, 0, NULL);
 	err = errno;
+	if (rc != 0 && err == EAGAIN && call == SEM_TRY)
+		sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);
 	if (rc != 0 && err == EAGAIN && call != SEM_TRY) {
-		sem_event(t, OP_ACQUIRE, flags, s, 0, pc);
+		if (rt_event(t, OP_ACQUIRE, KIND_SEM, MODE_EXCL, flags, s, 0,
+			     pc) == -EDEADLK) {
+			/* sem_wait cannot fail with EDEADLK: EINTR is the
+			 * error a caller already retries or gives up on. */
+			rt_leave();
+			errno = EINTR;
+			return -1;
+		}
 		rt_leave();
 		rc = sem_real(call, s, clk, ts);
 		err = errno;

@@ -45,7 +45,11 @@ COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 		return R(pthread_spin_lock)(s);
 	rc = real.pthread_spin_trylock(s);
 	if (rc == EBUSY) {
-		spin_event(t, OP_ACQUIRE, 0, s, pc);
+		if (rt_event(t, OP_ACQUIRE, KIND_SPIN, MODE_EXCL, 0,
+			     (const void *)s, 0, pc) == -EDEADLK) {
+			rt_leave();
+			return EDEADLK;
+		}
 		rt_leave();
 		rc = real.pthread_spin_lock(s);
 		rt_busy = 1;
@@ -66,6 +70,9 @@ COFFMAN_EXPORT int pthread_spin_trylock(pthread_spinlock_t *s)
 	rc = real.pthread_spin_trylock(s);
 	if (rc == 0)
 		spin_event(t, OP_ACQUIRED, EVF_TRY, s,
+			   __builtin_return_address(0));
+	else if (rc == EBUSY)
+		spin_event(t, OP_TRY_FAILED, EVF_TRY, s,
 			   __builtin_return_address(0));
 	rt_leave();
 	return rc;

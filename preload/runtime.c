@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -132,6 +135,85 @@ static int open_out(const char *path)
 			    0644));
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the watchdog --------------------------------------------------------
+ * One thread, started the first time any thread blocks, that runs the
+ * periodic checks. It is invisible to the program: never registered with
+ * the engine, all signals blocked, and it holds no lock while sleeping.
+ */
+static int watchdog_started;
+static pid_t watchdog_tid;
+
+static bool tid_alive(int32_t tid)
+{
+	return syscall(SYS_tgkill, getpid(), tid, 0) == 0 || errno != ESRCH;
+}
+
+/* Threads the engine has never seen exist (created before we started, or
+ * by clone): then "every thread is blocked" cannot be claimed. */
+static bool others_unknown(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n, os = 0;
+
+	if (fd < 0)
+		return true;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		long off = 0;
+
+		while (off < n) {
+			struct dirent64 *d = (struct dirent64 *)(void *)(buf + off);
+
+			if (d->d_name[0] != '.')
+				os++;
+			off += d->d_reclen;
+		}
+	}
+	close(fd);
+	return os - 1 > (long)threads_live(); /* less the watchdog */
+}
+
+static void *watchdog(void *arg)
+{
+	struct timespec tick = { 0, 50 * 1000000L };
+
+	(void)arg;
+	rt_busy = 1; /* never tracked */
+	watchdog_tid = gettid();
+	for (;;) {
+		nanosleep(&tick, NULL);
+		engine_tick(now_ns(), tid_alive, others_unknown());
+	}
+	return NULL;
+}
+
+static void start_watchdog(void)
+{
+	sigset_t all, old;
+	pthread_attr_t attr;
+	pthread_t th;
+
+	if (__atomic_exchange_n(&watchdog_started, 1, __ATOMIC_ACQ_REL))
+		return;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	if (R(pthread_create)(&th, &attr, watchdog, NULL) != 0)
+		watchdog_started = 0;
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static void bad_option(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -231,6 +313,7 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	engine_fork_child(rt_thread, getpid());
+	watchdog_started = 0; /* it did not survive the fork */
 	if (rt_thread)
 		rt_thread->tid = gettid();
 	rt_busy = 0;
@@ -244,6 +327,8 @@ __attribute__((constructor)) static void rt_init(void)
 		.data_name = data_name,
 		.emit = emit,
 		.fatal = fatal,
+		.now_ns = now_ns,
+		.on_block = start_watchdog,
 	};
 	const char *env;
 	int i;
@@ -290,6 +375,13 @@ __attribute__((destructor)) static void rt_fini(void)
 
 		if (n > 0 && text_fd >= 0)
 			write_all(text_fd, line, (size_t)n);
+	}
+	if (options.verbosity >= 1) {
+		static char table[8192];
+		size_t n = engine_summary(table, sizeof(table));
+
+		if (n && text_fd >= 0)
+			write_all(text_fd, table, n);
 	}
 	if (engine_error_count() > 0) {
 		/* Like the sanitizers: an error makes the exit status

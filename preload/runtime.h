@@ -54,10 +54,12 @@ static inline void rt_leave(void)
 	rt_busy = 0;
 }
 
-/* Feed one event for thread t (guard held). Returns engine_event's value. */
-static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
-			   uint32_t mode, uint32_t flags, const void *addr,
-			   uint64_t arg, const void *pc)
+/* Feed one event for thread t (guard held), with the owner tid the object
+ * itself records. Returns engine_event's value. */
+static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
+			      uint32_t kind, uint32_t mode, uint32_t flags,
+			      const void *addr, uint64_t arg,
+			      int32_t owner_tid, const void *pc)
 {
 	struct coffman_event ev = {
 		.op = op,
@@ -67,9 +69,17 @@ static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
 		.addr = (uint64_t)(uintptr_t)addr,
 		.arg = arg,
 		.pc = (uint64_t)(uintptr_t)pc,
+		.owner_tid = owner_tid,
 	};
 
 	return engine_event(t, &ev);
+}
+
+static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
+			   uint32_t mode, uint32_t flags, const void *addr,
+			   uint64_t arg, const void *pc)
+{
+	return rt_event_ex(t, op, kind, mode, flags, addr, arg, 0, pc);
 }
 
 /* The same with the owner tid the object itself records. */

@@ -81,13 +81,11 @@ static int holders_of(struct eng_thread *t, struct eng_thread **out, int max)
 	case KIND_MUTEX:
 	case KIND_SPIN:
 	case KIND_ONCE:
-		if (obj_live(b) && b->obj->owner && b->obj->owner != t) {
+		/* Only the owner we track: the tid the mutex recorded when
+		 * we began to wait may be stale by now, and a stale edge is
+		 * a false deadlock. */
+		if (obj_live(b) && b->obj->owner && b->obj->owner != t)
 			out[s.n++] = b->obj->owner;
-		} else if (b->owner_tid > 0 && b->owner_tid != t->tid) {
-			u = threads_find_tid(b->owner_tid);
-			if (u)
-				out[s.n++] = u;
-		}
 		return s.n;
 	case KIND_RWLOCK:
 		if (!obj_live(b))

@@ -31,8 +31,11 @@ static void *wait_holding_a(void *arg)
 	__atomic_store_n(&waiter_has_b, 1, __ATOMIC_RELEASE);
 	/* The signaller needs lock_b: it cannot set 'ready' before we wait. */
 	while (!ready) {
+		int rc;
+
 		waits++;
-		CHECK_EQ(pthread_cond_wait(&ready_cond, &lock_b), 0); /* @wait */
+		rc = pthread_cond_wait(&ready_cond, &lock_b); /* @wait */
+		CHECK_EQ(rc, 0);
 	}
 	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
 	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);

@@ -24,8 +24,8 @@ static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t not_empty = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t not_full = PTHREAD_COND_INITIALIZER;
 
-static int queue[SLOTS], head, count; /* under queue_lock */
-static int consumed;		      /* under queue_lock */
+static int queue[SLOTS], head, count;	/* under queue_lock */
+static int consumed;			/* under queue_lock */
 static long produced_sum, consumed_sum; /* under stats_lock */
 static int rounds;			/* under outer_lock */
 

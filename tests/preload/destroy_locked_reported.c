@@ -22,7 +22,7 @@ static void *destroy_own(void *arg)
 	(void)arg;
 	pthread_setname_np(pthread_self(), "destroyer");
 	CHECK_EQ(pthread_mutex_lock(&doomed), 0); /* @locked */
-	pthread_mutex_destroy(&doomed); /* @destroyed */
+	pthread_mutex_destroy(&doomed);		  /* @destroyed */
 	CHECK_EQ(preload_reports(), 1);
 	/* glibc refused (EBUSY): it is still locked; clean up properly. */
 	CHECK_EQ(pthread_mutex_unlock(&doomed), 0);

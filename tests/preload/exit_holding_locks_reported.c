@@ -33,7 +33,7 @@ static void *quit(void *arg)
 	(void)arg;
 	pthread_setname_np(pthread_self(), "quitter");
 	CHECK_EQ(pthread_mutex_lock(&abandoned), 0); /* @taken2 */
-	pthread_exit(NULL); /* @quit */
+	pthread_exit(NULL);			     /* @quit */
 }
 
 int main(void)

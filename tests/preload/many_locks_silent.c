@@ -13,8 +13,8 @@
 
 #include "check.h"
 
-#define NLOCKS 10
-#define ROUNDS 2000
+#define NLOCKS	10
+#define ROUNDS	2000
 #define THREADS 4
 
 static pthread_mutex_t locks[NLOCKS] = {

@@ -19,6 +19,7 @@ static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static void *relock_timed(void *arg)
 {
 	struct timespec until;
+	int rc;
 
 	(void)arg;
 	pthread_setname_np(pthread_self(), "patient");
@@ -29,7 +30,8 @@ static void *relock_timed(void *arg)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000;
 	}
-	CHECK_EQ(pthread_mutex_timedlock(&lock_a, &until), ETIMEDOUT); /* @again */
+	rc = pthread_mutex_timedlock(&lock_a, &until); /* @again */
+	CHECK_EQ(rc, ETIMEDOUT);
 	CHECK_EQ(preload_reports(), 1);
 	CHECK_EQ(coffman_error_count(), 0);
 	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);

@@ -14,7 +14,7 @@
 
 #include "check.h"
 
-#define ROUNDS 5000
+#define ROUNDS	5000
 #define THREADS 4
 
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
