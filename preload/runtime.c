@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,16 +82,32 @@ uint32_t rt_capture_stack(void)
 	return stackdepot_intern(pcs, n);
 }
 
-static int data_name(uint64_t addr, char *buf, size_t len)
+/* Size of each kind of object, to name array elements. */
+static size_t kind_size(uint32_t kind)
 {
-	struct coffman_frame f;
-
-	/* symbolize_pc looks up pc - 1; ask for the byte after. */
-	if (symbolize_pc(addr + 1, &f) == 0 && f.function[0]) {
-		snprintf(buf, len, "%s", f.function);
+	switch (kind) {
+	case KIND_MUTEX:
+		return sizeof(pthread_mutex_t);
+	case KIND_RWLOCK:
+		return sizeof(pthread_rwlock_t);
+	case KIND_SPIN:
+		return sizeof(pthread_spinlock_t);
+	case KIND_SEM:
+		return sizeof(sem_t);
+	case KIND_COND:
+		return sizeof(pthread_cond_t);
+	case KIND_BARRIER:
+		return sizeof(pthread_barrier_t);
+	case KIND_ONCE:
+		return sizeof(pthread_once_t);
+	default:
 		return 0;
 	}
-	return -ENOENT;
+}
+
+static int data_name(uint64_t addr, uint32_t kind, char *buf, size_t len)
+{
+	return symbolize_data(addr, kind_size(kind), buf, len);
 }
 
 /* Expand %p to the pid, so forked and exec'd processes get their own. */

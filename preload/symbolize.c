@@ -51,6 +51,7 @@ static struct {
 	__typeof__(dwfl_addrmodule) *addrmodule;
 	__typeof__(dwfl_module_info) *module_info;
 	__typeof__(dwfl_module_addrname) *module_addrname;
+	__typeof__(dwfl_module_addrinfo) *module_addrinfo;
 	__typeof__(dwfl_module_getsrc) *module_getsrc;
 	__typeof__(dwfl_lineinfo) *lineinfo;
 	__typeof__(dwfl_module_nextcu) *module_nextcu;
@@ -96,6 +97,7 @@ static bool dw_load(void)
 	      DW_SYM(h, addrmodule, "dwfl_addrmodule") &&
 	      DW_SYM(h, module_info, "dwfl_module_info") &&
 	      DW_SYM(h, module_addrname, "dwfl_module_addrname") &&
+	      DW_SYM(h, module_addrinfo, "dwfl_module_addrinfo") &&
 	      DW_SYM(h, module_getsrc, "dwfl_module_getsrc") &&
 	      DW_SYM(h, lineinfo, "dwfl_lineinfo") &&
 	      DW_SYM(h, module_nextcu, "dwfl_module_nextcu") &&
@@ -176,32 +178,41 @@ static const char *find_line(Dwfl_Module *mod, Dwarf_Addr addr, int *lineno)
 	return NULL;
 }
 
-/* Look pc up in libdwfl, filling what it knows. */
-static void dw_lookup(uint64_t pc, struct coffman_frame *out)
+/* The module holding addr, starting the session on first use; call with
+ * dw_lock held. NULL if libdw is unusable or nothing maps addr. */
+static Dwfl_Module *module_for(Dwarf_Addr addr)
 {
-	Dwarf_Addr addr = pc - 1, start = 0;
 	bool reported = false;
-	const char *name;
 	Dwfl_Module *mod;
-	int lineno = 0;
 
-	pthread_mutex_lock(&dw_lock);
 	if (!dw_load())
-		goto unlock;
+		return NULL;
 	if (!session) {
 		session = dw.begin(&dw_callbacks);
 		if (!session)
-			goto unlock;
+			return NULL;
 		session_report();
 		reported = true;
 	}
-
 	mod = find_module(addr);
 	if (!mod && !reported) {
 		/* Perhaps a library dlopen'ed since the last report. */
 		session_report();
 		mod = find_module(addr);
 	}
+	return mod;
+}
+
+/* Look pc up in libdwfl, filling what it knows. */
+static void dw_lookup(uint64_t pc, struct coffman_frame *out)
+{
+	Dwarf_Addr addr = pc - 1, start = 0;
+	const char *name;
+	Dwfl_Module *mod;
+	int lineno = 0;
+
+	pthread_mutex_lock(&dw_lock);
+	mod = module_for(addr);
 	if (!mod)
 		goto unlock;
 
@@ -222,6 +233,30 @@ unlock:
 	pthread_mutex_unlock(&dw_lock);
 }
 
+/* The symbol covering a data address and addr's offset in it. */
+static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
+		    uint64_t *size)
+{
+	GElf_Off o = 0;
+	GElf_Sym sym;
+	const char *n = NULL;
+	Dwfl_Module *mod;
+
+	pthread_mutex_lock(&dw_lock);
+	mod = module_for(addr);
+	if (mod)
+		n = dw.module_addrinfo(mod, addr, &o, &sym, NULL, NULL, NULL);
+	if (n && (o < sym.st_size || (o == 0 && sym.st_size == 0))) {
+		copy_head(name, len, n);
+		*off = o;
+		*size = sym.st_size;
+	} else {
+		n = NULL;
+	}
+	pthread_mutex_unlock(&dw_lock);
+	return n != NULL;
+}
+
 void symbolize_reset(void)
 {
 	pthread_mutex_lock(&dw_lock);
@@ -237,6 +272,17 @@ static void dw_lookup(uint64_t pc, struct coffman_frame *out)
 {
 	(void)pc;
 	(void)out;
+}
+
+static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
+		    uint64_t *size)
+{
+	(void)addr;
+	(void)name;
+	(void)len;
+	(void)off;
+	(void)size;
+	return false;
 }
 
 void symbolize_reset(void)
@@ -293,4 +339,32 @@ int symbolize_pc(uint64_t pc, struct coffman_frame *out)
 	if (!out->module[0] || !out->function[0])
 		dl_lookup(pc, out);
 	return out->function[0] || out->module[0] ? 0 : -ENOENT;
+}
+
+int symbolize_data(uint64_t addr, size_t objsize, char *buf, size_t len)
+{
+	char name[128] = "";
+	uint64_t off = 0, size = 0;
+	Dl_info info;
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (!dw_data(addr, name, sizeof(name), &off, &size)) {
+		if (!dladdr((void *)(uintptr_t)addr, &info) || !info.dli_sname ||
+		    !info.dli_saddr)
+			return -ENOENT;
+		copy_head(name, sizeof(name), info.dli_sname);
+		off = addr - (uintptr_t)info.dli_saddr;
+		size = 0;
+	}
+	/* An array of such objects: name the element. */
+	if (off == 0 && (!objsize || size <= objsize))
+		snprintf(buf, len, "%s", name);
+	else if (objsize && size && size % objsize == 0 && off % objsize == 0)
+		snprintf(buf, len, "%s[%llu]", name,
+			 (unsigned long long)(off / objsize));
+	else
+		snprintf(buf, len, "%s+0x%llx", name, (unsigned long long)off);
+	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef COFFMAN_SYMBOLIZE_H
 #define COFFMAN_SYMBOLIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine/frame.h"
@@ -19,6 +20,14 @@
  * only at report time, with no engine lock held. Thread-safe.
  */
 int symbolize_pc(uint64_t pc, struct coffman_frame *out);
+
+/*
+ * Name the variable at data address addr: "lock", "forks[2]" (addr is
+ * element 2 of an array of objects of objsize bytes), or "table+0x58".
+ * Returns 0, or -ENOENT when no symbol covers addr. Same context rules as
+ * symbolize_pc().
+ */
+int symbolize_data(uint64_t addr, size_t objsize, char *buf, size_t len);
 
 /* Forget cached debug info (after dlopen/dlclose changed the maps). */
 void symbolize_reset(void);

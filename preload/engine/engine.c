@@ -152,8 +152,10 @@ static void name_objects(struct report *r)
 	if (!hooks.data_name)
 		return;
 	for (i = 0; i < r->nobjects; i++)
-		if (!r->objects[i].name[0])
-			hooks.data_name(r->objects[i].addr, r->objects[i].name,
+		if (!r->objects[i].name[0] &&
+		    r->objects[i].kind != KIND_THREAD)
+			hooks.data_name(r->objects[i].addr, r->objects[i].kind,
+					r->objects[i].name,
 					sizeof(r->objects[i].name));
 }
 

@@ -29,8 +29,9 @@ struct engine_hooks {
 	uint32_t (*capture_stack)(void);
 	/* Resolve a code address; may be NULL. */
 	int (*symbolize)(uint64_t pc, struct coffman_frame *f);
-	/* Name of the variable at a data address ("forks[2]"); may be NULL. */
-	int (*data_name)(uint64_t addr, char *buf, size_t len);
+	/* Name of the variable at a data address ("forks[2]") holding an
+	 * object of this kind; may be NULL. */
+	int (*data_name)(uint64_t addr, uint32_t kind, char *buf, size_t len);
 	/* Write one rendered report (text and JSON line). */
 	void (*emit)(const struct report *r, const char *text, size_t tlen,
 		     const char *json, size_t jlen);

@@ -324,12 +324,24 @@ static void coffman_explain(struct ctx *c, struct coffman_text *ct)
 	for (i = 0; i < r->nedges; i++) {
 		const struct rep_edge *e = &r->edges[i];
 
-		put(&o, "%s%s held %s (%s) while acquiring %s (%s)",
-		    i ? "; " : "", thread_label(r, e->thread, t, sizeof(t)),
-		    report_object_label(r, e->from, a, sizeof(a)),
-		    stack_site(c, e->from_stack, s1, sizeof(s1)),
-		    report_object_label(r, e->to, b, sizeof(b)),
-		    stack_site(c, e->to_stack, s2, sizeof(s2)));
+		if (r->objects[e->from].kind == KIND_THREAD)
+			put(&o, "%s%s waits for %s (%s) and must end before "
+				"the thread joining it can go on",
+			    i ? "; " : "",
+			    thread_label(r, e->thread, t, sizeof(t)),
+			    report_object_label(r, e->to, b, sizeof(b)),
+			    stack_site(c, e->to_stack, s2, sizeof(s2)));
+		else
+			put(&o, "%s%s %s %s (%s) while %s %s (%s)",
+			    i ? "; " : "",
+			    thread_label(r, e->thread, t, sizeof(t)),
+			    r->kind == REP_DEADLOCK ? "holds" : "held",
+			    report_object_label(r, e->from, a, sizeof(a)),
+			    stack_site(c, e->from_stack, s1, sizeof(s1)),
+			    r->kind == REP_DEADLOCK ? "waiting for"
+						    : "acquiring",
+			    report_object_label(r, e->to, b, sizeof(b)),
+			    stack_site(c, e->to_stack, s2, sizeof(s2)));
 	}
 
 	snprintf(ct->nopre, sizeof(ct->nopre),
@@ -395,15 +407,37 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 	for (i = 0; i < r->nedges; i++) {
 		const struct rep_edge *e = &r->edges[i];
 
-		put(&o, "coffman: thread %s acquired %s%s while holding %s:\n",
-		    thread_label(r, e->thread, t, sizeof(t)),
-		    report_object_label(r, e->to, b, sizeof(b)),
-		    e->timed ? " (with a timeout)" : "",
-		    report_object_label(r, e->from, a, sizeof(a)));
-		put(&o, "coffman:   %s was acquired at:\n", a);
-		text_stack(&o, &c, e->from_stack, "    ");
-		put(&o, "coffman:   %s was acquired at:\n", b);
-		text_stack(&o, &c, e->to_stack, "    ");
+		report_object_label(r, e->from, a, sizeof(a));
+		report_object_label(r, e->to, b, sizeof(b));
+		if (r->kind == REP_DEADLOCK) {
+			bool joined = r->objects[e->from].kind == KIND_THREAD;
+
+			if (joined)
+				put(&o, "coffman: thread %s is joined by the "
+					"thread before it, and waits for %s%s:\n",
+				    thread_label(r, e->thread, t, sizeof(t)), b,
+				    e->timed ? " (with a timeout)" : "");
+			else
+				put(&o, "coffman: thread %s holds %s and waits "
+					"for %s%s:\n",
+				    thread_label(r, e->thread, t, sizeof(t)), a,
+				    b, e->timed ? " (with a timeout)" : "");
+			if (!joined) {
+				put(&o, "coffman:   %s was acquired at:\n", a);
+				text_stack(&o, &c, e->from_stack, "    ");
+			}
+			put(&o, "coffman:   it waits for %s at:\n", b);
+			text_stack(&o, &c, e->to_stack, "    ");
+		} else {
+			put(&o, "coffman: thread %s acquired %s%s while "
+				"holding %s:\n",
+			    thread_label(r, e->thread, t, sizeof(t)), b,
+			    e->timed ? " (with a timeout)" : "", a);
+			put(&o, "coffman:   %s was acquired at:\n", a);
+			text_stack(&o, &c, e->from_stack, "    ");
+			put(&o, "coffman:   %s was acquired at:\n", b);
+			text_stack(&o, &c, e->to_stack, "    ");
+		}
 		if (e->thread2)
 			put(&o, "coffman:   (also taken in this order by %s)\n",
 			    thread_label(r, e->thread2, t, sizeof(t)));
@@ -423,6 +457,8 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 	for (i = 0; i < r->nobjects; i++) {
 		const struct rep_object *ob = &r->objects[i];
 
+		if (ob->kind == KIND_THREAD)
+			continue;
 		put(&o, "coffman: %s at 0x%llx", report_object_label(r, i, a,
 								     sizeof(a)),
 		    (unsigned long long)ob->addr);
@@ -471,6 +507,13 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 			eng_free(ct, sizeof(*ct));
 		}
 	}
+	if (r->kind == REP_ALL_THREADS_BLOCKED)
+		put(&o, "coffman: nothing is wrong with any one lock here: "
+			"every thread sleeps until another acts, and no "
+			"thread is left to act. Check that each wait has a "
+			"matching signal or post that comes after it (wait in "
+			"a loop on a predicate), that every barrier party "
+			"arrives, and that each join's thread can finish.\n");
 	put(&o, "coffman: ====\n");
 	if (st)
 		eng_free(st, sizeof(*st));
