@@ -14,6 +14,7 @@
 #include "objects.h"
 #include "order_graph.h"
 #include "stackdepot.h"
+#include "trace_write.h"
 #include "waitfor.h"
 
 #define TEXT_BUF (64 * 1024)
@@ -82,13 +83,23 @@ static uint64_t now_of(const struct coffman_event *ev)
 	return hooks.now_ns ? hooks.now_ns() : 0;
 }
 
+/* The stack captured for the event being handled, for the trace. */
+static __thread uint32_t ev_stack;
+
 uint32_t eng_capture(const struct coffman_event *ev)
 {
+	uint32_t id;
+
 	if (ev->stack)
 		return ev->stack;
+	if (ev_stack)
+		return ev_stack; /* one capture per event is enough */
 	if (hooks.capture_stack)
-		return hooks.capture_stack();
-	return ev->pc ? stackdepot_intern(&ev->pc, 1) : 0;
+		id = hooks.capture_stack();
+	else
+		id = ev->pc ? stackdepot_intern(&ev->pc, 1) : 0;
+	ev_stack = id;
+	return id;
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -950,7 +961,20 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 	forget_object(id);
 }
 
+static int dispatch(struct eng_thread *t, const struct coffman_event *ev);
+
 int engine_event(struct eng_thread *t, const struct coffman_event *ev)
+{
+	int rc;
+
+	ev_stack = 0;
+	rc = dispatch(t, ev);
+	if (trace_enabled)
+		trace_event(t, ev, ev->stack ? ev->stack : ev_stack);
+	return rc;
+}
+
+static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 {
 	t->n_events++;
 	/* Any event of t means t runs: whatever it waited for, it got. */

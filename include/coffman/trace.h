@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coffman/trace.h - the binary trace file written with trace=PATH and read
+ * by `coffman analyze` and `coffman dump`. Every integer is little-endian;
+ * every record is a whole number of bytes with no padding but what is
+ * declared here. A reader needs nothing else to parse a trace.
+ *
+ * File layout:
+ *
+ *   struct coffman_trace_header                    (once, at offset 0)
+ *   block, block, ...                               (until end of file)
+ *
+ * A block is what one thread's buffer held when it was flushed:
+ *
+ *   struct coffman_trace_block   (magic, payload length, CRC-32, count)
+ *   payload: 'count' records back to back
+ *
+ * Blocks are self-delimiting and checksummed (CRC-32, the IEEE 802.3
+ * polynomial as zlib computes it, over the payload). A trace cut short by
+ * a crash or a kill is readable up to its last whole block; a block whose
+ * checksum fails ends the readable part.
+ *
+ * Blocks of different threads interleave in the file; within the file the
+ * events are ordered by their sequence number, not by position. A record
+ * that an event refers to (its stack, its thread, a string) may be in any
+ * block of the file, before or after the event: readers load everything
+ * first, then replay the events in sequence order.
+ *
+ * Every record starts with a one-byte type and a one-byte reserved zero,
+ * then a two-byte length of the whole record (type byte included), so a
+ * reader can skip record types it does not know.
+ */
+#ifndef COFFMAN_TRACE_H
+#define COFFMAN_TRACE_H
+
+#include <stdint.h>
+
+#define COFFMAN_TRACE_MAGIC "COFFTRC1" /* 8 bytes, no NUL */
+#define COFFMAN_TRACE_VERSION 1
+#define COFFMAN_TRACE_BLOCK_MAGIC 0x4b4c4243u /* "CBLK" little-endian */
+#define COFFMAN_TRACE_BLOCK_MAX (1u << 20) /* payload bytes at most */
+
+struct coffman_trace_header {
+	char magic[8];	    /* COFFMAN_TRACE_MAGIC */
+	uint32_t version;   /* COFFMAN_TRACE_VERSION */
+	uint32_t header_size; /* sizeof(struct coffman_trace_header): 296 */
+	uint32_t pid;	    /* process that wrote it */
+	uint32_t ppid;	    /* its parent */
+	uint64_t start_ns;  /* CLOCK_MONOTONIC at start */
+	uint64_t start_realtime_ns; /* CLOCK_REALTIME at start */
+	char exe[256];	    /* /proc/self/exe, NUL-terminated */
+} __attribute__((packed));
+
+struct coffman_trace_block {
+	uint32_t magic;	  /* COFFMAN_TRACE_BLOCK_MAGIC */
+	uint32_t length;  /* payload bytes after this header */
+	uint32_t crc32;	  /* CRC-32 of the payload */
+	uint32_t count;	  /* records in the payload */
+} __attribute__((packed));
+
+enum coffman_trace_type {
+	TRACE_EVENT = 1,  /* struct coffman_trace_event */
+	TRACE_STACK = 2,  /* struct coffman_trace_stack + pcs */
+	TRACE_THREAD = 3, /* struct coffman_trace_thread */
+	TRACE_STRING = 4, /* struct coffman_trace_string + bytes */
+	TRACE_MODULE = 5, /* struct coffman_trace_module + build id + path */
+};
+
+/* Common prefix of every record. */
+struct coffman_trace_rec {
+	uint8_t type;	  /* enum coffman_trace_type */
+	uint8_t zero;	  /* reserved, 0 */
+	uint16_t length;  /* bytes of the whole record */
+} __attribute__((packed));
+
+/*
+ * One engine event (see preload/engine/event.h for op, kind, mode and
+ * flag values; they are part of this format and never renumbered).
+ */
+struct coffman_trace_event {
+	struct coffman_trace_rec rec; /* TRACE_EVENT, length 68 */
+	uint8_t op;	   /* enum ev_op */
+	uint8_t kind;	   /* enum ev_kind */
+	uint8_t mode;	   /* enum ev_mode */
+	uint8_t flags;	   /* EVF_* (low 8 bits) */
+	uint32_t thread;   /* thread number (see TRACE_THREAD) */
+	uint64_t seq;	   /* global order, from 1 */
+	uint64_t ts_ns;	   /* CLOCK_MONOTONIC, 0 if not taken */
+	uint64_t addr;	   /* object address; thread number for joins */
+	uint64_t arg;	   /* op-specific (mutex type, range length, ...) */
+	uint64_t pc;	   /* call site in the program */
+	uint32_t stack;	   /* stack id (TRACE_STACK), 0 none */
+	int32_t owner_tid; /* owner the object recorded, 0/-1 see event.h */
+	uint32_t str;	   /* string id (TRACE_STRING) for names, 0 none */
+	uint32_t reserved; /* 0 */
+} __attribute__((packed));
+
+/* An interned call stack: innermost frame first. */
+struct coffman_trace_stack {
+	struct coffman_trace_rec rec; /* TRACE_STACK, length 12 + 8n */
+	uint32_t id;	 /* stack id, from 1 */
+	uint32_t n;	 /* frames */
+	/* uint64_t pcs[n]; return addresses */
+} __attribute__((packed));
+
+/* A thread, written when it is first seen. */
+struct coffman_trace_thread {
+	struct coffman_trace_rec rec; /* TRACE_THREAD, length 36 */
+	uint32_t num;	      /* thread number, from 1 */
+	int32_t tid;	      /* OS thread id */
+	uint32_t parent;      /* creator's number, 0 unknown */
+	uint32_t create_stack; /* stack id of its creation, 0 none */
+	char name[16];	      /* name when written, NUL-padded */
+} __attribute__((packed));
+
+/* An interned string (object and thread names). */
+struct coffman_trace_string {
+	struct coffman_trace_rec rec; /* TRACE_STRING, length 8 + len */
+	uint32_t id;	 /* string id, from 1 */
+	/* char bytes[length - 8]; not NUL-terminated */
+} __attribute__((packed));
+
+/* A loaded object file, for symbolising pcs offline. */
+struct coffman_trace_module {
+	struct coffman_trace_rec rec; /* TRACE_MODULE, 32 + id + path */
+	uint64_t base;	     /* load bias (dlpi_addr) */
+	uint64_t start, end; /* lowest and highest mapped address + 1 */
+	uint8_t build_id_len; /* bytes of build id that follow */
+	uint8_t reserved[3];
+	/* uint8_t build_id[build_id_len]; then the path, not terminated,
+	 * to the end of the record */
+} __attribute__((packed));
+
+#endif /* COFFMAN_TRACE_H */

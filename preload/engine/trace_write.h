@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trace_write.h - writing the binary trace (include/coffman/trace.h).
+ * Each thread appends records to its own buffer; a full buffer becomes one
+ * checksummed block, written with a single write(2) on the shared file.
+ */
+#ifndef COFFMAN_TRACE_WRITE_H
+#define COFFMAN_TRACE_WRITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eng_threads.h"
+#include "event.h"
+
+/* Non-zero while a trace is being written (read on every event). */
+extern int trace_enabled;
+
+/*
+ * Start writing to fd (opened for writing, O_APPEND is fine): writes the
+ * file header for pid/ppid/exe and the start times. 0 or -errno.
+ */
+int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
+		uint64_t start_ns, uint64_t start_realtime_ns);
+
+/*
+ * Record one event of thread t, after the engine handled it; 'stack' is
+ * the stack the engine used for it (0 none). Writes the thread's record,
+ * the stack's record and the name's string the first time they are
+ * needed. Takes only t's buffer lock, and the file only to flush.
+ */
+void trace_event(struct eng_thread *t, const struct coffman_event *ev,
+		 uint32_t stack);
+
+/* Record a loaded object (path, load bias, address range, build id). */
+void trace_module(const char *path, uint64_t base, uint64_t start,
+		  uint64_t end, const uint8_t *build_id, uint8_t build_id_len);
+
+/* Write out t's buffer / every thread's buffer. Safe to call from a
+ * fatal-signal handler (no allocation, no engine lock but the buffers'). */
+void trace_flush_thread(struct eng_thread *t);
+void trace_flush_all(void);
+
+/* Stop writing (flushes first). */
+void trace_stop(void);
+
+/* Fork child: forget the parent's file (its buffers were flushed in the
+ * parent before the fork); trace_start() again for the child's own. */
+void trace_after_fork(void);
+
+#endif /* COFFMAN_TRACE_WRITE_H */
