@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -68,6 +69,11 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 	if (!t)
 		return R(pthread_mutex_lock)(m);
 	rc = real.pthread_mutex_trylock(m);
+	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX, 0,
+					    (uintptr_t)pc)) {
+		rt_leave();
+		return 0;
+	}
 	if (rc == EBUSY) {
 		/* on_deadlock=recover: this request closed a cycle. */
 		if (mutex_event(t, OP_ACQUIRE, 0, m, pc) == -EDEADLK) {
@@ -93,7 +99,10 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 	if (!t)
 		return R(pthread_mutex_trylock)(m);
 	rc = real.pthread_mutex_trylock(m);
-	if (acquired_ok(rc))
+	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
+					    EVF_TRY, (uintptr_t)pc))
+		;
+	else if (acquired_ok(rc))
 		mutex_event(t, OP_ACQUIRED, EVF_TRY, m, pc);
 	else if (rc == EBUSY)
 		mutex_event(t, OP_TRY_FAILED, EVF_TRY, m, pc);
@@ -148,8 +157,10 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 
 	if (t) {
 		/* Before the real unlock: afterwards the owner is gone. */
-		rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m, mutex_owner(m),
-			       __builtin_return_address(0));
+		if (!engine_fast_release(t, (uintptr_t)m))
+			rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m,
+				       mutex_owner(m),
+				       __builtin_return_address(0));
 		rt_leave();
 	}
 	return R(pthread_mutex_unlock)(m);

@@ -10,6 +10,7 @@
 #include <semaphore.h>
 #include <stdarg.h>
 
+#include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -102,7 +103,8 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		if (rc != 0 && err == ETIMEDOUT)
 			sem_event(t, OP_TIMED_OUT, flags, s, 0, pc);
 	}
-	if (rc == 0)
+	if (rc == 0 && !engine_fast_acquired(t, (uintptr_t)s, KIND_SEM, 0,
+					     (uintptr_t)pc))
 		sem_event(t, OP_ACQUIRED, flags, s, 0, pc);
 	rt_leave();
 	errno = err;
@@ -139,7 +141,9 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 	if (t) {
 		int saved = errno;
 
-		sem_event(t, OP_RELEASE, 0, s, 0, __builtin_return_address(0));
+		if (!engine_fast_release(t, (uintptr_t)s))
+			sem_event(t, OP_RELEASE, 0, s, 0,
+				  __builtin_return_address(0));
 		rt_leave();
 		errno = saved;
 	}

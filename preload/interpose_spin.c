@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -44,6 +45,11 @@ COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 	if (!t)
 		return R(pthread_spin_lock)(s);
 	rc = real.pthread_spin_trylock(s);
+	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)s, KIND_SPIN, 0,
+					    (uintptr_t)pc)) {
+		rt_leave();
+		return 0;
+	}
 	if (rc == EBUSY) {
 		if (rt_event(t, OP_ACQUIRE, KIND_SPIN, MODE_EXCL, 0,
 			     (const void *)s, 0, pc) == -EDEADLK) {
@@ -84,9 +90,12 @@ COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 
 	if (t) {
 		/* No owner is recorded: locked (-1, unknown) or not (0). */
-		rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0, (const void *)s,
-			       __atomic_load_n(s, __ATOMIC_RELAXED) ? -1 : 0,
-			       __builtin_return_address(0));
+		if (!engine_fast_release(t, (uintptr_t)s))
+			rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0,
+				       (const void *)s,
+				       __atomic_load_n(s, __ATOMIC_RELAXED) ? -1
+									   : 0,
+				       __builtin_return_address(0));
 		rt_leave();
 	}
 	return R(pthread_spin_unlock)(s);

@@ -129,13 +129,48 @@ int threads_held_find(const struct eng_thread *t, uint64_t id);
 int threads_held_find_addr(const struct eng_thread *t, uint64_t addr);
 /* Remove entry i, keeping order and recomputing chain keys above it. */
 void threads_held_remove(struct eng_thread *t, int i);
+/* One step of the held-stack hash: one multiply-rotate per step, since it
+ * runs on every acquisition. Never 0. */
+static inline uint64_t threads_chain_step(uint64_t prev, uint64_t id,
+					  uint32_t mode, uint64_t pc)
+{
+	uint64_t x = (prev ^ (id * 2 + mode)) * 0x9e3779b97f4a7c15ULL;
+
+	x = ((x << 29) | (x >> 35)) ^ pc;
+	return (x * 0xbf58476d1ce4e5b9ULL) | 1;
+}
+
 /* Chain key for acquiring (id, mode, pc) on top of the current stack. */
-uint64_t threads_chain_next(const struct eng_thread *t, uint64_t id,
-			    uint32_t mode, uint64_t pc);
+static inline uint64_t threads_chain_next(const struct eng_thread *t,
+					  uint64_t id, uint32_t mode,
+					  uint64_t pc)
+{
+	uint64_t prev = t->depth ? t->held[t->depth - 1].chain : 0;
+
+	return threads_chain_step(prev, id, mode, pc);
+}
 
 /* Seen-chain cache: true and *stack set if key was seen by this thread. */
-bool threads_ccache_get(const struct eng_thread *t, uint64_t key,
-			uint32_t *stack);
+static inline bool threads_ccache_get(const struct eng_thread *t,
+				      uint64_t key, uint32_t *stack)
+{
+	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
+	int probes;
+
+	for (probes = 0; probes < 8; probes++) {
+		const struct ccache_slot *s = &t->ccache[i];
+
+		if (s->key == key) {
+			*stack = s->stack;
+			return true;
+		}
+		if (!s->key)
+			return false;
+		i = (i + 1) & (CCACHE_SIZE - 1);
+	}
+	return false;
+}
+
 void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack);
 
 #endif /* COFFMAN_ENG_THREADS_H */

@@ -140,24 +140,6 @@ int threads_held_find_addr(const struct eng_thread *t, uint64_t addr)
 	return -1;
 }
 
-static uint64_t chain_step(uint64_t prev, uint64_t id, uint32_t mode,
-			   uint64_t pc)
-{
-	/* One multiply-rotate per step: this runs on every acquisition. */
-	uint64_t x = (prev ^ (id * 2 + mode)) * 0x9e3779b97f4a7c15ULL;
-
-	x = ((x << 29) | (x >> 35)) ^ pc;
-	return (x * 0xbf58476d1ce4e5b9ULL) | 1;
-}
-
-uint64_t threads_chain_next(const struct eng_thread *t, uint64_t id,
-			    uint32_t mode, uint64_t pc)
-{
-	uint64_t prev = t->depth ? t->held[t->depth - 1].chain : 0;
-
-	return chain_step(prev, id, mode, pc);
-}
-
 void threads_held_remove(struct eng_thread *t, int i)
 {
 	int j;
@@ -168,29 +150,9 @@ void threads_held_remove(struct eng_thread *t, int i)
 	for (j = i; j < t->depth; j++) {
 		uint64_t prev = j ? t->held[j - 1].chain : 0;
 
-		t->held[j].chain = chain_step(prev, t->held[j].id,
+		t->held[j].chain = threads_chain_step(prev, t->held[j].id,
 					      t->held[j].mode, t->held[j].pc);
 	}
-}
-
-bool threads_ccache_get(const struct eng_thread *t, uint64_t key,
-			uint32_t *stack)
-{
-	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
-	int probes;
-
-	for (probes = 0; probes < 8; probes++) {
-		const struct ccache_slot *s = &t->ccache[i];
-
-		if (s->key == key) {
-			*stack = s->stack;
-			return true;
-		}
-		if (!s->key)
-			return false;
-		i = (i + 1) & (CCACHE_SIZE - 1);
-	}
-	return false;
 }
 
 void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)

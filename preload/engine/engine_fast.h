@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine_fast.h - the engine's two fast paths, inlined into the wrappers:
+ * taking a lock this thread knows, in a nesting it has seen before, and
+ * releasing the lock on top of its held stack. They touch only the
+ * thread's own state and lock-free reads of the object record. Each
+ * returns false when the full event must be sent to engine_event()
+ * instead (and then has changed nothing).
+ */
+#ifndef COFFMAN_ENGINE_FAST_H
+#define COFFMAN_ENGINE_FAST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eng_threads.h"
+#include "event.h"
+#include "objects.h"
+#include "trace_write.h"
+
+/* Thread t acquired the exclusive lock at addr (kind) from call site pc;
+ * flags may hold EVF_TRY. */
+static inline __attribute__((always_inline)) bool
+engine_fast_acquired(struct eng_thread *t, uint64_t addr,
+					uint32_t kind, uint32_t flags,
+					uint64_t pc)
+{
+	const struct ocache_slot *slot =
+		&t->ocache[((addr >> 3) ^ (addr >> 11)) & (OCACHE_SIZE - 1)];
+	struct eng_obj *o = slot->obj;
+	struct held *h;
+	uint64_t key;
+	uint32_t stack;
+	int i;
+
+	if (trace_enabled || t->blk.active || t->degraded ||
+	    t->depth >= HELD_MAX)
+		return false;
+	if (!o || slot->addr != addr || objects_gen(o) != slot->gen ||
+	    o->addr != addr || o->kind != kind || o->is_signal)
+		return false;
+	for (i = 0; i < t->depth; i++)
+		if (t->held[i].id == o->id)
+			return false; /* re-entry: the engine decides */
+	key = threads_chain_next(t, o->id, MODE_EXCL,
+				 pc ^ ((flags & EVF_TRY) ? 1 : 0));
+	if (!threads_ccache_get(t, key, &stack))
+		return false;
+	o->owner = t;
+	o->n_acquired++;
+	if (flags & EVF_TRY)
+		t->try_fails = 0;
+	h = &t->held[t->depth++];
+	h->obj = o;
+	h->id = o->id;
+	h->addr = addr;
+	h->chain = key;
+	h->pc = pc;
+	h->stack = stack;
+	h->count = 1;
+	h->mode = MODE_EXCL;
+	h->flags = (uint8_t)(flags & EVF_TRY);
+	h->kind = (uint8_t)kind;
+	t->n_events++;
+	return true;
+}
+
+/* Thread t releases the lock at addr, if it is the top of its stack. */
+static inline __attribute__((always_inline)) bool
+engine_fast_release(struct eng_thread *t, uint64_t addr)
+{
+	struct held *h;
+
+	if (trace_enabled || t->blk.active || !t->depth)
+		return false;
+	h = &t->held[t->depth - 1];
+	if (h->addr != addr || h->count != 1 || h->mode != MODE_EXCL ||
+	    h->obj->id != h->id)
+		return false;
+	if (h->obj->owner == t)
+		h->obj->owner = NULL;
+	t->depth--;
+	t->n_events++;
+	return true;
+}
+
+#endif /* COFFMAN_ENGINE_FAST_H */
