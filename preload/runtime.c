@@ -19,6 +19,7 @@
 #include "real.h"
 #include "stack.h"
 #include "stackdepot.h"
+#include "suppress.h"
 #include "symbolize.h"
 
 __thread struct eng_thread *rt_thread
@@ -231,6 +232,40 @@ static void start_watchdog(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Load suppressions=FILE; each bad line is a bad-option report. */
+static void load_suppressions(const char *path)
+{
+	static char buf[64 * 1024];
+	char msg[1024], err[400];
+	ssize_t n;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), lineno = 0;
+	char *line, *next;
+
+	if (fd < 0) {
+		snprintf(msg, sizeof(msg), "suppressions %s: %s", path,
+			 strerror(errno));
+		engine_report_bad_option(msg);
+		return;
+	}
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = 0;
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		lineno++;
+		if (suppress_add(line, err, sizeof(err)) != 0) {
+			snprintf(msg, sizeof(msg), "suppressions %s:%d: %s",
+				 path, lineno, err);
+			engine_report_bad_option(msg);
+		}
+	}
+}
+
 static void bad_option(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -367,6 +402,8 @@ __attribute__((constructor)) static void rt_init(void)
 	engine_init(&options, &hooks, (int)getpid());
 	for (i = 0; i < n_bad_options; i++)
 		engine_report_bad_option(bad_options[i]);
+	if (options.suppressions[0])
+		load_suppressions(options.suppressions);
 	if (pthread_key_create(&exit_key, key_dtor) == 0)
 		exit_key_ok = 1;
 	pthread_atfork(fork_prepare, fork_parent, fork_child);

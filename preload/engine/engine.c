@@ -14,6 +14,7 @@
 #include "objects.h"
 #include "order_graph.h"
 #include "stackdepot.h"
+#include "suppress.h"
 #include "trace_write.h"
 #include "waitfor.h"
 
@@ -205,6 +206,11 @@ void eng_report_emit(struct report *r)
 	size_t tlen = 0, jlen = 0;
 
 	name_objects(r);
+	if (suppress_rules() &&
+	    suppress_match(r, hooks.symbolize, stackdepot_get)) {
+		eng_free(r, sizeof(*r));
+		return;
+	}
 	text = eng_alloc(TEXT_BUF);
 	json = eng_opts.json[0] ? eng_alloc(JSON_BUF) : NULL;
 	if (text)

@@ -6,7 +6,8 @@ Expectations live in the test's source, in comments:
 
   EXPECT exit=66                      the program's exit status
   EXPECT reports=1                    number of reports (JSON lines)
-  EXPECT options=on_deadlock=exit     extra COFFMAN_OPTIONS
+  EXPECT options=on_deadlock=exit     extra COFFMAN_OPTIONS ({srcdir} is
+                                      the source's directory)
   EXPECT report kind=lock-order-inversion severity=error
          lines=@a1,@b1 threads=left,right objects=lock_a,lock_b
                                       a report with this kind and severity
@@ -86,7 +87,9 @@ def main():
         elif e.startswith("reports="):
             want_reports = int(e[8:])
         elif e.startswith("options="):
-            extra.append(e[8:])
+            # {srcdir}: the directory of the test's source (data files).
+            extra.append(e[8:].replace(
+                "{srcdir}", os.path.dirname(os.path.abspath(source))))
         elif e.startswith("report "):
             report_specs.append(parse_fields(e[7:]))
         elif e.startswith("stderr~="):

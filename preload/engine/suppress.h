@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * suppress.h - suppressions: rules "KIND:PATTERN" that silence matching
+ * reports. KIND is a report kind or '*'; PATTERN is a glob (fnmatch) that
+ * must match a function, a source file (full path or base name), a module
+ * (base name), an object's or a thread's name anywhere in the report.
+ */
+#ifndef COFFMAN_SUPPRESS_H
+#define COFFMAN_SUPPRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+/*
+ * Add the rule on one line of a suppressions file ('#' comments and blank
+ * lines are accepted and ignored). Returns 0, or -EINVAL with a one-line
+ * reason in err (unknown kind, no ':', empty pattern), -ENOMEM.
+ */
+int suppress_add(const char *line, char *err, size_t errlen);
+
+/* Number of rules, and of reports they silenced so far. */
+int suppress_rules(void);
+int suppress_hits(void);
+
+/* True if a rule silences r; sym/stacks resolve its frames. */
+bool suppress_match(const struct report *r, report_symbolize_fn sym,
+		    report_stack_fn stacks);
+
+#endif /* COFFMAN_SUPPRESS_H */
