@@ -6,9 +6,8 @@
  * usage: uncontended [HELD [ITERATIONS]]
  */
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
+
+#include "bench.h"
 
 static pthread_mutex_t outer[4] = { PTHREAD_MUTEX_INITIALIZER,
 				    PTHREAD_MUTEX_INITIALIZER,
@@ -16,18 +15,10 @@ static pthread_mutex_t outer[4] = { PTHREAD_MUTEX_INITIALIZER,
 				    PTHREAD_MUTEX_INITIALIZER };
 static pthread_mutex_t inner = PTHREAD_MUTEX_INITIALIZER;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	int held = argc > 1 ? atoi(argv[1]) : 1;
-	long iters = argc > 2 ? atol(argv[2]) : 10000000L, i;
+	long iters = bench_arg(argc, argv, 2, 10000000L), i;
 	double t0, t1;
 	int k;
 
@@ -35,14 +26,15 @@ int main(int argc, char **argv)
 		held = 1;
 	for (k = 0; k < held; k++)
 		pthread_mutex_lock(&outer[k]);
-	t0 = now();
+	t0 = bench_now_ns();
 	for (i = 0; i < iters; i++) {
 		pthread_mutex_lock(&inner);
 		pthread_mutex_unlock(&inner);
 	}
-	t1 = now();
+	t1 = bench_now_ns();
 	for (k = held - 1; k >= 0; k--)
 		pthread_mutex_unlock(&outer[k]);
-	printf("held=%d ns/pair=%.1f\n", held, (t1 - t0) * 1e9 / (double)iters);
+	printf("uncontended held=%d ops=%ld ns/op=%.2f\n", held, iters,
+	       (t1 - t0) / (double)iters);
 	return 0;
 }
