@@ -396,7 +396,21 @@ static int judge(void *ctx, struct og_edge *const *edges, int n)
 		if (!edges[i]->timed)
 			all_timed = false;
 	}
-	if (one_thread || all_timed)
+	if (one_thread) {
+		/*
+		 * One thread inverting semaphores is weak evidence: they have
+		 * no owner, and a successful sem_trywait counts as a blocking
+		 * acquisition (CPython). CPython's Condition.wait(timeout)
+		 * does exactly this with its private waiter semaphore, which
+		 * no other thread ever takes. If other threads take them in
+		 * the other order, the edges say so and it is an error.
+		 */
+		for (i = 0; i < n; i++)
+			if (edges[i]->to_kind == KIND_SEM)
+				return 0;
+		return 1;
+	}
+	if (all_timed)
 		return 1;
 	return 2;
 }
@@ -727,7 +741,8 @@ static void on_try_failed(struct eng_thread *t, const struct coffman_event *ev)
 	struct report *r;
 	int oi, ui;
 
-	if (!o)
+	/* Only locks with an owner can hold each other off this way. */
+	if (!o || o->kind == KIND_SEM || o->kind == KIND_ONCE)
 		return;
 	if (!t->try_fails)
 		t->try_fail_since = now_of(ev);
@@ -785,10 +800,10 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	}
 	/* Shared holders are counted; an exclusive one is just the owner
 	 * (no locked instruction on the common path). */
-	if (ev->mode == MODE_EXCL)
-		o->owner = t;
-	else
+	if (ev->mode != MODE_EXCL)
 		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	else if (o->kind != KIND_SEM) /* a semaphore has no owner */
+		o->owner = t;
 	o->n_acquired++; /* racy between readers: a hint for starvation */
 	if (UNLIKELY_TRY_RESET(t, ev))
 		t->try_fails = 0;

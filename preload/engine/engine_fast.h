@@ -47,7 +47,8 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 				 pc ^ ((flags & EVF_TRY) ? 1 : 0));
 	if (!threads_ccache_get(t, key, &stack))
 		return false;
-	o->owner = t;
+	if (kind != KIND_SEM) /* a semaphore has no owner */
+		o->owner = t;
 	o->n_acquired++;
 	if (flags & EVF_TRY)
 		t->try_fails = 0;
