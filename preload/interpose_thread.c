@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "real.h"
 #include "runtime.h"
+#include "trace_glue.h"
 
 struct start {
 	void *(*fn)(void *);  /* pthread start routine, or NULL */
@@ -63,10 +64,26 @@ static struct start *start_new(struct eng_thread *self)
 	return s;
 }
 
-COFFMAN_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
+/*
+ * The creator's own event for a thread it created (num): thread_start, so
+ * that every call reaches the engine and a trace shows who made whom.
+ */
+static void created(uint32_t num, const void *pc)
 {
 	struct eng_thread *self = rt_enter();
+
+	if (!self)
+		return;
+	rt_event(self, OP_THREAD_START, KIND_THREAD, MODE_EXCL, 0,
+		 (const void *)(uintptr_t)num, 0, pc);
+	rt_leave();
+}
+
+COFFMAN_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
+{
+	struct eng_thread *self = rt_enter(), *nt;
 	struct start *s;
+	uint32_t num;
 	int rc;
 
 	if (!self)
@@ -78,10 +95,15 @@ COFFMAN_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
 	s->fn = NULL;
 	s->c11_fn = fn;
 	s->arg = arg;
+	nt = s->t; /* s is the new thread's once it runs */
+	num = nt->num;
 	rc = real.thrd_create(th, c11_trampoline, s);
 	if (rc != thrd_success) {
-		threads_exit(s->t);
+		threads_exit(nt);
 		eng_free(s, sizeof(*s));
+	} else {
+		nt->handle = (uint64_t)*th;
+		created(num, __builtin_return_address(0));
 	}
 	return rc;
 }
@@ -131,8 +153,9 @@ COFFMAN_EXPORT void thrd_exit(int res)
 COFFMAN_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 				  void *(*fn)(void *), void *arg)
 {
-	struct eng_thread *self = rt_enter();
+	struct eng_thread *self = rt_enter(), *nt;
 	struct start *s;
+	uint32_t num;
 	int rc;
 
 	if (!self)
@@ -144,10 +167,16 @@ COFFMAN_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	s->c11_fn = NULL;
 	s->fn = fn;
 	s->arg = arg;
+	nt = s->t; /* s is the new thread's once it runs */
+	num = nt->num;
 	rc = real.pthread_create(th, attr, trampoline, s);
 	if (rc != 0) {
-		threads_exit(s->t);
+		threads_exit(nt);
 		eng_free(s, sizeof(*s));
+	} else {
+		/* Now, not when it first runs: a join may come first. */
+		nt->handle = (uint64_t)*th;
+		created(num, __builtin_return_address(0));
 	}
 	return rc;
 }
@@ -271,10 +300,12 @@ COFFMAN_EXPORT int pthread_setname_np(pthread_t th, const char *name)
 
 COFFMAN_EXPORT void _exit(int status)
 {
+	rt_trace_final();
 	R(_exit)(rt_exit_status(status));
 }
 
 COFFMAN_EXPORT void _Exit(int status)
 {
+	rt_trace_final();
 	R(_Exit)(rt_exit_status(status));
 }

@@ -477,9 +477,20 @@ static struct report *all_blocked_report(struct snapshot *s)
 	return r;
 }
 
+/* Asleep in an untimed wait that nothing running will end by itself. */
 static bool sync_wait(const struct blocked *b)
 {
-	return b->active && !b->timed && b->kind != KIND_NONE;
+	struct eng_thread *u;
+
+	if (!b->active || b->timed || b->kind == KIND_NONE)
+		return false;
+	if (b->kind == KIND_THREAD) {
+		/* A join of a thread that has exited (or that we never saw)
+		 * is over, whether or not the joiner has run yet. */
+		u = b->addr ? threads_find((uint32_t)b->addr) : NULL;
+		return u && u->alive;
+	}
+	return true;
 }
 
 void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
