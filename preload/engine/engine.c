@@ -661,6 +661,55 @@ static int block_on(struct eng_thread *t, struct eng_obj *o,
 	return 0;
 }
 
+/*
+ * Report t asking for o, which it holds at held[i]. 'potential': the
+ * request went through this time (a writer-preferring rwlock re-read with
+ * no writer queued); otherwise the thread is about to wait for itself.
+ */
+static void self_deadlock_report(struct eng_thread *t, struct eng_obj *o,
+				 int i, const struct coffman_event *ev,
+				 int sev, bool potential)
+{
+	uint32_t stack = eng_capture(ev);
+	uint64_t key = hash_mix(REP_SELF_DEADLOCK) ^
+		       hash_mix(t->held[i].stack * 7 + stack);
+	struct report *r;
+	int oi;
+
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_SELF_DEADLOCK, sev)))
+		return;
+	oi = eng_report_object(r, o->id, o->addr, o->kind, o);
+	if (potential)
+		snprintf(r->message, sizeof(r->message),
+			 "thread T%u read-locks a writer-preferring rwlock it "
+			 "already reads: a writer that queues in between "
+			 "waits for the first read, and the second read waits "
+			 "behind that writer, so the thread would wait for "
+			 "itself",
+			 t->num);
+	else
+		snprintf(r->message, sizeof(r->message),
+			 "thread T%u %s a %s it already holds%s: it waits for "
+			 "itself%s",
+			 t->num,
+			 o->kind == KIND_ONCE	   ? "re-enters"
+			 : ev->mode == MODE_SHARED ? "read-locks"
+						   : "locks",
+			 report_object_kind_name(o->kind),
+			 o->kind != KIND_RWLOCK		       ? ""
+			 : t->held[i].mode == MODE_SHARED ? " for reading"
+							  : " for writing",
+			 (ev->flags & EVF_TIMED) ? " (until the timeout)"
+						 : " forever");
+	eng_report_site(r, "acquired", t, oi, t->held[i].stack);
+	eng_report_site(r, o->kind == KIND_ONCE ? "enters it again"
+						: "locks it again",
+			t, oi, stack);
+	r->cycle[r->ncycle++] = oi;
+	eng_report_emit(r);
+}
+
 static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = eng_lookup(t, ev, true);
@@ -674,46 +723,11 @@ static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 	sev = self_deadlock_severity(o, t->held[i].mode, ev);
 	if (sev < 0)
 		return 0;
-	{
-		uint32_t stack = eng_capture(ev);
-		uint64_t key = hash_mix(REP_SELF_DEADLOCK) ^
-			       hash_mix(t->held[i].stack * 7 + stack);
-		struct report *r;
-
-		if (!eng_report_is_new(key) || !(r = eng_report_new(REP_SELF_DEADLOCK,
-							    sev)))
-			return 0;
-		{
-			int oi = eng_report_object(r, o->id, o->addr, o->kind, o);
-
-			snprintf(r->message, sizeof(r->message),
-				 "thread T%u %s a %s it already holds%s: it "
-				 "waits for itself%s",
-				 t->num,
-				 o->kind == KIND_ONCE
-					 ? "re-enters"
-					 : ev->mode == MODE_SHARED ? "read-locks"
-								   : "locks",
-				 report_object_kind_name(o->kind),
-				 o->kind != KIND_RWLOCK ? ""
-				 : t->held[i].mode == MODE_SHARED
-					 ? " for reading"
-					 : " for writing",
-				 (ev->flags & EVF_TIMED)
-					 ? " (until the timeout)"
-					 : " forever");
-			eng_report_site(r, "acquired", t, oi, t->held[i].stack);
-			eng_report_site(r, o->kind == KIND_ONCE ? "enters it again"
-							  : "locks it again",
-				  t, oi, stack);
-			r->cycle[r->ncycle++] = oi;
-		}
-		eng_report_emit(r);
-		if (!(ev->flags & EVF_TIMED)) {
-			eng_deadlock_action();
-			if (eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
-				return -EDEADLK;
-		}
+	self_deadlock_report(t, o, i, ev, sev, false);
+	if (sev == SEV_ERROR) {
+		eng_deadlock_action();
+		if (eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
+			return -EDEADLK;
 	}
 	return block_on(t, o, ev);
 }
@@ -788,6 +802,10 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		return;
 	}
 	i = threads_held_find(t, o->id);
+	if (i >= 0 && o->kind == KIND_RWLOCK && o->writer_pref &&
+	    ev->mode == MODE_SHARED && t->held[i].mode == MODE_SHARED &&
+	    !(ev->flags & EVF_TRY))
+		self_deadlock_report(t, o, i, ev, SEV_WARNING, true);
 	if (i >= 0 && ev->mode == t->held[i].mode &&
 	    (o->kind != KIND_MUTEX || o->mtype == MTYPE_RECURSIVE)) {
 		t->held[i].count++;
