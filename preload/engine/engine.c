@@ -19,6 +19,7 @@
 #include "waitfor.h"
 
 #define TEXT_BUF (64 * 1024)
+#define CLASS_KEY_BIT (1ull << 62) /* graph keys of lock classes */
 
 /* A successful trylock ends a run of failed ones. */
 #define UNLIKELY_TRY_RESET(t, ev) ((t)->try_fails && ((ev)->flags & EVF_TRY))
@@ -147,7 +148,8 @@ int eng_report_object(struct report *r, uint64_t id, uint64_t addr,
 	ro.id = id;
 	ro.addr = addr;
 	ro.kind = (uint8_t)kind;
-	if (o && o->id == id) {
+	/* A class node keeps the record of one instance for its name. */
+	if (o && (o->id == id || (id & CLASS_KEY_BIT))) {
 		ro.mtype = o->mtype;
 		ro.init_stack = o->init_stack;
 		if (o->name)
@@ -498,6 +500,19 @@ static uint64_t cycle_key(struct og_edge **cyc, int n, int verdict)
 	return k;
 }
 
+/*
+ * The graph node of a held lock: the lock itself, or with identity=class
+ * its class (where it was initialised, or first used), so that inversions
+ * between different instances of the same two classes are found.
+ */
+static uint64_t graph_key(const struct held *h)
+{
+	if (eng_opts.identity == IDENTITY_CLASS && h->obj->id == h->id &&
+	    h->obj->inited && h->obj->class_pc)
+		return CLASS_KEY_BIT | (h->obj->class_pc & (CLASS_KEY_BIT - 1));
+	return h->id;
+}
+
 /* Acquisition of a new chain: add edges from every held lock, check. */
 static void order_slow_path(struct eng_thread *t, struct held *h,
 			    const struct coffman_event *ev)
@@ -520,8 +535,8 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 		    from->obj->is_signal)
 			continue;
 		memset(&info, 0, sizeof(info));
-		info.from = from->id;
-		info.to = h->id;
+		info.from = graph_key(from);
+		info.to = graph_key(h);
 		info.from_obj = from->obj;
 		info.to_obj = h->obj;
 		info.from_addr = from->addr;
@@ -539,7 +554,7 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 			if (t->held[k].mode == MODE_EXCL &&
 			    t->held[k].kind != KIND_SEM &&
 			    t->held[k].id != h->id)
-				info.gate[g++] = t->held[k].id;
+				info.gate[g++] = graph_key(&t->held[k]);
 		info.ngate = (uint8_t)g;
 		rc = graph_add_edge(&info, &e);
 		if (rc <= 0 || !e)
@@ -584,8 +599,15 @@ static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 	forget_object(retired);
 	o = objects_get(ev->addr, ev->kind, true, eng_capture(ev), &retired);
 	forget_object(retired);
-	if (o)
+	if (o) {
+		const uint64_t *pcs;
+
 		apply_subtype(o, ev);
+		/* Its class: where it is initialised (lockdep's rule). */
+		o->inited = 1;
+		o->class_pc = stackdepot_get(o->init_stack, &pcs) > 0 ? pcs[0]
+								      : ev->pc;
+	}
 	(void)t;
 }
 

@@ -28,6 +28,8 @@ struct eng_obj {
 	uint32_t units;	       /* semaphore: initial value, 0 unknown;
 				  barrier: parties */
 	uint8_t robust;	       /* robust mutex: a dead owner is no hang */
+	uint8_t inited;	       /* seen through an init call (not static) */
+	uint64_t class_pc;     /* call site of its init: the lock class */
 	uint64_t n_acquired;   /* acquisitions so far (starvation) */
 	uint32_t init_stack;   /* stack of init, or of first use */
 	uint64_t class_id;     /* lock class: init-site key */

@@ -110,6 +110,10 @@ const char *report_object_label(const struct report *r, int i, char *buf,
 	if (o->name[0])
 		snprintf(buf, len, "%s %s", report_object_kind_name(o->kind),
 			 o->name);
+	else if (o->id & (1ull << 62)) /* a lock class (identity=class) */
+		snprintf(buf, len, "%s class C%04llx",
+			 report_object_kind_name(o->kind),
+			 (unsigned long long)(o->id & 0xffff));
 	else
 		snprintf(buf, len, "%s M%llu", report_object_kind_name(o->kind),
 			 (unsigned long long)o->id);
