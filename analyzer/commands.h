@@ -30,4 +30,31 @@
  */
 int cmd_run(int argc, char **argv);
 
+/*
+ * coffman banker [--json] [--explain] FILE: read a Banker's-algorithm state
+ * and requests (format in --help and banker_parse.h), print whether the
+ * state is safe with a safe sequence and each request's outcome. Returns
+ * CMD_EXIT_CLEAN if the state is safe, CMD_EXIT_FOUND if it is unsafe,
+ * CMD_EXIT_USAGE for bad arguments or input (one "FILE:LINE: problem"
+ * line). Request outcomes do not change the status.
+ */
+int cmd_banker(int argc, char **argv);
+
+/*
+ * coffman analyze [options] TRACE...: replay traces (binary or text, told
+ * apart by content) through the engine, several merged into one graph,
+ * and print the reports (text, --json, --dot, --summary). Returns
+ * CMD_EXIT_CLEAN with no report, CMD_EXIT_FOUND (or --exitcode=N) with
+ * some, CMD_EXIT_USAGE for bad arguments or an unreadable trace (one line
+ * "coffman analyze: FILE: offset N: reason").
+ */
+int cmd_analyze(int argc, char **argv);
+
+/*
+ * coffman dump [--binary=OUT] TRACE: print a trace in the text format
+ * (analyzing the output gives the same reports), or write it in the
+ * binary format. CMD_EXIT_CLEAN, or CMD_EXIT_USAGE with one line.
+ */
+int cmd_dump(int argc, char **argv);
+
 #endif /* COFFMAN_COMMANDS_H */

@@ -17,6 +17,11 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run,
 	  "run a program with the deadlock detector preloaded" },
+	{ "banker", cmd_banker,
+	  "check a Banker's-algorithm state and requests from a file" },
+	{ "analyze", cmd_analyze,
+	  "replay recorded traces offline and report what they show" },
+	{ "dump", cmd_dump, "print a trace as text, or convert it" },
 };
 
 static const struct command *find_command(const char *name)

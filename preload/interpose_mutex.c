@@ -113,9 +113,14 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 		      const struct timespec *abstime, const void *pc)
 {
-	struct eng_thread *t = rt_enter();
+	struct eng_thread *t;
 	int rc;
 
+	/* glibc refuses any other clock (EINVAL) before it tries the lock;
+	 * the timeout it checks only when it blocks, as we do. */
+	if (clocked && clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+		return R(pthread_mutex_clocklock)(m, clk, abstime);
+	t = rt_enter();
 	if (!t)
 		return clocked ? R(pthread_mutex_clocklock)(m, clk, abstime)
 			       : R(pthread_mutex_timedlock)(m, abstime);

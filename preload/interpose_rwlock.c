@@ -97,14 +97,28 @@ static int rw_real(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 	}
 }
 
+/*
+ * glibc answers EINVAL to a clock other than CLOCK_REALTIME/MONOTONIC or
+ * a tv_nsec out of [0, 1e9) before it tries the lock: the try below must
+ * not take a lock that glibc would have refused.
+ */
+static int bad_abstime(clockid_t clk, const struct timespec *ts)
+{
+	return (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) ||
+	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
+}
+
 /* Try first; record the intent to block only when that fails. */
 static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 		   clockid_t clk, const struct timespec *ts, const void *pc)
 {
-	struct eng_thread *t = rt_enter();
 	uint32_t flags = (call == RW_TIMED || call == RW_CLOCK) ? EVF_TIMED : 0;
+	struct eng_thread *t;
 	int rc;
 
+	if (flags && bad_abstime(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts))
+		return rw_real(mode, call, rw, clk, ts);
+	t = rt_enter();
 	if (!t)
 		return rw_real(mode, call, rw, clk, ts);
 	rc = rw_real(mode, RW_TRY, rw, 0, NULL);

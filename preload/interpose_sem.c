@@ -69,6 +69,17 @@ static int sem_real(enum sem_call call, sem_t *s, clockid_t clk,
 }
 
 /*
+ * glibc rejects a clock other than CLOCK_REALTIME/MONOTONIC or a tv_nsec
+ * out of [0, 1e9) with EINVAL before it looks at the count; the try
+ * below must not take a unit that glibc would have left alone.
+ */
+static int bad_abstime(clockid_t clk, const struct timespec *ts)
+{
+	return (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) ||
+	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
+}
+
+/*
  * A successful sem_trywait counts as an acquisition that could have
  * blocked: CPython's Lock.acquire() is a trywait first and a wait only
  * when that fails, so most of its blocking acquisitions look like tries.
@@ -76,11 +87,14 @@ static int sem_real(enum sem_call call, sem_t *s, clockid_t clk,
 static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		    const struct timespec *ts, const void *pc)
 {
-	struct eng_thread *t = rt_enter();
 	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
 								  : 0;
+	struct eng_thread *t;
 	int rc, err;
 
+	if (flags && bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
+		return sem_real(call, s, clk, ts);
+	t = rt_enter();
 	if (!t)
 		return sem_real(call, s, clk, ts);
 	rc = sem_real(SEM_TRY, s, 0, NULL);

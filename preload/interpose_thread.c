@@ -300,12 +300,12 @@ COFFMAN_EXPORT int pthread_setname_np(pthread_t th, const char *name)
 
 COFFMAN_EXPORT void _exit(int status)
 {
-	rt_trace_final();
+	rt_trace_leaving();
 	R(_exit)(rt_exit_status(status));
 }
 
 COFFMAN_EXPORT void _Exit(int status)
 {
-	rt_trace_final();
+	rt_trace_leaving();
 	R(_Exit)(rt_exit_status(status));
 }

@@ -97,6 +97,11 @@ void real_resolve(void)
 	NEXT(pthread_detach, "pthread_detach");
 	NEXT(_exit, "_exit");
 	NEXT(_Exit, "_Exit");
+	NEXT(execve, "execve");
+	NEXT(execv, "execv");
+	NEXT(execvp, "execvp");
+	NEXT(execvpe, "execvpe");
+	NEXT(fexecve, "fexecve");
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	real_ready = 1;
 	resolving = 0;

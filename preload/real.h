@@ -107,6 +107,12 @@ struct real_fns {
 	void (*_exit)(int) __attribute__((noreturn));
 	void (*_Exit)(int) __attribute__((noreturn));
 
+	int (*execve)(const char *, char *const[], char *const[]);
+	int (*execv)(const char *, char *const[]);
+	int (*execvp)(const char *, char *const[]);
+	int (*execvpe)(const char *, char *const[], char *const[]);
+	int (*fexecve)(int, char *const[], char *const[]);
+
 	void (*free)(void *);
 	void *(*realloc)(void *, size_t);
 	size_t (*malloc_usable_size)(void *);

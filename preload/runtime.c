@@ -21,6 +21,7 @@
 #include "stackdepot.h"
 #include "suppress.h"
 #include "symbolize.h"
+#include "trace_glue.h"
 
 __thread struct eng_thread *rt_thread
 	__attribute__((tls_model("initial-exec")));
@@ -67,6 +68,7 @@ static void emit(const struct report *r, const char *text, size_t tlen,
 
 static void fatal(int action, int exitcode)
 {
+	rt_trace_final();
 	if (action == ON_DEADLOCK_ABORT) {
 		signal(SIGABRT, SIG_DFL);
 		abort();
@@ -112,7 +114,7 @@ static int data_name(uint64_t addr, uint32_t kind, char *buf, size_t len)
 }
 
 /* Expand %p to the pid, so forked and exec'd processes get their own. */
-static void expand_path(const char *in, char *out, size_t len)
+void rt_expand_path(const char *in, char *out, size_t len)
 {
 	size_t o = 0;
 
@@ -148,7 +150,7 @@ static int open_out(const char *path)
 {
 	char p[OPT_PATH_MAX + 32];
 
-	expand_path(path, p, sizeof(p));
+	rt_expand_path(path, p, sizeof(p));
 	return high_fd(open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 			    0644));
 }
@@ -202,13 +204,17 @@ static bool others_unknown(void)
 static void *watchdog(void *arg)
 {
 	struct timespec tick = { 0, 50 * 1000000L };
+	unsigned n;
 
 	(void)arg;
 	rt_busy = 1; /* never tracked */
 	watchdog_tid = gettid();
-	for (;;) {
+	for (n = 1;; n++) {
 		nanosleep(&tick, NULL);
 		engine_tick(now_ns(), tid_alive, others_unknown());
+		/* A hung program is often killed: keep its trace current. */
+		if (n % 20 == 0)
+			rt_trace_flush();
 	}
 	return NULL;
 }
@@ -353,6 +359,7 @@ int rt_exit_status(int status)
 static void fork_prepare(void)
 {
 	rt_busy = 1;
+	rt_trace_flush(); /* before the engine's locks: it takes buffer locks */
 	engine_fork_prepare();
 }
 
@@ -368,6 +375,7 @@ static void fork_child(void)
 	watchdog_started = 0; /* it did not survive the fork */
 	if (rt_thread)
 		rt_thread->tid = gettid();
+	rt_trace_fork_child(text_fd);
 	rt_busy = 0;
 }
 
@@ -404,6 +412,8 @@ __attribute__((constructor)) static void rt_init(void)
 		engine_report_bad_option(bad_options[i]);
 	if (options.suppressions[0])
 		load_suppressions(options.suppressions);
+	if (options.trace[0])
+		rt_trace_start(options.trace, false, text_fd);
 	if (pthread_key_create(&exit_key, key_dtor) == 0)
 		exit_key_ok = 1;
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -420,6 +430,7 @@ __attribute__((destructor)) static void rt_fini(void)
 {
 	if (!rt_active)
 		return;
+	rt_trace_final();
 	if (options.verbosity >= 2) {
 		char line[256];
 		int n = snprintf(line, sizeof(line),

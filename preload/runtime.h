@@ -6,6 +6,7 @@
 #ifndef COFFMAN_RUNTIME_H
 #define COFFMAN_RUNTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -96,5 +97,8 @@ void rt_set_exit_stack(void);
 
 /* Exit-status rule: called from _exit/_Exit wrappers and the destructor. */
 int rt_exit_status(int status);
+
+/* Copy the option path 'in' to out, %p replaced by the pid. */
+void rt_expand_path(const char *in, char *out, size_t len);
 
 #endif /* COFFMAN_RUNTIME_H */

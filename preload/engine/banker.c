@@ -47,8 +47,7 @@ void banker_init(struct banker *b, uint32_t n_threads, uint32_t n_resources,
 	b->finish = (bool *)(void *)p;
 }
 
-uint32_t banker_need(const struct banker *b, uint32_t thread,
-		     uint32_t resource)
+uint32_t banker_need(const struct banker *b, uint32_t thread, uint32_t resource)
 {
 	size_t i = (size_t)thread * b->n_resources + resource;
 
@@ -81,9 +80,9 @@ static uint32_t need_exceeds_work(const struct banker *b, uint32_t t)
 	return BANKER_NONE;
 }
 
-static void trace_step(banker_trace_fn trace, void *ctx,
-		       const struct banker *b, enum banker_step_kind kind,
-		       uint32_t thread, uint32_t resource)
+static void trace_step(banker_trace_fn trace, void *ctx, const struct banker *b,
+		       enum banker_step_kind kind, uint32_t thread,
+		       uint32_t resource)
 {
 	struct banker_step step = {
 		.kind = kind,
@@ -118,8 +117,7 @@ bool banker_is_safe(struct banker *b, uint32_t *sequence, uint32_t *n_finished,
 	 */
 	while (remaining > 0 && misses < remaining) {
 		if (!b->finish[t]) {
-			const uint32_t *alloc =
-				b->allocation + (size_t)t * m;
+			const uint32_t *alloc = b->allocation + (size_t)t * m;
 			uint32_t r = need_exceeds_work(b, t);
 
 			if (r != BANKER_NONE) {
@@ -127,8 +125,8 @@ bool banker_is_safe(struct banker *b, uint32_t *sequence, uint32_t *n_finished,
 					   r);
 				misses++;
 			} else {
-				trace_step(trace, ctx, b, BANKER_STEP_FINISH,
-					   t, BANKER_NONE);
+				trace_step(trace, ctx, b, BANKER_STEP_FINISH, t,
+					   BANKER_NONE);
 				for (uint32_t i = 0; i < m; i++)
 					b->work[i] += alloc[i];
 				b->finish[t] = true;

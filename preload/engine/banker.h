@@ -56,18 +56,20 @@ bool banker_valid(const struct banker *b);
 
 enum banker_step_kind {
 	BANKER_STEP_START,  /* Work = Available, every Finish false */
-	BANKER_STEP_SKIP,   /* 'thread' has Need > Work in 'resource': not yet */
-	BANKER_STEP_FINISH, /* 'thread' has Need <= Work: it can finish and
-			       give back its Allocation */
+	BANKER_STEP_SKIP,   /* 'thread' has Need > Work in 'resource' */
+	BANKER_STEP_FINISH, /* 'thread' has Need <= Work: it finishes */
 	BANKER_STEP_STUCK,  /* no unfinished thread can finish: unsafe */
 	BANKER_STEP_DONE,   /* every thread finished: safe */
 };
 
-/* One step of the safety algorithm, for teaching (coffman banker --explain). */
+/*
+ * One step of the safety algorithm, for teaching (coffman banker --explain).
+ * Fields that do not apply to the kind are BANKER_NONE.
+ */
 struct banker_step {
 	enum banker_step_kind kind;
-	uint32_t thread;      /* SKIP, FINISH: the thread looked at; else NONE */
-	uint32_t resource;    /* SKIP: first resource with Need > Work; else NONE */
+	uint32_t thread;      /* SKIP, FINISH: the thread looked at */
+	uint32_t resource;    /* SKIP: first resource with Need > Work */
 	const uint64_t *work; /* [M] Work before the step */
 	const bool *finish;   /* [N] Finish flags before the step */
 };
@@ -84,8 +86,8 @@ typedef void (*banker_trace_fn)(void *ctx, const struct banker *b,
  * The safety algorithm. True if every thread can finish in some order: each
  * in turn needs no more than the Work vector (Available plus what the
  * threads before it gave back). The order found goes in sequence[0..N-1];
- * threads are tried round-robin from the last one to finish, which for
- * the textbook's example gives its <P1, P3, P4, P0, P2>. If unsafe,
+ * threads are examined round-robin from thread 0, never restarting, which
+ * for the textbook's example gives its <P1, P3, P4, P0, P2>. If unsafe,
  * sequence[] starts with the threads that could finish, in order, and
  * b->finish[] shows which could. *n_finished (if not NULL) is the number of
  * threads in sequence[]. sequence may be NULL; trace may be NULL.
@@ -103,8 +105,8 @@ enum banker_verdict {
 
 struct banker_result {
 	enum banker_verdict verdict;
-	uint32_t resource; /* INVALID, WAIT: first resource over the limit;
-			      else BANKER_NONE */
+	uint32_t resource;   /* INVALID, WAIT: first resource over the limit;
+				else BANKER_NONE */
 	uint32_t n_finished; /* threads in sequence[]: N if GRANTED, those that
 				could still finish if UNSAFE, else 0 */
 };
@@ -115,7 +117,8 @@ struct banker_result {
  * (else WAIT), then pretends to grant it and runs banker_is_safe() on the
  * result, with trace. GRANTED leaves the grant in place, with the safe
  * sequence in sequence[]; every other verdict leaves the state exactly as
- * it was (UNSAFE puts the threads that could still finish in sequence[]).
+ * it was (UNSAFE puts the threads that could still finish in sequence[],
+ * and leaves b->finish[] as the check of the pretended state left it).
  * Requires banker_valid(b) and thread < N; sequence, res and trace may be
  * NULL. Returns the verdict, also in res->verdict.
  */

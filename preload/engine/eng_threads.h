@@ -59,6 +59,8 @@ struct blocked {
 	uint64_t acq_count; /* obj->n_acquired then (starvation) */
 };
 
+struct trace_buf; /* trace_write.c */
+
 #define BLK_REPORTED_HOLD (1u << 0)
 #define BLK_REPORTED_STARVE (1u << 1)
 #define BLK_RECHECKED (1u << 2)
@@ -87,6 +89,10 @@ struct eng_thread {
 	struct eng_thread *next; /* registry list */
 	uint64_t handle;	 /* front end's thread handle (pthread_t) */
 	void *frontend;		 /* owned by the front end */
+	struct trace_buf *trace_buf; /* its trace buffer, NULL until the
+					first traced event (trace_write.c) */
+	uint8_t trace_dirty;	 /* renamed by another thread: its trace
+				    record is written again (atomic) */
 };
 
 /* A new thread record (registered, alive). NULL if out of memory. */

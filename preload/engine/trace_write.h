@@ -27,7 +27,10 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
  * Record one event of thread t, after the engine handled it; 'stack' is
  * the stack the engine used for it (0 none). Writes the thread's record,
  * the stack's record and the name's string the first time they are
- * needed. Takes only t's buffer lock, and the file only to flush.
+ * needed. A thread's record is written only from its own buffer (at its
+ * first event, and again after it was renamed), so the last one in the
+ * file is the latest. Takes only t's buffer lock, the file lock to flush,
+ * and the registry lock when another thread is named.
  */
 void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 		 uint32_t stack);
@@ -41,8 +44,20 @@ void trace_module(const char *path, uint64_t base, uint64_t start,
 void trace_flush_thread(struct eng_thread *t);
 void trace_flush_all(void);
 
+/*
+ * Before the process image ends (exit, _exit, abort, exec): flush every
+ * buffer, then describe the threads whose own record is missing (created
+ * but never traced an event) or stale (renamed by another thread), in one
+ * last block. Takes the registry lock: not for signal handlers.
+ */
+void trace_finish(void);
+
 /* Stop writing (flushes first). */
 void trace_stop(void);
+
+/* 0 while the trace is healthy; else the errno that stopped it (a failed
+ * write, ENOMEM for a thread's buffer): tracing is then off for good. */
+int trace_error(void);
 
 /* Fork child: forget the parent's file (its buffers were flushed in the
  * parent before the fork); trace_start() again for the child's own. */

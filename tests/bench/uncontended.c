@@ -18,7 +18,7 @@ static pthread_mutex_t inner = PTHREAD_MUTEX_INITIALIZER;
 int main(int argc, char **argv)
 {
 	int held = argc > 1 ? atoi(argv[1]) : 1;
-	long iters = bench_arg(argc, argv, 2, 10000000L), i;
+	long iters = bench_arg(argc, argv, 2, 20000000L), i;
 	double t0, t1;
 	int k;
 

@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""trace_check.py - an independent reader of the binary trace format
+(include/coffman/trace.h), used to test the writer in libcoffman.so.
+
+  trace_check.py check [options] TRACE...
+      Parse each file and check it: header, every block's magic, length and
+      CRC (zlib.crc32), every record, unique sequence numbers, and that the
+      threads, stacks and strings events refer to are all in the file.
+  trace_check.py run [options] -- PROGRAM ARGS...
+      Run PROGRAM under the preload with trace=DIR/t.trace (or --pattern) in
+      a fresh directory, then check every trace file it left there.
+
+Exit status 0 if all is well, 1 if a check failed, 2 on a usage error.
+"""
+import argparse
+import glob
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+MAGIC = b"COFFTRC1"
+VERSION = 1
+BLOCK_MAGIC = 0x4B4C4243
+BLOCK_MAX = 1 << 20
+
+HDR = struct.Struct("<8sIIIIQQ256s")
+BLK = struct.Struct("<IIII")
+REC = struct.Struct("<BBH")
+EVENT = struct.Struct("<BBHBBBBIQQQQQIiII")
+STACK = struct.Struct("<BBHII")
+THREAD = struct.Struct("<BBHIiII16s")
+STRING = struct.Struct("<BBHI")
+MODULE = struct.Struct("<BBHQQQB3s")
+assert (HDR.size, EVENT.size, STACK.size, THREAD.size, STRING.size,
+        MODULE.size) == (296, 68, 12, 36, 8, 32)
+
+T_EVENT, T_STACK, T_THREAD, T_STRING, T_MODULE = 1, 2, 3, 4, 5
+KIND_THREAD = 7
+OP_THREAD_START, OP_WAIT, OP_WOKEN, OP_JOIN, OP_NAME, OP_PROBE = \
+    10, 8, 9, 12, 15, 17
+THREAD_REF_OPS = {OP_THREAD_START, OP_WAIT, OP_WOKEN, OP_JOIN, OP_NAME,
+                  OP_PROBE}
+
+
+class Bad(Exception):
+    pass
+
+
+class Trace:
+    """Everything one file holds, and what went wrong reading it."""
+
+    def __init__(self, path):
+        self.path = path
+        self.events = []      # (seq, thread, op, kind, addr, stack, str)
+        self.stacks = {}      # id -> frames
+        self.threads = {}     # num -> last (tid, parent, create_stack, name)
+        self.strings = {}     # id -> bytes
+        self.modules = []     # (path, base, start, end, build_id)
+        self.blocks = 0
+        self.tail = 0         # bytes after the last whole block
+        self.damage = None    # why reading stopped early, None if it did not
+        self.seq_order_errors = 0
+        self.parse()
+
+    def parse(self):
+        with open(self.path, "rb") as f:
+            data = f.read()
+        if len(data) < HDR.size:
+            raise Bad("%s: %d bytes, shorter than the header" %
+                      (self.path, len(data)))
+        (magic, version, hsize, self.pid, self.ppid, self.start_ns,
+         self.start_rt, exe) = HDR.unpack_from(data, 0)
+        if magic != MAGIC:
+            raise Bad("%s: offset 0: bad magic %r" % (self.path, magic))
+        if version != VERSION or hsize != HDR.size:
+            raise Bad("%s: version %d, header size %d" %
+                      (self.path, version, hsize))
+        if b"\0" not in exe:
+            raise Bad("%s: exe not NUL-terminated" % self.path)
+        self.exe = exe.split(b"\0", 1)[0].decode(errors="replace")
+        off = hsize
+        while off < len(data):
+            if len(data) - off < BLK.size:
+                self.tail = len(data) - off
+                self.damage = "offset %d: partial block header" % off
+                return
+            magic, length, crc, count = BLK.unpack_from(data, off)
+            if magic != BLOCK_MAGIC or length > BLOCK_MAX:
+                self.tail = len(data) - off
+                self.damage = "offset %d: bad block magic/length" % off
+                return
+            if off + BLK.size + length > len(data):
+                self.tail = len(data) - off
+                self.damage = "offset %d: block cut short" % off
+                return
+            payload = data[off + BLK.size:off + BLK.size + length]
+            if zlib.crc32(payload) != crc:
+                self.tail = len(data) - off
+                self.damage = "offset %d: CRC mismatch" % off
+                return
+            n = self.records(payload, off + BLK.size)
+            if n != count:
+                raise Bad("%s: offset %d: block says %d records, holds %d" %
+                          (self.path, off, count, n))
+            self.blocks += 1
+            off += BLK.size + length
+
+    def records(self, p, base):
+        off, n, last_seq = 0, 0, {}
+        while off < len(p):
+            if len(p) - off < REC.size:
+                raise Bad("%s: offset %d: partial record" %
+                          (self.path, base + off))
+            rtype, zero, length = REC.unpack_from(p, off)
+            if zero != 0 or length < REC.size or off + length > len(p):
+                raise Bad("%s: offset %d: bad record (type %d, length %d)"
+                          % (self.path, base + off, rtype, length))
+            rec = p[off:off + length]
+            where = "%s: offset %d" % (self.path, base + off)
+            if rtype == T_EVENT:
+                if length != EVENT.size:
+                    raise Bad("%s: event length %d" % (where, length))
+                (_, _, _, op, kind, mode, flags, thread, seq, ts, addr, arg,
+                 pc, stack, owner, sid, reserved) = EVENT.unpack(rec)
+                if seq == 0 or reserved != 0:
+                    raise Bad("%s: event seq %d reserved %d" %
+                              (where, seq, reserved))
+                # A thread's events are appended in order under its lock.
+                if seq <= last_seq.get(thread, 0):
+                    self.seq_order_errors += 1
+                last_seq[thread] = seq
+                self.events.append((seq, thread, op, kind, addr, stack, sid))
+            elif rtype == T_STACK:
+                _, _, _, sid, nframes = STACK.unpack_from(rec)
+                if length != STACK.size + 8 * nframes or sid == 0:
+                    raise Bad("%s: stack %d, %d frames, length %d" %
+                              (where, sid, nframes, length))
+                self.stacks[sid] = struct.unpack_from("<%dQ" % nframes, rec,
+                                                      STACK.size)
+            elif rtype == T_THREAD:
+                if length != THREAD.size:
+                    raise Bad("%s: thread length %d" % (where, length))
+                _, _, _, num, tid, parent, cstack, name = THREAD.unpack(rec)
+                if num == 0:
+                    raise Bad("%s: thread number 0" % where)
+                self.threads[num] = (tid, parent, cstack,
+                                     name.split(b"\0", 1)[0].decode(
+                                         errors="replace"))
+            elif rtype == T_STRING:
+                _, _, _, sid = STRING.unpack_from(rec)
+                if sid == 0 or sid in self.strings:
+                    raise Bad("%s: string id %d" % (where, sid))
+                self.strings[sid] = rec[STRING.size:]
+            elif rtype == T_MODULE:
+                if length < MODULE.size:
+                    raise Bad("%s: module length %d" % (where, length))
+                _, _, _, mbase, start, end, idlen, _ = MODULE.unpack_from(rec)
+                if MODULE.size + idlen > length or start > end:
+                    raise Bad("%s: module build id %d, range %x-%x" %
+                              (where, idlen, start, end))
+                bid = rec[MODULE.size:MODULE.size + idlen]
+                mpath = rec[MODULE.size + idlen:].decode(errors="replace")
+                self.modules.append((mpath, mbase, start, end, bid))
+            # unknown types are skipped, as the format allows
+            off += length
+            n += 1
+        return n
+
+    def problems(self, complete):
+        """What is wrong with the parsed content (a list of strings)."""
+        out = []
+        seqs = [e[0] for e in self.events]
+        if len(set(seqs)) != len(seqs):
+            out.append("duplicate sequence numbers")
+        if self.seq_order_errors:
+            out.append("%d events out of order within a thread's block"
+                       % self.seq_order_errors)
+        if not complete:
+            return out
+        if self.damage:
+            out.append("damaged: " + self.damage)
+        if seqs and sorted(seqs) != list(range(1, len(seqs) + 1)):
+            out.append("sequence numbers not 1..%d" % len(seqs))
+        missing_t, missing_s, missing_str = set(), set(), set()
+        for seq, thread, op, kind, addr, stack, sid in self.events:
+            if thread not in self.threads:
+                missing_t.add(thread)
+            if kind == KIND_THREAD and op in THREAD_REF_OPS and addr and \
+                    addr not in self.threads:
+                missing_t.add(addr)
+            if stack and stack not in self.stacks:
+                missing_s.add(stack)
+            if sid and sid not in self.strings:
+                missing_str.add(sid)
+        for num, (tid, parent, cstack, name) in self.threads.items():
+            if parent and parent not in self.threads:
+                missing_t.add(parent)
+            if cstack and cstack not in self.stacks:
+                missing_s.add(cstack)
+        active = {e[1] for e in self.events}
+        no_tid = sorted(n for n in active
+                        if n in self.threads and self.threads[n][0] <= 0)
+        if missing_t:
+            out.append("threads referred to but absent: %s" %
+                       sorted(missing_t))
+        if missing_s:
+            out.append("stacks referred to but absent: %s" %
+                       sorted(missing_s)[:20])
+        if missing_str:
+            out.append("strings referred to but absent: %s" %
+                       sorted(missing_str))
+        if no_tid:
+            out.append("threads with events but no tid: %s" % no_tid)
+        if not any(m[0] == self.exe for m in self.modules):
+            out.append("no module for the program %s" % self.exe)
+        return out
+
+    def summary(self):
+        names = sorted({t[3] for t in self.threads.values() if t[3]})
+        return ("%s: pid %d exe %s: %d blocks, %d events, %d threads %s, "
+                "%d stacks, %d strings, %d modules%s" %
+                (self.path, self.pid, self.exe, self.blocks, len(self.events),
+                 len(self.threads), names, len(self.stacks),
+                 len(self.strings), len(self.modules),
+                 ", stopped at " + self.damage if self.damage else ""))
+
+
+def check_files(paths, args):
+    ok = True
+    traces = []
+    for path in paths:
+        try:
+            t = Trace(path)
+        except Bad as e:
+            print("FAIL %s" % e)
+            ok = False
+            continue
+        traces.append(t)
+        print(t.summary())
+        for p in t.problems(complete=not args.truncated_ok):
+            print("FAIL %s: %s" % (path, p))
+            ok = False
+    return ok, traces
+
+
+def expect(cond, msg):
+    if not cond:
+        print("FAIL " + msg)
+    return cond
+
+
+def name_ok(path, pattern, t, main_pid):
+    """A file's name carries its writer's pid, except the first process's
+    when the pattern has no %p."""
+    name = os.path.basename(path)
+    base = os.path.basename(pattern)
+    if "%p" in base:
+        want = re.escape(base).replace("%p", str(t.pid))
+        return re.fullmatch(want + r"(\.\d+)?", name) is not None
+    if t.pid == main_pid and name == base:
+        return True
+    return re.fullmatch(re.escape(base) + r"(\.%d)(\.\d+)?" % t.pid,
+                        name) is not None
+
+
+def run(args):
+    tmp = tempfile.mkdtemp(prefix="coffman-trace-")
+    try:
+        pattern = os.path.join(tmp, args.pattern)
+        env = dict(os.environ)
+        env["LD_PRELOAD"] = args.preload
+        opts = "trace=" + pattern
+        if args.options:
+            opts += ":" + args.options
+        env["COFFMAN_OPTIONS"] = opts
+        proc = subprocess.Popen(args.program, env=env, cwd=tmp,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        if args.kill_after is not None:
+            time.sleep(args.kill_after)
+            proc.send_signal(signal.SIGKILL)
+        try:
+            out, err = proc.communicate(timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            print("FAIL timed out")
+            return 1
+        sys.stdout.write(out.decode(errors="replace"))
+        sys.stdout.write(err.decode(errors="replace"))
+        ok = True
+        if args.kill_after is not None:
+            ok &= expect(proc.returncode == -signal.SIGKILL,
+                         "status %d, wanted SIGKILL" % proc.returncode)
+        elif args.signal:
+            want = -getattr(signal, args.signal)
+            ok &= expect(proc.returncode == want,
+                         "status %d, wanted %s" %
+                         (proc.returncode, args.signal))
+        else:
+            ok &= expect(proc.returncode == args.status,
+                         "status %d, wanted %d" %
+                         (proc.returncode, args.status))
+        for pat in args.stderr:
+            ok &= expect(re.search(pat, err.decode(errors="replace"),
+                                   re.M) is not None,
+                         "stderr does not match %r" % pat)
+        paths = sorted(p for p in glob.glob(os.path.join(tmp, "*"))
+                       if os.path.isfile(p))
+        if args.files is not None:
+            ok &= expect(len(paths) == args.files,
+                         "%d trace files, wanted %d: %s" %
+                         (len(paths), args.files,
+                          [os.path.basename(p) for p in paths]))
+        good, traces = check_files(paths, args)
+        ok &= good
+        if not traces:
+            return 0 if ok and args.files == 0 else 1
+        main = [t for t in traces if t.pid == proc.pid]
+        ok &= expect(len(main) >= 1,
+                     "no trace written by pid %d" % proc.pid)
+        for t in traces:
+            ok &= expect(name_ok(t.path, pattern, t, proc.pid),
+                         "%s: name does not carry pid %d" % (t.path, t.pid))
+        for t in traces:
+            ok &= expect(t.ppid == proc.pid or t.pid == proc.pid or
+                         any(u.pid == t.ppid or u.pid == t.pid
+                             for u in traces if u is not t),
+                         "%s: pid %d ppid %d unrelated" %
+                         (t.path, t.pid, t.ppid))
+        ok &= apply_expectations(main[0] if main else traces[0], traces, args)
+        return 0 if ok else 1
+    finally:
+        if args.keep:
+            print("kept " + tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def apply_expectations(t, traces, args):
+    ok = True
+    if args.min_events:
+        ok &= expect(len(t.events) >= args.min_events,
+                     "%d events, wanted >= %d" % (len(t.events),
+                                                  args.min_events))
+    if args.min_threads:
+        active = {e[1] for e in t.events}
+        ok &= expect(len(active) >= args.min_threads,
+                     "%d threads with events, wanted >= %d" %
+                     (len(active), args.min_threads))
+    names = {v[3] for v in t.threads.values()}
+    for n in args.thread_name:
+        ok &= expect(n in names, "no thread named %r in %s" % (n, names))
+    for m in args.module:
+        ok &= expect(any(m in mod[0] for mod in t.modules),
+                     "no module matching %r" % m)
+    for e in args.exe:
+        ok &= expect(any(e in u.exe for u in traces),
+                     "no trace written by a program matching %r" % e)
+    if args.build_id:
+        ok &= expect(any(mod[0] == t.exe and mod[4] for mod in t.modules),
+                     "no build id for %s" % t.exe)
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("check", "run"):
+        p = sub.add_parser(name)
+        p.add_argument("--truncated-ok", action="store_true",
+                       help="a cut or damaged tail and unresolved "
+                       "references are fine (process killed)")
+        p.add_argument("--min-events", type=int, default=0)
+        p.add_argument("--min-threads", type=int, default=0)
+        p.add_argument("--thread-name", action="append", default=[])
+        p.add_argument("--module", action="append", default=[])
+        p.add_argument("--exe", action="append", default=[])
+        p.add_argument("--build-id", action="store_true",
+                       help="the program's module has a build id")
+    chk = sub.choices["check"]
+    chk.add_argument("traces", nargs="+")
+    r = sub.choices["run"]
+    r.add_argument("--preload", required=True)
+    r.add_argument("--pattern", default="t.trace",
+                   help="trace file name in the run's directory (%%p ok)")
+    r.add_argument("--options", default="", help="more COFFMAN_OPTIONS")
+    r.add_argument("--files", type=int, help="trace files expected")
+    r.add_argument("--status", type=int, default=0)
+    r.add_argument("--signal", help="expected fatal signal, e.g. SIGSEGV")
+    r.add_argument("--kill-after", type=float,
+                   help="SIGKILL the program after this many seconds")
+    r.add_argument("--stderr", action="append", default=[],
+                   help="regex stderr must match")
+    r.add_argument("--timeout", type=float, default=20)
+    r.add_argument("--keep", action="store_true")
+    r.add_argument("program", nargs="+")
+    args = ap.parse_args()
+    if args.cmd == "check":
+        ok, traces = check_files(args.traces, args)
+        for t in traces:
+            ok &= apply_expectations(t, traces, args)
+        return 0 if ok else 1
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

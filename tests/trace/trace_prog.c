@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trace_prog.c - programs for the trace writer's tests: threads that lock,
+ * then one way or another for the process image to end.
+ * usage: trace_prog MODE
+ *   exit      threads lock and unlock, then return from main
+ *   forkexec  the same, then fork; the child runs a thread and execs true
+ *   exec      the same, then exec true (no fork)
+ *   _exit     the same, then _exit(3)
+ *   segv      the same, then a NULL store (dies of SIGSEGV)
+ *   abort     the same, then abort()
+ *   spin      threads lock and unlock until killed
+ *   dlopen    dlopen libm, then as exit (its module is in the trace)
+ *   rename    a thread named by itself, then renamed by main
+ *   many      60 threads one after another, each filling a few blocks
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CHECK(x)                                                             \
+	do {                                                                 \
+		if (!(x)) {                                                  \
+			fprintf(stderr, "%s:%d: %s failed\n", __FILE__,      \
+				__LINE__, #x);                               \
+			exit(99);                                            \
+		}                                                            \
+	} while (0)
+
+static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
+static volatile int *volatile nowhere; /* NULL, unknown to the compiler */
+
+/* rounds < 0: until killed, at a pace that keeps the trace small. */
+static void *locker(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+	long rounds = (long)(intptr_t)arg, i;
+
+	for (i = 0; rounds < 0 || i < rounds; i++) {
+		CHECK(pthread_mutex_lock(&a) == 0);
+		CHECK(pthread_mutex_lock(&b) == 0);
+		CHECK(pthread_mutex_unlock(&b) == 0);
+		CHECK(pthread_mutex_unlock(&a) == 0);
+		if (rounds < 0 && i % 100 == 99)
+			nanosleep(&ms, NULL);
+	}
+	return NULL;
+}
+
+/* n threads at once, each taking a then b 'rounds' times. */
+static void run_threads(int n, long rounds)
+{
+	pthread_t t[8];
+	int i;
+
+	for (i = 0; i < n; i++)
+		CHECK(pthread_create(&t[i], NULL, locker,
+				     (void *)(intptr_t)rounds) == 0);
+	for (i = 0; i < n; i++)
+		CHECK(pthread_join(t[i], NULL) == 0);
+}
+
+static void fork_exec(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		run_threads(1, 100);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(98);
+	}
+	run_threads(2, 100);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static pthread_barrier_t named;
+
+static void *renamed(void *arg)
+{
+	(void)arg;
+	CHECK(pthread_setname_np(pthread_self(), "first") == 0);
+	locker((void *)(intptr_t)10);
+	pthread_barrier_wait(&named); /* main names us "first" */
+	pthread_barrier_wait(&named); /* main renamed us "second" */
+	return NULL;
+}
+
+static void rename_other(void)
+{
+	pthread_t t;
+
+	CHECK(pthread_barrier_init(&named, NULL, 2) == 0);
+	CHECK(pthread_create(&t, NULL, renamed, NULL) == 0);
+	pthread_barrier_wait(&named);
+	CHECK(pthread_setname_np(t, "second") == 0);
+	pthread_barrier_wait(&named);
+	CHECK(pthread_join(t, NULL) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "exit";
+	int i;
+
+	if (!strcmp(mode, "spin")) {
+		pthread_t t[3];
+
+		for (i = 0; i < 3; i++)
+			CHECK(pthread_create(&t[i], NULL, locker,
+					     (void *)(intptr_t)-1) == 0);
+		for (i = 0; i < 3; i++)
+			pthread_join(t[i], NULL);
+		return 0;
+	}
+	if (!strcmp(mode, "many")) {
+		for (i = 0; i < 60; i++)
+			run_threads(1, 2000);
+		return 0;
+	}
+	if (!strcmp(mode, "rename")) {
+		rename_other();
+		return 0;
+	}
+	if (!strcmp(mode, "dlopen"))
+		CHECK(dlopen("libm.so.6", RTLD_NOW) != NULL);
+	run_threads(2, 200);
+	if (!strcmp(mode, "forkexec")) {
+		fork_exec();
+	} else if (!strcmp(mode, "exec")) {
+		execlp("true", "true", (char *)NULL);
+		return 98;
+	} else if (!strcmp(mode, "_exit")) {
+		_exit(3);
+	} else if (!strcmp(mode, "segv")) {
+		*nowhere = 1;
+	} else if (!strcmp(mode, "abort")) {
+		abort();
+	}
+	return 0;
+}
