@@ -744,7 +744,7 @@ static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 		return block_on(t, o, ev);
 	sev = self_deadlock_severity(o, t->held[i].mode, ev);
 	if (sev < 0)
-		return 0;
+		return block_on(t, o, ev); /* it still waits */
 	self_deadlock_report(t, o, i, ev, sev, false);
 	if (sev == SEV_ERROR) {
 		eng_deadlock_action();

@@ -146,6 +146,91 @@ static bool find_cycle(struct cycle *c, struct eng_thread *t)
 	return false;
 }
 
+/*
+ * A knot: waits that no thread outside a set of blocked threads can end.
+ * A cycle proves a deadlock when each resource has one holder; a
+ * semaphore with several units is free again when any holder posts, so
+ * its waiters are stuck only when every unit is held by a blocked thread
+ * whose own wait is stuck the same way.
+ */
+struct unit_scan {
+	uint64_t id;
+	struct cycle *k;
+	uint32_t units;	    /* held by blocked threads */
+	bool running;	    /* a holder is running: it may post */
+};
+
+static void add_member(struct cycle *k, struct eng_thread *u)
+{
+	if (!on_path(k, u) && k->n < PATH_MAX_THREADS)
+		k->t[k->n++] = u;
+}
+
+static void scan_units(void *ctx, struct eng_thread *u)
+{
+	struct unit_scan *s = ctx;
+	int i;
+
+	if (!u->alive)
+		return;
+	i = threads_held_find(u, s->id);
+	if (i < 0)
+		return;
+	if (!u->blk.active) {
+		s->running = true;
+		return;
+	}
+	s->units += u->held[i].count;
+	add_member(s->k, u);
+}
+
+static bool find_knot(struct cycle *k)
+{
+	int idx;
+
+	for (idx = 0; idx < k->n; idx++) {
+		struct eng_thread *t = k->t[idx], *u;
+		const struct blocked *b = &t->blk;
+		struct unit_scan us = { b->obj_id, k, 0, false };
+
+		if (!b->active || !t->alive)
+			return false;
+		switch (b->kind) {
+		case KIND_SEM:
+			if (!obj_live(b) || b->obj->is_signal || !b->obj->units)
+				return false;
+			/* Waiting for the one unit of a semaphore it holds
+			 * itself is how a waiter sleeps until signalled
+			 * (CPython's Condition): no proof of anything. */
+			if (b->obj->units <= 1 &&
+			    threads_held_find(t, b->obj_id) >= 0)
+				return false;
+			threads_for_each(scan_units, &us);
+			if (us.running || us.units < b->obj->units)
+				return false;
+			break;
+		case KIND_MUTEX:
+		case KIND_SPIN:
+		case KIND_ONCE:
+		case KIND_RWLOCK:
+			u = obj_live(b) ? b->obj->owner : NULL;
+			if (!u || !u->blk.active || !u->alive)
+				return false;
+			add_member(k, u);
+			break;
+		case KIND_THREAD:
+			u = threads_find((uint32_t)b->addr);
+			if (!u || !u->alive || !u->blk.active)
+				return false;
+			add_member(k, u);
+			break;
+		default:
+			return false;
+		}
+	}
+	return k->n >= 2;
+}
+
 /* ---- reports ------------------------------------------------------------ */
 
 /* The report's object for what t waits for. */
@@ -270,6 +355,36 @@ static struct report *deadlock_report(struct cycle *c, bool recover)
 	return r;
 }
 
+static struct report *knot_report(struct cycle *k)
+{
+	uint64_t key = hash_mix(REP_DEADLOCK + 200);
+	struct report *r;
+	int j;
+
+	for (j = 0; j < k->n; j++)
+		key += hash_mix(k->t[j]->num * 0x10001ull + k->t[j]->blk.obj_id);
+	if (!eng_report_is_new(key) ||
+	    !(r = eng_report_new(REP_DEADLOCK, SEV_ERROR)))
+		return NULL;
+	snprintf(r->message, sizeof(r->message),
+		 "deadlock: %d threads wait for units of what they hold "
+		 "themselves: every unit that could end a wait is held by "
+		 "one of these blocked threads, so none will be given back",
+		 k->n);
+	for (j = 0; j < k->n; j++) {
+		struct eng_thread *t = k->t[j];
+		int wi;
+
+		eng_report_thread(r, t);
+		wi = waited_object(r, t);
+		if (r->ncycle < REP_MAX)
+			r->cycle[r->ncycle++] = wi;
+		held_sites(r, t, 0);
+		eng_report_site(r, wait_verb(&t->blk), t, wi, t->blk.stack);
+	}
+	return r;
+}
+
 static struct report *dead_owner_report(struct eng_thread *t,
 					struct eng_thread *owner)
 {
@@ -342,6 +457,12 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 			r = deadlock_report(
 				&c, eng_opts.on_deadlock == ON_DEADLOCK_RECOVER);
 			found = 1;
+		} else if (t->blk.kind == KIND_SEM) {
+			c.n = 1;
+			if (find_knot(&c)) {
+				r = knot_report(&c);
+				found = 1;
+			}
 		}
 	}
 	if (found && eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)

@@ -5,15 +5,14 @@
  * second while holding the first. The pool is empty and nobody will give
  * a buffer back: the two are deadlocked on the pool, though no single
  * owner can be named. Main joins them. The runtime must end this with an
- * error (with watchdog_ms=200 and on_deadlock=exit, within the test's
- * time), whether it sees it as a deadlock among the pool's holders or as
- * every thread blocked; this test takes the latter, which is what a
- * counting semaphore allows to prove.
+ * error: every unit is held by a blocked thread that waits for another
+ * unit (a knot), which the runtime reports as a deadlock the moment the
+ * second worker blocks, before "every thread blocked" would apply.
  *
  * EXPECT options=watchdog_ms=200:on_deadlock=exit
  * EXPECT exit=66
  * EXPECT reports=1
- * EXPECT report kind=all-threads-blocked severity=error lines=@second threads=worker-1,worker-2 objects=pool
+ * EXPECT report kind=deadlock severity=error lines=@first,@second threads=worker-1,worker-2 objects=pool
  * EXPECT stderr!~=NOT REACHED
  */
 #include <pthread.h>
