@@ -12,6 +12,7 @@
  *   abba --fixed  Both threads take A before B and run together many times.
  *                 One global order means no cycle, so no deadlock.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,6 +44,8 @@ static bool hang;
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
+	bool retried = false; /* refused once: no second barrier */
+	int rc;
 
 	demo_name_self(w->name);
 	for (int i = 0; i < w->rounds; i++) {
@@ -50,9 +53,22 @@ static void *worker_main(void *arg)
 		if (i == 0)
 			printf("  %-5s holds %s, wants %s\n", w->name,
 			       w->first_name, w->second_name);
-		if (hang)
+		if (hang && !retried)
 			demo_barrier_wait(&both_hold_one);
-		CHECK(pthread_mutex_lock(w->second));
+		rc = pthread_mutex_lock(w->second);
+		if (rc == EDEADLK) {
+			/* Only under coffman run --on_deadlock=recover: our
+			 * request closed the cycle and was refused. Give back
+			 * the first lock, let the other thread finish, retry. */
+			printf("  %-5s was refused %s (EDEADLK): releasing %s "
+			       "and trying again\n",
+			       w->name, w->second_name, w->first_name);
+			CHECK(pthread_mutex_unlock(w->first));
+			retried = true;
+			i--;
+			continue;
+		}
+		CHECK(rc);
 		if (i == 0)
 			printf("  %-5s holds %s and %s\n", w->name,
 			       w->first_name, w->second_name);

@@ -441,6 +441,14 @@ __attribute__((destructor)) static void rt_fini(void)
 		if (n > 0 && text_fd >= 0)
 			write_all(text_fd, line, (size_t)n);
 	}
+	{
+		/* Let the watchdog finish writing what it found. */
+		struct timespec ms10 = { 0, 10 * 1000000L };
+		int i;
+
+		for (i = 0; i < 200 && engine_busy(); i++)
+			nanosleep(&ms10, NULL);
+	}
 	if (options.verbosity >= 1) {
 		static char table[8192];
 		size_t n = engine_summary(table, sizeof(table));

@@ -64,7 +64,7 @@ static void say(int fd, const char *what, const char *path, int err)
 							    : sizeof(line) - 1);
 }
 
-/* ---- choosing the file ---------------------------------------------------- */
+/* ---- choosing the file --------------------------------------------------- */
 
 /* When this process started, on the CLOCK_MONOTONIC scale; 0 unknown. */
 static uint64_t process_start_ns(void)
@@ -214,7 +214,7 @@ static int high_fd(int fd)
 	return h;
 }
 
-/* ---- modules -------------------------------------------------------------- */
+/* ---- modules ------------------------------------------------------------- */
 
 static uint64_t fnv1a(const char *s)
 {
@@ -309,7 +309,7 @@ static void record_modules(void)
 	eng_unlock(&module_lock);
 }
 
-/* ---- fatal signals -------------------------------------------------------- */
+/* ---- fatal signals ------------------------------------------------------- */
 
 static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
 {
@@ -347,7 +347,7 @@ static void catch_fatal_signals(void)
 		sigaction(fatal_signals[i], &sa, &prev_action[i]);
 }
 
-/* ---- start, flush --------------------------------------------------------- */
+/* ---- start, flush -------------------------------------------------------- */
 
 int rt_trace_start(const char *path, bool child, int err_fd)
 {

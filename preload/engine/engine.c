@@ -21,8 +21,6 @@
 #define TEXT_BUF (64 * 1024)
 #define CLASS_KEY_BIT (1ull << 62) /* graph keys of lock classes */
 
-/* A successful trylock ends a run of failed ones. */
-#define UNLIKELY_TRY_RESET(t, ev) ((t)->try_fails && ((ev)->flags & EVF_TRY))
 #define JSON_BUF (128 * 1024)
 
 struct seen_report {
@@ -196,6 +194,33 @@ bool eng_report_is_new(uint64_t key)
 	return true;
 }
 
+/* Key of a cycle by its objects alone (order-free). */
+static uint64_t cycle_objects_key(const uint64_t *ids, int n)
+{
+	uint64_t k = 0x636f66666d616e43ull; /* "coffmanC" */
+	int i;
+
+	for (i = 0; i < n; i++)
+		k += hash_mix(ids[i] ^ 0x5a5a5a5a5a5a5a5aull);
+	return k;
+}
+
+void eng_mark_deadlock_cycle(const uint64_t *ids, int n)
+{
+	eng_report_is_new(cycle_objects_key(ids, n));
+}
+
+static bool deadlock_cycle_marked(const uint64_t *ids, int n)
+{
+	uint64_t key = cycle_objects_key(ids, n);
+	struct seen_report *s;
+
+	eng_lock(&report_lock);
+	HASH_FIND(hh, seen, &key, sizeof(key), s);
+	eng_unlock(&report_lock);
+	return s != NULL;
+}
+
 static uint64_t key_combine_unordered(uint64_t acc, uint64_t v)
 {
 	return acc + hash_mix(v); /* commutative: rotation-independent */
@@ -234,10 +259,15 @@ void eng_report_emit(struct report *r)
 }
 
 /* An actual deadlock was reported: apply on_deadlock. */
+static void trace_current(void);
+
 void eng_deadlock_action(void)
 {
 	if (eng_opts.on_deadlock == ON_DEADLOCK_EXIT ||
 	    eng_opts.on_deadlock == ON_DEADLOCK_ABORT) {
+		/* The process ends here: the event that closed the deadlock
+		 * must still reach the trace. */
+		trace_current();
 		if (hooks.fatal)
 			hooks.fatal(eng_opts.on_deadlock, eng_opts.exitcode);
 	}
@@ -251,7 +281,12 @@ void engine_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 
 size_t engine_summary(char *buf, size_t len)
 {
-	return waitfor_summary(buf, len);
+	return waitfor_summary(buf, len, hooks.symbolize);
+}
+
+bool engine_busy(void)
+{
+	return waitfor_busy();
 }
 
 void engine_report_bad_option(const char *msg)
@@ -562,6 +597,17 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 		verdict = graph_find_cycle(e, judge, NULL, cyc, &n);
 		if (!verdict || npending >= 4)
 			continue;
+		{
+			/* Already reported as a deadlock that happened (then
+			 * recovered from): the inversion is the same finding. */
+			uint64_t ids[CYCLE_MAX];
+			int j;
+
+			for (j = 0; j < n; j++)
+				ids[j] = cyc[j]->key[0];
+			if (deadlock_cycle_marked(ids, n))
+				continue;
+		}
 		if (!eng_report_is_new(cycle_key(cyc, n, verdict)))
 			continue;
 		pending[npending] = inversion_report(cyc, n, verdict);
@@ -768,6 +814,7 @@ static int on_wait(struct eng_thread *t, const struct coffman_event *ev)
  * holds, backing off and trying again, without ever getting through.
  */
 #define LIVELOCK_TRIES 20
+#define LIVELOCK_NS (100 * 1000000ull)
 
 static void on_try_failed(struct eng_thread *t, const struct coffman_event *ev)
 {
@@ -788,6 +835,10 @@ static void on_try_failed(struct eng_thread *t, const struct coffman_event *ev)
 	u = o->owner;
 	if (t->try_fails < LIVELOCK_TRIES || !u || u == t ||
 	    u->try_fails < LIVELOCK_TRIES || u->try_fail_owner != t)
+		return;
+	/* A livelock lasts: both have been failing for a while. */
+	if (now_of(ev) - t->try_fail_since < LIVELOCK_NS ||
+	    now_of(ev) - u->try_fail_since < LIVELOCK_NS)
 		return;
 	key = hash_mix(REP_LIVELOCK) + hash_mix(t->num) + hash_mix(u->num);
 	if (!eng_report_is_new(key) ||
@@ -845,7 +896,8 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	else if (o->kind != KIND_SEM) /* a semaphore has no owner */
 		o->owner = t;
 	o->n_acquired++; /* racy between readers: a hint for starvation */
-	if (UNLIKELY_TRY_RESET(t, ev))
+	/* Progress: any successful try, or getting the lock it failed on. */
+	if (t->try_fails && ((ev->flags & EVF_TRY) || o->id == t->try_fail_id))
 		t->try_fails = 0;
 	key = threads_chain_next(t, o->id, ev->mode,
 				 ev->pc ^ ((ev->flags & EVF_TRY) ? 1 : 0));
@@ -1024,14 +1076,41 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 
 static int dispatch(struct eng_thread *t, const struct coffman_event *ev);
 
+/* The event being handled, so a fatal action can trace it first. */
+static __thread struct eng_thread *cur_thread;
+static __thread const struct coffman_event *cur_event;
+static __thread int cur_blocked; /* the thread was blocked before it */
+
+/*
+ * Write the current event to the trace, once. Blocking events and the
+ * first event after a block carry their time, so offline analysis can
+ * replay how long threads waited (the rest skip the clock: it costs).
+ */
+static void trace_current(void)
+{
+	struct coffman_event e;
+
+	if (!cur_event || !trace_enabled)
+		return;
+	e = *cur_event;
+	if (!e.ts_ns && hooks.now_ns &&
+	    (cur_blocked || e.op == OP_ACQUIRE || e.op == OP_WAIT ||
+	     e.op == OP_TIMED_OUT || e.op == OP_TRY_FAILED))
+		e.ts_ns = hooks.now_ns();
+	trace_event(cur_thread, &e, e.stack ? e.stack : ev_stack);
+	cur_event = NULL;
+}
+
 int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 {
 	int rc;
 
 	ev_stack = 0;
+	cur_thread = t;
+	cur_event = ev;
+	cur_blocked = t->blk.active;
 	rc = dispatch(t, ev);
-	if (trace_enabled)
-		trace_event(t, ev, ev->stack ? ev->stack : ev_stack);
+	trace_current();
 	return rc;
 }
 

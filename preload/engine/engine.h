@@ -68,6 +68,9 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev);
 void engine_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 		 bool others_unknown);
 
+/* True while the watchdog is writing reports it decided on. */
+bool engine_busy(void);
+
 /* The hold-and-wait summary table, "" if none; returns its length. */
 size_t engine_summary(char *buf, size_t len);
 

@@ -50,8 +50,8 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 	if (kind != KIND_SEM) /* a semaphore has no owner */
 		o->owner = t;
 	o->n_acquired++;
-	if (flags & EVF_TRY)
-		t->try_fails = 0;
+	if (t->try_fails && ((flags & EVF_TRY) || o->id == t->try_fail_id))
+		t->try_fails = 0; /* progress ends a run of failed tries */
 	h = &t->held[t->depth++];
 	h->obj = o;
 	h->id = o->id;

@@ -38,6 +38,9 @@ void eng_report_site(struct report *r, const char *what,
 bool eng_report_is_new(uint64_t key);
 /* Render, write, count and free r. Call with no engine lock held. */
 void eng_report_emit(struct report *r);
+/* Remember that the locks ids[0..n-1] deadlocked for real, so the same
+ * cycle is not reported again as a potential one. */
+void eng_mark_deadlock_cycle(const uint64_t *ids, int n);
 /* on_deadlock=exit|abort after an actual deadlock was reported. */
 void eng_deadlock_action(void);
 

@@ -199,12 +199,17 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+#define STACK_MAX_FRAMES_SITE 64
+
 struct ctx {
 	const struct report *r;
 	struct symtab *st;
 	report_stack_fn stacks;
 	int depth;
 };
+
+static const char *stack_site(struct ctx *c, uint32_t id, char *buf,
+			      size_t len);
 
 static void text_stack(struct out *o, struct ctx *c, uint32_t id,
 		       const char *indent)
@@ -231,6 +236,25 @@ static void text_stack(struct out *o, struct ctx *c, uint32_t id,
 			    (unsigned long long)f->offset);
 		put(o, "\n");
 	}
+}
+
+const char *report_stack_site(report_symbolize_fn sym, report_stack_fn stacks,
+			      uint32_t id, char *buf, size_t len)
+{
+	struct ctx c = { NULL, NULL, stacks, STACK_MAX_FRAMES_SITE };
+	struct symtab *st = eng_alloc(sizeof(*st));
+	const char *s;
+
+	if (st)
+		st->sym = sym;
+	c.st = st;
+	if (!st) {
+		snprintf(buf, len, "stack %u", id);
+		return buf;
+	}
+	s = stack_site(&c, id, buf, len);
+	eng_free(st, sizeof(*st));
+	return s;
 }
 
 /* "file:line" of the first frame of a stack that has one, for summaries. */

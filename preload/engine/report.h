@@ -106,6 +106,11 @@ size_t report_format_json(const struct report *r, report_symbolize_fn sym,
 			  report_stack_fn stacks, int depth, char *buf,
 			  size_t len);
 
+/* "file:line" of the first frame of stack id that has a source line (or
+ * its function, or its address), into buf. */
+const char *report_stack_site(report_symbolize_fn sym, report_stack_fn stacks,
+			      uint32_t id, char *buf, size_t len);
+
 /* Short label of object i ("mutex M3 'name'"), into buf. */
 const char *report_object_label(const struct report *r, int i, char *buf,
 				size_t len);

@@ -18,7 +18,6 @@
 #define MODULE_PAYLOAD (64 * 1024 - 128)
 #define NAME_BYTES_MAX 1024	 /* bytes of an object name kept */
 #define STACK_BITS (1u << 22)	 /* stack ids with a "written" bit */
-#define THREAD_BITS (1u << 20)	 /* thread numbers likewise */
 
 _Static_assert(sizeof(struct coffman_trace_header) == 296, "header");
 _Static_assert(sizeof(struct coffman_trace_block) == 16, "block");
@@ -50,7 +49,7 @@ static struct trace_buf *all_bufs; /* atomic pushes only */
 static uint64_t seq_last __attribute__((aligned(64)));
 static uint32_t str_last __attribute__((aligned(64)));
 static uint64_t stack_written[STACK_BITS / 64];
-static uint64_t thread_written[THREAD_BITS / 64];
+static uint32_t file_gen = 1; /* counts trace_start: eng_thread.trace_gen */
 
 static struct trace_buf *module_buf; /* trace_module's, from trace_start */
 
@@ -263,7 +262,7 @@ static bool flush_buf(struct trace_buf *b, bool nowait)
 	if (!take(&file_lock, nowait))
 		return false;
 	/* One write per block, under the file lock: blocks never mix. */
-	if (trace_fd >= 0 && trace_errno == 0) {
+	if (trace_fd >= 0 && !__atomic_load_n(&trace_errno, __ATOMIC_RELAXED)) {
 		rc = write_all(trace_fd, b->block, BLOCK_HDR + b->used);
 		if (rc < 0)
 			trace_fail(-rc);
@@ -299,14 +298,6 @@ static void rec_head(struct coffman_trace_rec *r, uint8_t type, size_t len)
 }
 
 /* ---- written-once bitmaps ------------------------------------------------ */
-
-static bool bit_is_set(const uint64_t *bits, uint32_t nbits, uint32_t i)
-{
-	if (i >= nbits)
-		return false;
-	return __atomic_load_n(&bits[i / 64], __ATOMIC_RELAXED) &
-	       (1ull << (i % 64));
-}
 
 /* True if this call set bit i (the caller writes the record); beyond the
  * bitmap every call does. */
@@ -479,7 +470,7 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 	 * again after a rename. Were another thread to write it, which of
 	 * two records comes last in the file would depend on flush order.
 	 */
-	own = !bit_is_set(thread_written, THREAD_BITS, t->num) ||
+	own = t->trace_gen != file_gen ||
 	      __atomic_load_n(&t->trace_dirty, __ATOMIC_RELAXED);
 	if (ev->op == OP_NAME && ev->kind == KIND_THREAD && ev->str) {
 		struct eng_thread *named =
@@ -494,7 +485,7 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 	eng_lock(&b->lock);
 	if (own) {
 		__atomic_store_n(&t->trace_dirty, 0, __ATOMIC_RELAXED);
-		bit_claim(thread_written, THREAD_BITS, t->num);
+		__atomic_store_n(&t->trace_gen, file_gen, __ATOMIC_RELAXED);
 		put_thread(b, t);
 	}
 	put_stack(b, stack);
@@ -583,13 +574,10 @@ static void late_thread(void *ctx, struct eng_thread *th)
 {
 	struct trace_buf *b = ctx;
 
-	if (bit_is_set(thread_written, THREAD_BITS, th->num) &&
+	if (__atomic_load_n(&th->trace_gen, __ATOMIC_RELAXED) == file_gen &&
 	    !__atomic_load_n(&th->trace_dirty, __ATOMIC_RELAXED))
 		return;
 	__atomic_store_n(&th->trace_dirty, 0, __ATOMIC_RELAXED);
-	/* One that never ran may still run and write its own, later. */
-	if (th->tid)
-		bit_claim(thread_written, THREAD_BITS, th->num);
 	put_thread(b, th);
 }
 
@@ -641,7 +629,7 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 		memcpy(h.exe, exe, len);
 	/* A new file needs every thread, stack and string again. */
 	bits_reset(stack_written, STACK_BITS, stackdepot_count());
-	bits_reset(thread_written, THREAD_BITS, threads_count());
+	file_gen++;
 	__atomic_store_n(&seq_last, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&str_last, 0, __ATOMIC_RELAXED);
 	eng_lock(&file_lock);

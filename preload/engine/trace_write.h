@@ -13,7 +13,8 @@
 #include "eng_threads.h"
 #include "event.h"
 
-/* Non-zero while a trace is being written (read on every event). */
+/* Non-zero while a trace is being written (read on every event); the
+ * writer clears it for good when a write fails. */
 extern int trace_enabled;
 
 /*
@@ -39,8 +40,12 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 void trace_module(const char *path, uint64_t base, uint64_t start,
 		  uint64_t end, const uint8_t *build_id, uint8_t build_id_len);
 
-/* Write out t's buffer / every thread's buffer. Safe to call from a
- * fatal-signal handler (no allocation, no engine lock but the buffers'). */
+/*
+ * Write out t's buffer / every buffer (modules first), each as one block.
+ * Safe in a fatal-signal handler: no allocation, no lock but the buffers'
+ * and the file's, and if the handler interrupted the writer on its own
+ * thread those are only tried, so a buffer this thread holds is skipped.
+ */
 void trace_flush_thread(struct eng_thread *t);
 void trace_flush_all(void);
 
@@ -52,7 +57,8 @@ void trace_flush_all(void);
  */
 void trace_finish(void);
 
-/* Stop writing (flushes first). */
+/* Stop writing (flushes first) and close the file; a block flushed
+ * afterwards is dropped. */
 void trace_stop(void);
 
 /* 0 while the trace is healthy; else the errno that stopped it (a failed

@@ -318,6 +318,16 @@ static struct report *deadlock_report(struct cycle *c, bool recover)
 		eng_report_thread(r, c->t[j]);
 	for (j = 0; j < c->n; j++)
 		r->cycle[r->ncycle++] = waited_object(r, c->t[j]);
+	{
+		uint64_t ids[PATH_MAX_THREADS];
+		int n = 0;
+
+		for (j = 0; j < c->n; j++)
+			if (c->t[j]->blk.kind != KIND_THREAD)
+				ids[n++] = c->t[j]->blk.obj_id;
+		if (n == c->n)
+			eng_mark_deadlock_cycle(ids, n);
+	}
 	/* Thread j holds what thread j-1 waits for, and waits itself. */
 	for (j = 0; j < c->n && r->nedges < REP_MAX; j++) {
 		struct eng_thread *t = c->t[j];
@@ -475,9 +485,12 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 	return found;
 }
 
+static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur);
+
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 {
 	struct blocked *b = &t->blk;
+	struct report *r = NULL;
 
 	eng_lock(&wf_lock);
 	if (b->active && t->depth > 0 && b->since_ns && now_ns > b->since_ns &&
@@ -495,9 +508,17 @@ void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 			if (now_ns - b->since_ns > s->max_ns)
 				s->max_ns = now_ns - b->since_ns;
 		}
+		/* The watchdog may not have looked yet: report it here, in
+		 * the thread, before the program can end. */
+		if (!(b->reported & BLK_REPORTED_HOLD)) {
+			b->reported |= BLK_REPORTED_HOLD;
+			r = hold_wait_report(t, now_ns - b->since_ns);
+		}
 	}
 	b->active = 0;
 	eng_unlock(&wf_lock);
+	if (r)
+		eng_report_emit(r);
 }
 
 /* ---- the periodic tick ------------------------------------------------- */
@@ -513,6 +534,14 @@ static void take(void *ctx, struct eng_thread *t)
 
 	if (s->n < s->max)
 		s->t[s->n++] = t;
+}
+
+/* Reports decided by a tick and not yet written (see waitfor_busy). */
+static int tick_pending;
+
+bool waitfor_busy(void)
+{
+	return __atomic_load_n(&tick_pending, __ATOMIC_ACQUIRE) > 0;
 }
 
 static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur)
@@ -684,15 +713,19 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 			deadlock = true;
 		}
 	}
+	if (npending)
+		__atomic_fetch_add(&tick_pending, 1, __ATOMIC_ACQ_REL);
 	eng_unlock(&wf_lock);
 	eng_free(s.t, (size_t)s.max * sizeof(*s.t));
 	for (i = 0; i < npending; i++)
 		eng_report_emit(pending[i]);
+	if (npending)
+		__atomic_fetch_sub(&tick_pending, 1, __ATOMIC_ACQ_REL);
 	if (deadlock)
 		eng_deadlock_action();
 }
 
-size_t waitfor_summary(char *buf, size_t len)
+size_t waitfor_summary(char *buf, size_t len, report_symbolize_fn sym)
 {
 	struct hw_site *s;
 	size_t pos = 0;
@@ -707,15 +740,20 @@ size_t waitfor_summary(char *buf, size_t len)
 		return 0;
 	}
 	n = snprintf(buf, len,
-		     "coffman: hold-and-wait sites (held lock's stack id, "
-		     "blocking stack id: count, longest wait):\n");
+		     "coffman: hold-and-wait sites (lock held at -> waited at: "
+		     "times, longest wait):\n");
 	pos = n > 0 ? (size_t)n : 0;
 	for (s = hw_sites; s && pos + 1 < len; s = s->hh.next) {
+		char held[160], waited[160];
+
 		n = snprintf(buf + pos, len - pos,
-			     "coffman:   stack %llu -> stack %llu: %llu, "
-			     "%llu ms\n",
-			     (unsigned long long)s->key[0],
-			     (unsigned long long)s->key[1],
+			     "coffman:   %s -> %s: %llu, %llu ms\n",
+			     report_stack_site(sym, stackdepot_get,
+					       (uint32_t)s->key[0], held,
+					       sizeof(held)),
+			     report_stack_site(sym, stackdepot_get,
+					       (uint32_t)s->key[1], waited,
+					       sizeof(waited)),
 			     (unsigned long long)s->count,
 			     (unsigned long long)(s->max_ns / NS_PER_MS));
 		if (n < 0)

@@ -17,6 +17,7 @@
 
 #include "eng_threads.h"
 #include "event.h"
+#include "report.h"
 
 /*
  * t is about to block on what ev names (op ACQUIRE or WAIT); o is the
@@ -38,9 +39,13 @@ void waitfor_unblock(struct eng_thread *t, uint64_t now_ns);
 void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 		  bool others_unknown);
 
-/* Render the hold-and-wait summary table into buf; returns its length
- * (0 when nothing was recorded). */
-size_t waitfor_summary(char *buf, size_t len);
+/* Render the hold-and-wait summary table into buf, sites resolved with
+ * sym; returns its length (0 when nothing was recorded). Takes locks and
+ * symbolises: not for signal handlers. */
+size_t waitfor_summary(char *buf, size_t len, report_symbolize_fn sym);
+
+/* True while a tick has decided on reports it has not written yet. */
+bool waitfor_busy(void);
 
 void waitfor_lock_all(void);
 void waitfor_unlock_all(void);

@@ -33,7 +33,7 @@ static void *wait_for_it(void *arg)
 	(void)arg;
 	dl_spawn(&l, "leaver", leave, NULL);
 	dl_join(&l);
-	CHECK_EQ(preload_reports(), 1); /* exit-holding-locks */
+	CHECK_EQ(preload_reports(), 1);	 /* exit-holding-locks */
 	pthread_mutex_lock(&state_lock); /* @wait */
 	fprintf(stderr, "NOT REACHED: waiter got state_lock\n");
 	exit(1);

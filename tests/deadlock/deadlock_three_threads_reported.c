@@ -37,8 +37,7 @@ static void *dine(void *arg)
 
 int main(void)
 {
-	static const char *const names[N] = { "philo-0", "philo-1",
-					      "philo-2" };
+	static const char *const names[N] = { "philo-0", "philo-1", "philo-2" };
 	struct dl_thread t[N];
 	long i;
 

@@ -48,8 +48,9 @@ static void take_both(struct polite *p)
 		}
 		/* 0..499 us: the two rarely retry at the same moment. */
 		{
-			struct timespec ts = { 0,
-				(long)(rand_r(&p->seed) % 500) * 1000L };
+			struct timespec ts = {
+				0, (long)(rand_r(&p->seed) % 500) * 1000L
+			};
 
 			nanosleep(&ts, NULL);
 		}

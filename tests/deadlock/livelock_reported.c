@@ -38,7 +38,7 @@ static void *polite_main(void *arg)
 		CHECK_EQ(pthread_mutex_lock(p->mine), 0);
 		dl_barrier_wait(&step); /* both hold their own lock */
 		rc = pthread_mutex_trylock(p->other); /* @try */
-		dl_barrier_wait(&step); /* both tried */
+		dl_barrier_wait(&step);		      /* both tried */
 		if (rc == 0) {
 			__atomic_fetch_add(&successes, 1, __ATOMIC_RELAXED);
 			CHECK_EQ(pthread_mutex_unlock(p->other), 0);

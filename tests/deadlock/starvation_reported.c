@@ -29,7 +29,7 @@ static sem_t turn[READERS];  /* reader i: take a read lock now */
 static sem_t leave[READERS]; /* reader i: let go of it */
 static sem_t taken;	     /* a reader holds its read lock */
 static int writer_rc = -1;
-static volatile int stop;    /* set before the last turn[] posts */
+static volatile int stop; /* set before the last turn[] posts */
 
 static void *reader(void *arg)
 {
