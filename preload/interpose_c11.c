@@ -180,3 +180,28 @@ COFFMAN_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
 {
 	return cnd_common(c, m, ts, __builtin_return_address(0));
 }
+
+/* As pthread_cond_signal: a woken waiter is no longer asleep. */
+static int cnd_wake(cnd_t *c, int broadcast, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (t) {
+		rt_event(t, OP_SIGNAL, KIND_COND, MODE_EXCL, 0, c,
+			 (uint64_t)broadcast, pc);
+		rt_leave();
+	}
+	if (!real_ready)
+		real_resolve();
+	return broadcast ? real.cnd_broadcast(c) : real.cnd_signal(c);
+}
+
+COFFMAN_EXPORT int cnd_signal(cnd_t *c)
+{
+	return cnd_wake(c, 0, __builtin_return_address(0));
+}
+
+COFFMAN_EXPORT int cnd_broadcast(cnd_t *c)
+{
+	return cnd_wake(c, 1, __builtin_return_address(0));
+}

@@ -151,6 +151,63 @@ __asm__(".symver coffman_cond_wait_225, pthread_cond_wait@GLIBC_2.2.5");
 __asm__(".symver coffman_cond_timedwait_225, "
 	"pthread_cond_timedwait@GLIBC_2.2.5");
 
+/* A signal ends a waiter's sleep: it is no longer "blocked" even while it
+ * has not run yet (a lost wake-up is a wait no signal came after). */
+static void signal_event(void *c, int broadcast, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (!t)
+		return;
+	rt_event(t, OP_SIGNAL, KIND_COND, MODE_EXCL, 0, c, (uint64_t)broadcast,
+		 pc);
+	rt_leave();
+}
+
+int coffman_cond_signal_232(pthread_cond_t *c);
+int coffman_cond_broadcast_232(pthread_cond_t *c);
+int coffman_cond_signal_225(pthread_cond_t *c);
+int coffman_cond_broadcast_225(pthread_cond_t *c);
+
+EXPORT_VERSIONED int coffman_cond_signal_232(pthread_cond_t *c)
+{
+	signal_event(c, 0, __builtin_return_address(0));
+	if (!real_ready)
+		real_resolve();
+	return real.cond_signal_232(c);
+}
+
+EXPORT_VERSIONED int coffman_cond_broadcast_232(pthread_cond_t *c)
+{
+	signal_event(c, 1, __builtin_return_address(0));
+	if (!real_ready)
+		real_resolve();
+	return real.cond_broadcast_232(c);
+}
+
+EXPORT_VERSIONED int coffman_cond_signal_225(pthread_cond_t *c)
+{
+	signal_event(c, 0, __builtin_return_address(0));
+	if (!real_ready)
+		real_resolve();
+	return real.cond_signal_225(c);
+}
+
+EXPORT_VERSIONED int coffman_cond_broadcast_225(pthread_cond_t *c)
+{
+	signal_event(c, 1, __builtin_return_address(0));
+	if (!real_ready)
+		real_resolve();
+	return real.cond_broadcast_225(c);
+}
+
+__asm__(".symver coffman_cond_signal_232, pthread_cond_signal@@GLIBC_2.3.2");
+__asm__(".symver coffman_cond_broadcast_232, "
+	"pthread_cond_broadcast@@GLIBC_2.3.2");
+__asm__(".symver coffman_cond_signal_225, pthread_cond_signal@GLIBC_2.2.5");
+__asm__(".symver coffman_cond_broadcast_225, "
+	"pthread_cond_broadcast@GLIBC_2.2.5");
+
 COFFMAN_EXPORT int pthread_cond_clockwait(pthread_cond_t *c,
 					  pthread_mutex_t *m, clockid_t clk,
 					  const struct timespec *t)

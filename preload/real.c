@@ -43,6 +43,12 @@ void real_resolve(void)
 	NEXTV(cond_wait_225, "pthread_cond_wait", "GLIBC_2.2.5");
 	NEXTV(cond_timedwait_225, "pthread_cond_timedwait", "GLIBC_2.2.5");
 	NEXT(pthread_cond_clockwait, "pthread_cond_clockwait");
+	NEXTV(cond_signal_232, "pthread_cond_signal", "GLIBC_2.3.2");
+	NEXTV(cond_broadcast_232, "pthread_cond_broadcast", "GLIBC_2.3.2");
+	NEXTV(cond_signal_225, "pthread_cond_signal", "GLIBC_2.2.5");
+	NEXTV(cond_broadcast_225, "pthread_cond_broadcast", "GLIBC_2.2.5");
+	NEXT(cnd_signal, "cnd_signal");
+	NEXT(cnd_broadcast, "cnd_broadcast");
 	NEXT(pthread_create, "pthread_create");
 	NEXT(pthread_join, "pthread_join");
 	NEXT(pthread_exit, "pthread_exit");

@@ -35,6 +35,12 @@ struct real_fns {
 				  const struct timespec *);
 	int (*pthread_cond_clockwait)(pthread_cond_t *, pthread_mutex_t *,
 				      clockid_t, const struct timespec *);
+	int (*cond_signal_232)(pthread_cond_t *);
+	int (*cond_broadcast_232)(pthread_cond_t *);
+	int (*cond_signal_225)(pthread_cond_t *);
+	int (*cond_broadcast_225)(pthread_cond_t *);
+	int (*cnd_signal)(cnd_t *);
+	int (*cnd_broadcast)(cnd_t *);
 
 	int (*pthread_rwlock_init)(pthread_rwlock_t *,
 				   const pthread_rwlockattr_t *);

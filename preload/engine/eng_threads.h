@@ -50,6 +50,7 @@ struct blocked {
 	uint8_t mode;	    /* enum ev_mode wanted */
 	uint8_t timed;	    /* the wait has a timeout */
 	uint8_t reported;   /* BLK_REPORTED_* already made for this wait */
+	uint8_t signaled;   /* condvar: signalled since it began to wait */
 	uint64_t addr;	    /* object address; joined thread's num */
 	struct eng_obj *obj; /* record, NULL for joins */
 	uint64_t obj_id;    /* obj->id when the wait began */

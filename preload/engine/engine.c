@@ -1123,6 +1123,15 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 	switch (ev->op) {
 	case OP_WAIT:
 		return on_wait(t, ev);
+	case OP_SIGNAL: {
+		struct eng_obj *o = eng_lookup(t, ev, false);
+
+		/* Only when someone waits: signals are frequent. */
+		if (o && o->kind == KIND_COND &&
+		    __atomic_load_n(&o->holders, __ATOMIC_RELAXED))
+			waitfor_signal(o);
+		break;
+	}
 	case OP_TRY_FAILED:
 		on_try_failed(t, ev);
 		break;

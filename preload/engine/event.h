@@ -39,6 +39,7 @@ enum ev_op {
 	OP_NAME,
 	OP_RETIRE_RANGE, /* memory [addr, addr+arg) freed: retire objects */
 	OP_PROBE,	 /* a call that only looks (sem_getvalue, ...) */
+	OP_SIGNAL,	 /* cond signal (arg 0) or broadcast (arg 1) */
 	OP_MAX
 };
 

@@ -454,7 +454,11 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 
 	e.stack = eng_capture(ev);
 	eng_lock(&wf_lock);
+	if (t->blk.active && t->blk.kind == KIND_COND && obj_live(&t->blk))
+		__atomic_fetch_sub(&t->blk.obj->holders, 1, __ATOMIC_RELAXED);
 	record_wait(t, o, &e, now_ns);
+	if (o && e.kind == KIND_COND) /* waiters, for cheap signals */
+		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
 	if (o && (t->blk.kind == KIND_MUTEX || t->blk.kind == KIND_SPIN ||
 		  t->blk.kind == KIND_RWLOCK) &&
 	    o->owner && o->owner != t && !o->owner->alive && !o->robust) {
@@ -487,12 +491,32 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 
 static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur);
 
+static void mark_signaled(void *ctx, struct eng_thread *u)
+{
+	const struct holder_scan *s = ctx;
+
+	if (u->blk.active && u->blk.kind == KIND_COND &&
+	    u->blk.obj_id == s->id)
+		u->blk.signaled = 1;
+}
+
+void waitfor_signal(struct eng_obj *cond)
+{
+	struct holder_scan s = { cond->id, NULL, NULL, 0, 0, false };
+
+	eng_lock(&wf_lock);
+	threads_for_each(mark_signaled, &s);
+	eng_unlock(&wf_lock);
+}
+
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 {
 	struct blocked *b = &t->blk;
 	struct report *r = NULL;
 
 	eng_lock(&wf_lock);
+	if (b->active && b->kind == KIND_COND && obj_live(b))
+		__atomic_fetch_sub(&b->obj->holders, 1, __ATOMIC_RELAXED);
 	if (b->active && t->depth > 0 && b->since_ns && now_ns > b->since_ns &&
 	    now_ns - b->since_ns >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
 		uint64_t key[2] = { t->held[t->depth - 1].stack, b->stack };
@@ -633,6 +657,9 @@ static bool sync_wait(const struct blocked *b)
 	struct eng_thread *u;
 
 	if (!b->active || b->timed || b->kind == KIND_NONE)
+		return false;
+	/* Woken, and just not running yet. */
+	if (b->kind == KIND_COND && b->signaled)
 		return false;
 	if (b->kind == KIND_THREAD) {
 		/* A join of a thread that has exited (or that we never saw)

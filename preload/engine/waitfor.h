@@ -28,6 +28,9 @@
 int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		  const struct coffman_event *ev, uint64_t now_ns);
 
+/* cond was signalled or broadcast: its waiters are no longer asleep. */
+void waitfor_signal(struct eng_obj *cond);
+
 /* t runs again (any event of t after a block). */
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns);
 

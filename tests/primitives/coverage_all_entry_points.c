@@ -139,6 +139,33 @@ static void cover_cond(void)
 	CHECK_EQ(rc, thrd_timedout);
 	CHECK_EQ(mtx_unlock(&cmtx), thrd_success);
 
+	{
+		/* Wake-ups: each reaches the engine, waiters or not. */
+		int (*signal_225)(pthread_cond_t *) =
+			versioned("pthread_cond_signal", "GLIBC_2.2.5");
+		int (*signal_232)(pthread_cond_t *) =
+			versioned("pthread_cond_signal", "GLIBC_2.3.2");
+		int (*broadcast_232)(pthread_cond_t *) =
+			versioned("pthread_cond_broadcast", "GLIBC_2.3.2");
+
+		COVER("pthread_cond_signal@@GLIBC_2.3.2",
+		      rc = signal_232(&cv));
+		CHECK_EQ(rc, 0);
+		COVER("pthread_cond_broadcast@@GLIBC_2.3.2",
+		      rc = broadcast_232(&cv));
+		CHECK_EQ(rc, 0);
+		COVER("pthread_cond_signal@GLIBC_2.2.5",
+		      rc = signal_225(&cv_old));
+		CHECK_EQ(rc, 0);
+		COVER("pthread_cond_broadcast@GLIBC_2.2.5",
+		      rc = old_broadcast(&cv_old));
+		CHECK_EQ(rc, 0);
+		COVER("cnd_signal", rc = cnd_signal(&ccnd));
+		CHECK_EQ(rc, thrd_success);
+		COVER("cnd_broadcast", rc = cnd_broadcast(&ccnd));
+		CHECK_EQ(rc, thrd_success);
+	}
+
 	waker_stop = 1;
 	CHECK_EQ(pthread_join(w, NULL), 0);
 	cnd_destroy(&ccnd);
