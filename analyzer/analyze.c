@@ -428,7 +428,6 @@ int cmd_analyze(int argc, char **argv)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.opts = an.opts;
-	cfg.class_identity = an.opts.identity == IDENTITY_CLASS;
 	cfg.want_edges = an.precise || an.dot;
 	cfg.want_hb = an.precise;
 	cfg.want_summary = an.summary;

@@ -5,6 +5,8 @@
  * gives the same reports as analyzing the trace; or, with --binary, write
  * any trace (a text one too) in the binary format.
  */
+#include "dump.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -441,7 +443,7 @@ static void put_header(struct dump *d, const char *path, bool is_text)
 	}
 }
 
-static int dump_text(struct loaded_trace *lt, FILE *f)
+int dump_text(struct loaded_trace *lt, FILE *f)
 {
 	struct trace_reader *r = &lt->r;
 	struct dump d;

@@ -17,6 +17,10 @@
 
 static bool on;		/* recording */
 static bool hb;		/* with vector clocks */
+static bool by_class;	/* identity=class: nodes are lock classes */
+
+/* engine.c's graph key of a lock class (CLASS_KEY_BIT there) */
+#define CLASS_KEY_BIT (1ull << 62)
 
 static struct pobj **objs;	/* open addressing on id */
 static size_t objs_cap, objs_n;
@@ -216,10 +220,20 @@ static bool happens_before(const struct pocc *a, const struct pocc *b)
 
 /* ---- recording ----------------------------------------------------------- */
 
-void precise_enable(bool with_hb)
+void precise_enable(bool with_hb, bool class_identity)
 {
 	on = true;
 	hb = with_hb;
+	by_class = class_identity;
+}
+
+/* The graph node of a held lock, as the engine keys it (graph_key()). */
+static uint64_t node_key(const struct held *h)
+{
+	if (by_class && h->obj && h->obj->id == h->id && h->obj->inited &&
+	    h->obj->class_pc)
+		return CLASS_KEY_BIT | (h->obj->class_pc & (CLASS_KEY_BIT - 1));
+	return h->id;
 }
 
 static int grow_objs(void)
@@ -260,29 +274,31 @@ static size_t obj_slot(uint64_t id)
 	return i;
 }
 
-/* The object record for the held entry, refreshed from the engine. */
+/* The object record for the held entry, refreshed from the engine (a
+ * class: from its first instance). */
 static struct pobj *obj_of(const struct held *h)
 {
 	const struct eng_obj *e = h->obj;
+	uint64_t key = node_key(h);
 	struct pobj *o;
 	size_t i;
 
 	if ((objs_n + 1) * 2 > objs_cap && grow_objs())
 		return NULL;
-	i = obj_slot(h->id);
+	i = obj_slot(key);
 	o = objs[i];
 	if (!o) {
 		o = calloc(1, sizeof(*o));
 		if (!o)
 			return NULL;
-		o->id = h->id;
+		o->id = key;
 		o->addr = h->addr;
 		o->kind = h->kind;
 		objs[i] = o;
 		eobj[i] = h->obj;
 		objs_n++;
 	}
-	if (e && e->id == h->id) {
+	if (e && e->id == h->id && (key == h->id || !o->init_stack)) {
 		o->mtype = e->mtype;
 		o->is_signal = e->is_signal;
 		o->writer_pref = e->writer_pref;
@@ -300,7 +316,7 @@ static void refresh(struct pobj *o)
 	size_t i = obj_slot(o->id);
 	const struct eng_obj *e = eobj[i];
 
-	if (e && e->id == o->id) {
+	if (e && (e->id == o->id || (o->id & CLASS_KEY_BIT))) {
 		o->is_signal = e->is_signal;
 		o->writer_pref = e->writer_pref;
 		o->units = e->units;
@@ -391,14 +407,14 @@ void precise_acquired(struct eng_thread *t, int old_depth,
 		int g = 0, a, b;
 
 		if (f->id == h->id || !f->obj || f->obj->id != f->id ||
-		    f->obj->is_signal)
+		    f->obj->is_signal || node_key(f) == node_key(h))
 			continue;
 		for (k = 0; k < i && g < PRECISE_GATES; k++)
 			if (t->held[k].mode == MODE_EXCL &&
 			    t->held[k].kind != KIND_SEM &&
 			    t->held[k].id != h->id)
-				gate[g++] = t->held[k].id;
-		e = edge_get(f->id, h->id, &fresh);
+				gate[g++] = node_key(&t->held[k]);
+		e = edge_get(node_key(f), node_key(h), &fresh);
 		if (!e)
 			return;
 		e->from_obj = obj_of(f);
@@ -587,6 +603,8 @@ static void judge_cycle(struct pedge *const *e, int n, struct judge *j)
 
 	memset(j, 0, sizeof(*j));
 	for (i = 0; i < n; i++)
+		j->thread[i] = e[i]->nocc ? e[i]->occ[0].thread : 0;
+	for (i = 0; i < n; i++)
 		if (!node_blocks(e[i], e[(i + 1) % n], j->reason,
 				 sizeof(j->reason)))
 			return;
@@ -625,7 +643,6 @@ static void judge_cycle(struct pedge *const *e, int n, struct judge *j)
 			else if (e[i]->occ[k2].thread != first_thread)
 				one_thread = false;
 		}
-		j->thread[i] = e[i]->nocc ? e[i]->occ[0].thread : 0;
 	}
 	if (one_thread && !overflow) {
 		snprintf(j->reason, sizeof(j->reason),

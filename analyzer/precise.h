@@ -56,8 +56,9 @@ struct pedge {
 	bool in_cycle;		   /* part of a reported cycle (--dot) */
 };
 
-/* Turn recording on (edges) and, with hb, vector clocks. */
-void precise_enable(bool hb);
+/* Turn recording on (edges) and, with hb, vector clocks; with
+ * class_identity, nodes are lock classes as the engine keys them. */
+void precise_enable(bool hb, bool class_identity);
 
 /* Thread 'child' was created by 'parent' (engine numbers), now. */
 void precise_thread_start(uint32_t child, uint32_t parent);

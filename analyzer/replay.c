@@ -15,7 +15,6 @@
 
 #define FOLD_SHIFT 48		 /* trace index above the user address space */
 #define GAP_MAX 4096		 /* missing thread numbers filled in, at most */
-#define CLASS_BASE 0x300000000000ull /* made-up addresses of lock classes */
 #define SITE_CANON_BASE TEXT_SITE_BASE /* canonical text call sites */
 #define NS_PER_MS 1000000ull
 #define RECHECK_NS (100 * NS_PER_MS) /* waitfor.c's recheck delay */
@@ -103,37 +102,6 @@ static int map_put(struct u64map *m, uint64_t key, uint64_t val)
 	return 0;
 }
 
-/* Remove by backward-shift deletion. */
-static void map_del(struct u64map *m, uint64_t key)
-{
-	size_t i, j, k;
-
-	if (!key) {
-		m->has_zero = false;
-		return;
-	}
-	if (!m->cap)
-		return;
-	for (i = mix(key) & (m->cap - 1); m->keys[i];
-	     i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			break;
-	if (!m->keys[i])
-		return;
-	m->keys[i] = 0;
-	m->n--;
-	for (j = (i + 1) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1)) {
-		k = mix(m->keys[j]) & (m->cap - 1);
-		/* can the entry at j move to the hole at i? */
-		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
-			m->keys[j] = 0;
-			i = j;
-		}
-	}
-}
-
 static void map_free(struct u64map *m)
 {
 	free(m->keys);
@@ -164,15 +132,6 @@ struct athread {
 		uint64_t addr, since;
 	} *holds;	     /* held objects, for hold times */
 	size_t n_holds, cap_holds;
-	uint64_t *inst;	     /* held instances (identity=class) */
-	size_t n_inst, cap_inst;
-};
-
-/* A lock class (identity=class). */
-struct lclass {
-	uint64_t key;	  /* init stack and kind */
-	uint64_t rep;	  /* first instance's canonical address */
-	uint32_t instances;
 };
 
 static struct replay_config cfg;
@@ -185,10 +144,6 @@ static size_t n_cmods, cap_cmods;
 static struct u64map sites;	/* (string hash ^ line) -> canonical pc */
 static uint64_t n_sites;
 
-static struct lclass *classes;
-static size_t n_classes, cap_classes;
-static struct u64map class_by_key;  /* key -> index + 1 */
-static struct u64map class_of_inst; /* canonical addr -> index + 1 */
 
 static struct replay_objstat *stats;
 static size_t stats_cap, stats_n;
@@ -201,21 +156,10 @@ static uint64_t tick_base, next_tick, last_block_ns;
 
 /* ---- hooks ----------------------------------------------------------------- */
 
-static uint64_t class_rep(uint64_t addr)
-{
-	if (cfg.class_identity && addr >= CLASS_BASE &&
-	    addr < CLASS_BASE + 64 * (uint64_t)n_classes &&
-	    (addr - CLASS_BASE) % 64 == 0)
-		return classes[(addr - CLASS_BASE) / 64].rep;
-	return addr;
-}
-
 uint64_t replay_display_addr(uint64_t addr)
 {
-	uint64_t hi;
+	uint64_t hi = addr >> FOLD_SHIFT;
 
-	addr = class_rep(addr);
-	hi = addr >> FOLD_SHIFT;
 	if (hi && hi < (uint64_t)n_traces)
 		return addr & ((1ull << FOLD_SHIFT) - 1);
 	return addr;
@@ -234,18 +178,7 @@ static int sym_hook(uint64_t pc, struct coffman_frame *f)
 
 int replay_data_name(uint64_t addr, uint32_t kind, char *buf, size_t len)
 {
-	uint64_t rep = class_rep(addr);
-	int rc = symoff_data_name(rep, kind, buf, len);
-
-	if (rc == 0 && rep != addr) {
-		const struct lclass *c = &classes[(addr - CLASS_BASE) / 64];
-		size_t n = strlen(buf);
-
-		if (c->instances > 1 && n + 16 < len)
-			snprintf(buf + n, len - n, " (class of %u)",
-				 c->instances);
-	}
-	return rc;
+	return symoff_data_name(addr, kind, buf, len);
 }
 
 static void emit_hook(const struct report *r, const char *text, size_t tlen,
@@ -257,6 +190,19 @@ static void emit_hook(const struct report *r, const char *text, size_t tlen,
 	(void)jlen;
 	if (cfg.emit)
 		cfg.emit(r);
+}
+
+/*
+ * on_deadlock=exit|abort: the live process ended here, so the replay of
+ * its trace ends too (no more events, no watchdog after it).
+ */
+static bool process_ended;
+
+static void fatal_hook(int action, int exitcode)
+{
+	(void)action;
+	(void)exitcode;
+	process_ended = true;
 }
 
 void replay_symbolize_now(bool on)
@@ -271,7 +217,7 @@ int replay_begin(const struct replay_config *c)
 		.symbolize = sym_hook,
 		.data_name = replay_data_name,
 		.emit = emit_hook,
-		.fatal = NULL,
+		.fatal = fatal_hook,
 		.now_ns = NULL,
 		.on_block = NULL,
 	};
@@ -284,7 +230,8 @@ int replay_begin(const struct replay_config *c)
 	engine_init(&o, &hooks, 0);
 	symoff_set_display(replay_display_addr);
 	if (c->want_edges || c->want_hb)
-		precise_enable(c->want_hb);
+		precise_enable(c->want_hb,
+			       c->opts.identity == IDENTITY_CLASS);
 	return 0;
 }
 
@@ -666,139 +613,6 @@ static void count(struct eng_thread *t, const struct coffman_event *ev)
 	}
 }
 
-/* ---- identity=class ---------------------------------------------------------- */
-
-/* The class address of the instance at addr, decided at its init or
- * first use (by that event's stack). */
-static uint64_t class_addr(uint64_t addr, uint32_t kind, uint32_t stack,
-			   uint64_t pc)
-{
-	uint64_t *v = map_find(&class_of_inst, addr), key;
-	size_t idx;
-
-	if (v)
-		return CLASS_BASE + 64 * (*v - 1);
-	if (!stack && pc)
-		stack = stackdepot_intern(&pc, 1);
-	/* no site at all: the instance is its own class */
-	key = stack ? mix(((uint64_t)stack << 8) | kind) | 1
-		    : mix(addr ^ 0x5bd1e995) | 1;
-	v = map_find(&class_by_key, key);
-	if (v) {
-		idx = (size_t)(*v - 1);
-		classes[idx].instances++;
-	} else {
-		if (n_classes == cap_classes) {
-			size_t cap = cap_classes ? cap_classes * 2 : 64;
-			struct lclass *nc = realloc(classes, cap * sizeof(*nc));
-
-			if (!nc)
-				return addr;
-			classes = nc;
-			cap_classes = cap;
-		}
-		idx = n_classes++;
-		classes[idx].key = key;
-		classes[idx].rep = addr;
-		classes[idx].instances = 1;
-		if (map_put(&class_by_key, key, idx + 1))
-			return addr;
-	}
-	if (map_put(&class_of_inst, addr, idx + 1))
-		return addr;
-	return CLASS_BASE + 64 * idx;
-}
-
-static void class_forget_range(uint64_t lo, uint64_t len)
-{
-	uint64_t a;
-	size_t i;
-
-	if (len <= 4096) {
-		for (a = lo & ~3ull; a < lo + len; a += 4)
-			map_del(&class_of_inst, a);
-		return;
-	}
-	for (i = 0; i < class_of_inst.cap; i++) {
-		uint64_t k = class_of_inst.keys[i];
-
-		if (k >= lo && k - lo < len) {
-			map_del(&class_of_inst, k);
-			i--; /* the slot may hold a shifted entry now */
-		}
-	}
-}
-
-static bool inst_held(const struct athread *a, uint64_t addr)
-{
-	size_t i;
-
-	for (i = 0; i < a->n_inst; i++)
-		if (a->inst[i] == addr)
-			return true;
-	return false;
-}
-
-/*
- * identity=class: rewrite ev (the instance address becomes its class's)
- * and say whether the engine should see it at all. Only the lock order is
- * judged by class; waits are about instances, so they are left out.
- */
-static bool class_filter(struct eng_thread *t, struct coffman_event *ev)
-{
-	struct athread *a = athread_of(t);
-	uint64_t inst = ev->addr;
-	size_t i;
-
-	if (ev->kind == KIND_THREAD || ev->kind == KIND_NONE) {
-		if (ev->op == OP_RETIRE_RANGE)
-			class_forget_range(ev->addr, ev->arg);
-		return ev->op == OP_THREAD_EXIT || ev->op == OP_JOIN ||
-		       ev->op == OP_THREAD_START || ev->op == OP_NAME;
-	}
-	switch (ev->op) {
-	case OP_INIT:
-		map_del(&class_of_inst, inst);
-		class_addr(inst, ev->kind, ev->stack, ev->pc);
-		return false;
-	case OP_DESTROY:
-		map_del(&class_of_inst, inst);
-		return false;
-	case OP_ACQUIRE:
-		/* only a true self-deadlock: the very instance again */
-		if (!inst_held(a, inst))
-			return false;
-		break;
-	case OP_ACQUIRED:
-		if (a->n_inst == a->cap_inst) {
-			size_t cap = a->cap_inst ? a->cap_inst * 2 : 8;
-			uint64_t *ni = realloc(a->inst, cap * sizeof(*ni));
-
-			if (!ni)
-				return false;
-			a->inst = ni;
-			a->cap_inst = cap;
-		}
-		a->inst[a->n_inst++] = inst;
-		break;
-	case OP_RELEASE:
-		for (i = a->n_inst; i-- > 0;)
-			if (a->inst[i] == inst) {
-				memmove(&a->inst[i], &a->inst[i + 1],
-					(a->n_inst - i - 1) * sizeof(*a->inst));
-				a->n_inst--;
-				break;
-			}
-		break;
-	case OP_NAME:
-		break;
-	default:
-		return false;
-	}
-	ev->addr = class_addr(inst, ev->kind, ev->stack, ev->pc);
-	return true;
-}
-
 /* ---- the watchdog ------------------------------------------------------------ */
 
 static uint64_t max_threshold_ns(void)
@@ -818,10 +632,10 @@ static void ticks_until(uint64_t now)
 {
 	uint64_t quiet;
 
-	if (cfg.class_identity || !n_blocked || !tick_base)
+	if (!n_blocked || !tick_base)
 		return;
 	quiet = last_block_ns + max_threshold_ns() + 2 * REPLAY_TICK_NS;
-	while (next_tick <= now) {
+	while (next_tick <= now && !process_ended) {
 		engine_tick(next_tick, NULL, false);
 		next_tick += REPLAY_TICK_NS;
 		if (next_tick > quiet && now > next_tick) {
@@ -913,8 +727,6 @@ static int feed(struct rt *rt, const struct trace_ev *te)
 	}
 	if (cfg.want_summary)
 		count(t, &ev);
-	if (cfg.class_identity && !class_filter(t, &ev))
-		return 0;
 
 	ticks_until(ev.ts_ns);
 	/* thread_start: the creator's event, addr the new thread */
@@ -1001,8 +813,9 @@ int replay_trace(struct loaded_trace *lt, int index, int count_)
 	engine_set_pid((int)rt.r->pid);
 	n_blocked = 0;
 	tick_base = next_tick = last_block_ns = 0;
+	process_ended = false;
 	trace_rewind(rt.r);
-	while (trace_next_event(rt.r, &te)) {
+	while (!process_ended && trace_next_event(rt.r, &te)) {
 		rc = feed(&rt, &te);
 		if (rc)
 			goto out;
@@ -1021,7 +834,7 @@ int replay_trace(struct loaded_trace *lt, int index, int count_)
 			    : rt.last_ts ? rt.last_ts + max_threshold_ns() +
 						   2 * REPLAY_TICK_NS
 					 : 0;
-	if (end)
+	if (end && !process_ended)
 		ticks_until(end);
 	if (rt.skipped)
 		fprintf(stderr,

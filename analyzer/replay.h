@@ -31,7 +31,6 @@
 
 struct replay_config {
 	struct coffman_options opts; /* the engine's options */
-	bool class_identity;	     /* one lock per init site */
 	bool want_edges;	     /* record lock-order edges (precise.h) */
 	bool want_hb;		     /* and happens-before clocks */
 	bool want_summary;	     /* per-object counts */
@@ -50,7 +49,7 @@ int replay_begin(const struct replay_config *c);
 int replay_trace(struct loaded_trace *lt, int index, int count);
 
 /* The engine's data_name hook as the analyzer runs it (variables by
- * symbol, lock classes by their first instance). */
+ * their symbols). */
 int replay_data_name(uint64_t addr, uint32_t kind, char *buf, size_t len);
 
 /* A canonical address as it was in its own process, for printing. */

@@ -136,6 +136,19 @@ struct thr {
 	uint32_t parent, create_stack;
 	char name[17];
 	bool tid_set;
+	bool blocked;		/* its last line was `block` ... */
+	uint64_t blocked_on;	/* ... on this address */
+};
+
+/* What the parser knows of an object's state, to record the intent to
+ * block (an acquire event) only when a lock line would have waited. */
+struct ostate {
+	uint32_t owner;		/* exclusive holder's thread, 0 none */
+	uint32_t count;		/* its recursion depth */
+	uint32_t readers;	/* shared holders */
+	int64_t value;		/* semaphore value, if value_known */
+	bool value_known;
+	uint8_t mtype;		/* mutex type from init */
 };
 
 struct parser {
@@ -153,6 +166,7 @@ struct parser {
 	struct map sites;	/* frame list -> v3 stack id */
 	struct map threads;	/* num -> v1 (struct thr *) */
 	struct map stack_pc;	/* `stack` id -> v1 its first frame */
+	struct map ostates;	/* address -> v1 (struct ostate *) */
 	uint64_t *site_pc;	/* first frame of site stack STACK0 + i */
 	size_t n_site_pc, cap_site_pc;
 	uint32_t n_strings;
@@ -376,9 +390,11 @@ static int tokenize(struct parser *ps, const char *line, size_t len,
 		} else {
 			size_t s = i;
 
-			/* key="quoted value" stays one token */
+			/* key="quoted value" stays one token; '#' starts a
+			 * comment even inside a word */
 			while (i < len && line[i] != ' ' && line[i] != '\t' &&
-			       line[i] != '\r' && line[i] != '"')
+			       line[i] != '\r' && line[i] != '"' &&
+			       line[i] != '#')
 				i++;
 			if (i < len && line[i] == '"' && i > s &&
 			    line[i - 1] == '=') {
@@ -807,7 +823,10 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 		if (!map_get(&ps->addrs, addr, NULL, 0, true, NULL))
 			return -ENOMEM;
 		sl->v1 = addr;
-		sl->v3 = (uint32_t)(need > 0 ? need : dflt);
+		sl->v3 = (uint32_t)(explicit_kind >= 0 ? explicit_kind
+				    : want > 0	     ? want
+						     : dflt);
+		/* (all three are small non-negative kinds) */
 		o->named_now = true;
 		o->name = *t;
 	} else if (need > 0 && (uint32_t)need != sl->v3) {
@@ -817,12 +836,14 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 			    kind_words[need]);
 	}
 	o->addr = sl->v1;
-	o->kind = (uint8_t)sl->v3;
+	o->kind = (uint8_t)(explicit_kind >= 0 ? (uint32_t)explicit_kind
+						: sl->v3);
 	return 0;
 }
 
 struct evbuf {
 	struct trace_ev ev[MAX_EVENTS];
+	bool cond[MAX_EVENTS];	/* an acquire kept only if it would wait */
 	int n;
 };
 
@@ -830,8 +851,9 @@ static struct trace_ev *ev_add(struct evbuf *eb, uint32_t thread,
 			       uint8_t op, uint8_t kind, uint8_t mode,
 			       uint8_t flags, uint64_t addr)
 {
-	struct trace_ev *e = &eb->ev[eb->n++];
+	struct trace_ev *e = &eb->ev[eb->n];
 
+	eb->cond[eb->n++] = false;
 	memset(e, 0, sizeof(*e));
 	e->thread = thread;
 	e->op = op;
@@ -991,6 +1013,85 @@ static int init_words(struct parser *ps, const struct operands *o,
 	return 0;
 }
 
+/* ---- the state model ------------------------------------------------------ */
+
+static struct ostate *ostate_of(struct parser *ps, uint64_t addr)
+{
+	bool fresh;
+	struct slot *sl = map_get(&ps->ostates, addr, NULL, 0, true, &fresh);
+
+	if (!sl)
+		return NULL;
+	if (fresh)
+		sl->v1 = (uint64_t)(uintptr_t)calloc(1, sizeof(struct ostate));
+	return (struct ostate *)(uintptr_t)sl->v1;
+}
+
+/* Would thread 'thread' have to wait to take ev's object? */
+static bool would_wait(const struct ostate *st, const struct trace_ev *ev,
+		       uint32_t thread)
+{
+	switch (ev->kind) {
+	case KIND_SEM:
+		return st->value_known && st->value <= 0;
+	case KIND_RWLOCK:
+		if (ev->mode == MODE_SHARED)
+			return st->owner != 0;
+		return st->owner != 0 || st->readers > 0;
+	default:
+		if (ev->kind == KIND_MUTEX && st->mtype == MTYPE_RECURSIVE &&
+		    st->owner == thread)
+			return false;
+		return st->owner != 0;
+	}
+}
+
+/* Follow one event's effect on its object. */
+static void model(struct ostate *st, const struct trace_ev *ev)
+{
+	switch (ev->op) {
+	case OP_INIT:
+		memset(st, 0, sizeof(*st));
+		if (ev->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN))
+			st->mtype = (uint8_t)(ev->arg & 3);
+		if (ev->kind == KIND_SEM && (ev->flags & EVF_TYPE_KNOWN)) {
+			st->value = (int64_t)(ev->arg & 0x7fffffff);
+			st->value_known = true;
+		}
+		break;
+	case OP_DESTROY:
+		memset(st, 0, sizeof(*st));
+		break;
+	case OP_ACQUIRED:
+		if (ev->kind == KIND_SEM) {
+			st->value -= st->value_known;
+		} else if (ev->mode == MODE_SHARED) {
+			st->readers++;
+		} else if (st->owner == ev->thread &&
+			   !(ev->flags & EVF_CONDWAIT)) {
+			st->count++;
+		} else {
+			st->owner = ev->thread;
+			st->count = 1;
+		}
+		break;
+	case OP_RELEASE:
+		if (ev->kind == KIND_SEM) {
+			st->value += st->value_known;
+		} else if (st->owner == ev->thread) {
+			if (--st->count == 0 || (ev->flags & EVF_CONDWAIT)) {
+				st->owner = 0;
+				st->count = 0;
+			}
+		} else if (st->readers) {
+			st->readers--;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			 int n)
 {
@@ -1004,15 +1105,16 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 	char buf[48];
 	uint32_t strid = 0, name_id = 0;
 	uint64_t line_pc;
-	int np, i, rc, code, name_after = 0;
+	struct thr *th;
+	int np, i, k, rc, code, name_after = 0;
 	bool single;
-	size_t k;
+	size_t oi;
 
 	if (n < 2)
 		return perr(ps, "no operation after the thread");
-	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
-		if (tok_is(&tv[1], ops[k].name))
-			op = &ops[k];
+	for (oi = 0; oi < sizeof(ops) / sizeof(ops[0]); oi++)
+		if (tok_is(&tv[1], ops[oi].name))
+			op = &ops[oi];
 	if (!op)
 		return perr(ps, "unknown operation '%s'",
 			    show(&tv[1], buf, sizeof(buf)));
@@ -1046,9 +1148,11 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			 (code == O_TIMEDLOCK && rest_is(&o, 0, "timeout"));
 		if ((rc = extra_words(ps, &o, failed ? 1 : 0)))
 			return rc;
-		if (code != O_TRYLOCK)
+		if (code != O_TRYLOCK) {
 			ev_add(&eb, thread, OP_ACQUIRE, x.kind, MODE_EXCL, fl,
 			       x.addr);
+			eb.cond[0] = !failed;
+		}
 		ev_add(&eb, thread,
 		       !failed ? OP_ACQUIRED
 		       : code == O_TRYLOCK ? OP_TRY_FAILED
@@ -1104,9 +1208,11 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 				  &x)) ||
 		    (rc = extra_words(ps, &o, failed ? 1 : 0)))
 			return rc;
-		if (!try)
+		if (!try) {
 			ev_add(&eb, thread, OP_ACQUIRE, KIND_RWLOCK, mode, 0,
 			       x.addr);
+			eb.cond[0] = true;
+		}
 		ev_add(&eb, thread, failed ? OP_TRY_FAILED : OP_ACQUIRED,
 		       KIND_RWLOCK, mode, try ? EVF_TRY : 0, x.addr);
 		break;
@@ -1125,9 +1231,11 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			       x.addr);
 			break;
 		}
-		if (code == O_SEM_WAIT)
+		if (code == O_SEM_WAIT) {
 			ev_add(&eb, thread, OP_ACQUIRE, KIND_SEM, MODE_EXCL, 0,
 			       x.addr);
+			eb.cond[0] = true;
+		}
 		ev_add(&eb, thread, failed ? OP_TRY_FAILED : OP_ACQUIRED,
 		       KIND_SEM, MODE_EXCL,
 		       code == O_SEM_TRYWAIT ? EVF_TRY : 0, x.addr);
@@ -1235,6 +1343,12 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		uint64_t arg;
 		bool typed;
 
+		/* "init S sem 1": the kind may follow the object */
+		if (o.kind < 0 && o.nrest && kind_word(&o.rest[0]) >= 0) {
+			o.kind = kind_word(&o.rest[0]);
+			o.rest++;
+			o.nrest--;
+		}
 		if ((rc = need_obj(ps, &o, op->name)) ||
 		    (rc = resolve(ps, o.obj, o.kind, KIND_NONE, KIND_MUTEX,
 				  &x)) ||
@@ -1313,13 +1427,14 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			rop = a.op;
 		}
 		if (o.obj) {
+			bool lock_op = rop != OP_RETIRE_RANGE &&
+				       rop != OP_PROBE && rop != OP_FORK &&
+				       rop != OP_CLAIM;
+
 			if ((rc = resolve(ps, o.obj, o.kind, KIND_NONE,
-					  KIND_MUTEX, &x)))
+					  lock_op ? KIND_MUTEX : KIND_NONE,
+					  &x)))
 				return rc;
-			if (o.kind < 0 && x.kind == KIND_MUTEX &&
-			    (rop == OP_RETIRE_RANGE || rop == OP_PROBE ||
-			     rop == OP_FORK || rop == OP_CLAIM))
-				x.kind = KIND_NONE;
 		} else if (o.kind >= 0) {
 			x.kind = (uint8_t)o.kind;
 		}
@@ -1364,8 +1479,28 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			e->str = strid;
 		}
 	}
-	if (!thread_get(ps, thread))
+	th = thread_get(ps, thread);
+	if (!th)
 		return -ENOMEM;
+	/* As live: an acquire event only where the lock line would wait,
+	 * and not again for the lock a `block` line already waits for. */
+	for (i = 0, k = 0; i < eb.n; i++) {
+		struct trace_ev *ev = &eb.ev[i];
+		struct ostate *st = ev->kind == KIND_THREAD || !ev->addr
+					    ? NULL
+					    : ostate_of(ps, ev->addr);
+
+		if (eb.cond[i] && st &&
+		    ((th->blocked && th->blocked_on == ev->addr) ||
+		     !would_wait(st, ev, thread)))
+			continue;
+		if (st)
+			model(st, ev);
+		eb.ev[k++] = *ev;
+	}
+	eb.n = k;
+	th->blocked = code == O_BLOCK && eb.n == 1 && eb.ev[0].op == OP_ACQUIRE;
+	th->blocked_on = eb.n ? eb.ev[0].addr : 0;
 	/* A name first seen here gets itself as its name. */
 	if (x.named_now && ident_token(&x.name)) {
 		rc = intern_string(ps, x.name.p, x.name.n, &name_id);
@@ -1637,6 +1772,10 @@ static void free_parser(struct parser *ps)
 	map_free(&ps->strings);
 	map_free(&ps->sites);
 	map_free(&ps->stack_pc);
+	for (i = 0; i < ps->ostates.cap; i++)
+		if (ps->ostates.s[i].used)
+			free((void *)(uintptr_t)ps->ostates.s[i].v1);
+	map_free(&ps->ostates);
 	free(ps->site_pc);
 	free(ps->scratch);
 }

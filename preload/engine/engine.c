@@ -1124,7 +1124,11 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 	case OP_WAIT:
 		return on_wait(t, ev);
 	case OP_SIGNAL: {
-		struct eng_obj *o = eng_lookup(t, ev, false);
+		struct eng_obj *o;
+
+		if (!__atomic_load_n(&cond_waiters, __ATOMIC_RELAXED))
+			break; /* nobody waits anywhere: the common case */
+		o = eng_lookup(t, ev, false);
 
 		/* Only when someone waits: signals are frequent. */
 		if (o && o->kind == KIND_COND &&

@@ -24,6 +24,7 @@
  * stack is stable and may be read.
  */
 static struct eng_lock wf_lock = ENG_LOCK_INIT;
+int cond_waiters; /* threads in a condvar wait, anywhere */
 
 struct hw_site {
 	uint64_t key[2];   /* held stack, blocking stack */
@@ -454,11 +455,18 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 
 	e.stack = eng_capture(ev);
 	eng_lock(&wf_lock);
-	if (t->blk.active && t->blk.kind == KIND_COND && obj_live(&t->blk))
-		__atomic_fetch_sub(&t->blk.obj->holders, 1, __ATOMIC_RELAXED);
+	if (t->blk.active && t->blk.kind == KIND_COND) {
+		__atomic_fetch_sub(&cond_waiters, 1, __ATOMIC_RELAXED);
+		if (obj_live(&t->blk))
+			__atomic_fetch_sub(&t->blk.obj->holders, 1,
+					   __ATOMIC_RELAXED);
+	}
 	record_wait(t, o, &e, now_ns);
-	if (o && e.kind == KIND_COND) /* waiters, for cheap signals */
-		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	if (e.kind == KIND_COND) { /* waiters, for cheap signals */
+		__atomic_fetch_add(&cond_waiters, 1, __ATOMIC_RELAXED);
+		if (o)
+			__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	}
 	if (o && (t->blk.kind == KIND_MUTEX || t->blk.kind == KIND_SPIN ||
 		  t->blk.kind == KIND_RWLOCK) &&
 	    o->owner && o->owner != t && !o->owner->alive && !o->robust) {
@@ -515,8 +523,12 @@ void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 	struct report *r = NULL;
 
 	eng_lock(&wf_lock);
-	if (b->active && b->kind == KIND_COND && obj_live(b))
-		__atomic_fetch_sub(&b->obj->holders, 1, __ATOMIC_RELAXED);
+	if (b->active && b->kind == KIND_COND) {
+		__atomic_fetch_sub(&cond_waiters, 1, __ATOMIC_RELAXED);
+		if (obj_live(b))
+			__atomic_fetch_sub(&b->obj->holders, 1,
+					   __ATOMIC_RELAXED);
+	}
 	if (b->active && t->depth > 0 && b->since_ns && now_ns > b->since_ns &&
 	    now_ns - b->since_ns >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
 		uint64_t key[2] = { t->held[t->depth - 1].stack, b->stack };

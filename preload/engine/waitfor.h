@@ -28,6 +28,9 @@
 int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		  const struct coffman_event *ev, uint64_t now_ns);
 
+/* Threads waiting on any condvar (a lock-free hint for signals). */
+extern int cond_waiters;
+
 /* cond was signalled or broadcast: its waiters are no longer asleep. */
 void waitfor_signal(struct eng_obj *cond);
 

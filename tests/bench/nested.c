@@ -3,8 +3,9 @@
  * nested.c - two threads each take pairs of locks from a set of 64, always
  * the lower-numbered first, walking through all 2016 pairs i<j: many
  * distinct lock-order edges, no cycle, little contention (the threads
- * start half the pair list apart). ns/op is per acquisition (lock+unlock)
- * per thread; the threads run in parallel.
+ * start half the pair list apart). ops counts acquisitions (lock+unlock)
+ * of both threads; ns/op is the time per acquisition of one thread, i.e.
+ * 2 x elapsed / ops, as the two threads run in parallel.
  * usage: nested [PAIRS_PER_THREAD]
  */
 #include <pthread.h>
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
 	/* From the first start to the last finish of the two workers. */
 	elapsed = (t_end[0] > t_end[1] ? t_end[0] : t_end[1]) -
 		  (t_start[0] < t_start[1] ? t_start[0] : t_start[1]);
-	printf("nested ops=%ld ns/op=%.2f edges=%d\n", 2 * pairs_per_thread,
+	printf("nested ops=%ld ns/op=%.2f edges=%d\n", 4 * pairs_per_thread,
 	       elapsed / (double)(2 * pairs_per_thread), NPAIRS);
 	return 0;
 }

@@ -20,7 +20,7 @@ static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_open = PTHREAD_COND_INITIALIZER;
 static long waiting;	/* threads at the gate */
 static int open_;	/* set once all threads were created */
-static long sum;	/* work done under shared[], checked by main */
+static long done[NSHARED]; /* done[i]: rounds made holding shared[i] first */
 
 static void *worker(void *arg)
 {
@@ -43,7 +43,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&own);
 		pthread_mutex_lock(&shared[a]);
 		pthread_mutex_lock(&shared[b]);
-		sum++;
+		done[a]++;
 		pthread_mutex_unlock(&shared[b]);
 		pthread_mutex_unlock(&shared[a]);
 		pthread_mutex_unlock(&own);
@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	pthread_t *t = calloc((size_t)n, sizeof(*t));
 	pthread_attr_t attr;
 	double t0, t1;
+	long sum = 0;
 	int rc;
 
 	if (!t)
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
 	for (k = 0; k < n; k++)
 		pthread_join(t[k], NULL);
 	t1 = bench_now_ns();
+	for (k = 0; k < NSHARED; k++)
+		sum += done[k];
 	if (sum != 10 * n)
 		bench_die("sum check", (int)sum);
 	printf("scale_threads ops=%ld ns/op=%.2f\n", n, (t1 - t0) / (double)n);
