@@ -29,8 +29,7 @@
 #define TEXT_BUF (64 * 1024)
 #define JSON_BUF (128 * 1024)
 
-static const char analyze_usage[] =
-	"usage: coffman analyze [OPTIONS] TRACE...";
+static const char analyze_usage[] = "usage: coffman analyze [OPTIONS] TRACE...";
 
 struct kept {
 	struct report r;
@@ -85,7 +84,8 @@ static void on_precise(void *ctx, const struct report *r)
 	keep(r, r->severity == SEV_INFO);
 }
 
-/* ---- options -------------------------------------------------------------- */
+/* ---- options --------------------------------------------------------------
+ */
 
 static void print_help(void)
 {
@@ -158,7 +158,8 @@ static bool set_option(const char *arg)
 	memcpy(key, arg, klen);
 	key[klen] = 0;
 	if (!strcmp(key, "max-length") || !strcmp(key, "max_length")) {
-		if (!eq || !parse_int(eq + 1, 2, PRECISE_LEN_MAX, &an.max_length))
+		if (!eq ||
+		    !parse_int(eq + 1, 2, PRECISE_LEN_MAX, &an.max_length))
 			goto bad_value;
 		an.precise = true;
 		return true;
@@ -225,7 +226,8 @@ static int load_suppressions(const char *path)
 	return 0;
 }
 
-/* ---- output --------------------------------------------------------------- */
+/* ---- output ---------------------------------------------------------------
+ */
 
 static void stack_pcs(uint32_t id, uint64_t **v, size_t *n, size_t *cap)
 {
@@ -315,15 +317,13 @@ static int print_reports(void)
 		if (an.dot)
 			continue;
 		if (an.json)
-			len = report_format_json(r, symoff_symbolize,
-						 stackdepot_get,
-						 an.opts.stack_depth, buf,
-						 JSON_BUF);
+			len = report_format_json(
+				r, symoff_symbolize, stackdepot_get,
+				an.opts.stack_depth, buf, JSON_BUF);
 		else
-			len = report_format_text(r, symoff_symbolize,
-						 stackdepot_get,
-						 an.opts.stack_depth, buf,
-						 TEXT_BUF);
+			len = report_format_text(
+				r, symoff_symbolize, stackdepot_get,
+				an.opts.stack_depth, buf, TEXT_BUF);
 		fwrite(buf, 1, len, stdout);
 	}
 	free(buf);
@@ -491,6 +491,7 @@ int cmd_analyze(int argc, char **argv)
 	status = found ? (an.exitcode_set ? an.exitcode : CMD_EXIT_FOUND)
 		       : CMD_EXIT_CLEAN;
 out:
+	replay_end();
 	for (i = 0; i < n_paths; i++)
 		trace_unload(&traces[i]);
 	free(traces);

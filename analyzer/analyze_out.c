@@ -47,7 +47,8 @@ static const char *site_of(uint32_t stack, int depth, char *buf, size_t len)
 	return buf;
 }
 
-/* ---- DOT --------------------------------------------------------------------- */
+/* ---- DOT
+ * --------------------------------------------------------------------- */
 
 static void dot_str(FILE *f, const char *s)
 {
@@ -131,8 +132,8 @@ static void dot_edge(void *ctx, struct pedge *e)
 		if (k < i)
 			continue;
 		if (shown == 3) {
-			pos += (size_t)snprintf(label + pos, sizeof(label) - pos,
-						",...");
+			pos += (size_t)snprintf(label + pos,
+						sizeof(label) - pos, ",...");
 			break;
 		}
 		pos += (size_t)snprintf(label + pos, sizeof(label) - pos,
@@ -175,12 +176,15 @@ void out_dot(FILE *f, int depth)
 	free(c.seen);
 }
 
-/* ---- summary ------------------------------------------------------------------ */
+/* ---- summary
+ * ------------------------------------------------------------------ */
 
 static int cmp_stat(const void *a, const void *b)
 {
-	const struct replay_objstat *x = *(const struct replay_objstat *const *)a;
-	const struct replay_objstat *y = *(const struct replay_objstat *const *)b;
+	const struct replay_objstat *x =
+		*(const struct replay_objstat *const *)a;
+	const struct replay_objstat *y =
+		*(const struct replay_objstat *const *)b;
 
 	if (x->acquired != y->acquired)
 		return x->acquired > y->acquired ? -1 : 1;
@@ -235,8 +239,9 @@ void out_summary(FILE *f, bool json)
 		if (!strcmp(name, "M0"))
 			name[0] = 0;
 		if (json) {
-			fprintf(f, "{\"summary\":{\"kind\":\"%s\",\"address\":"
-				   "\"0x%llx\",\"name\":",
+			fprintf(f,
+				"{\"summary\":{\"kind\":\"%s\",\"address\":"
+				"\"0x%llx\",\"name\":",
 				report_object_kind_name(v[i]->kind),
 				(unsigned long long)replay_display_addr(
 					v[i]->addr));
@@ -250,9 +255,9 @@ void out_summary(FILE *f, bool json)
 				(unsigned long long)v[i]->failed,
 				(unsigned long long)v[i]->hold_max_ns,
 				(unsigned long long)(v[i]->holds_timed
-					? v[i]->hold_total_ns /
-						  v[i]->holds_timed
-					: 0));
+							     ? v[i]->hold_total_ns /
+								       v[i]->holds_timed
+							     : 0));
 			continue;
 		}
 		fprintf(f,

@@ -20,21 +20,20 @@
 #include "text_trace.h"
 #include "trace_load.h"
 
-static const char dump_usage[] =
-	"usage: coffman dump [--binary=OUT] TRACE";
+static const char dump_usage[] = "usage: coffman dump [--binary=OUT] TRACE";
 
 struct dump {
 	FILE *f;
 	const struct trace_reader *r;
 	const struct trace_module_rec *text_objs;  /* "<text>", or NULL */
 	const struct trace_module_rec *text_sites; /* "<text-sites>" */
-	uint64_t last_t;  /* time printed last (relative), UINT64_MAX none */
+	uint64_t last_t; /* time printed last (relative), UINT64_MAX none */
 	/* text-module addresses printed by name: addr -> name, kind */
 	struct dump_name {
 		uint64_t addr;
 		char *name;
 		uint8_t kind;
-	} *names;
+	} * names;
 	size_t n_names, cap_names;
 };
 
@@ -56,12 +55,13 @@ static const char *const op_names[OP_MAX] = {
 	[OP_NAME] = "name",
 	[OP_RETIRE_RANGE] = "retire",
 	[OP_PROBE] = "probe",
+	[OP_SIGNAL] = "signal",
 };
 
 static const char *const kind_names[KIND_MAX] = {
-	[KIND_NONE] = "object",	 [KIND_MUTEX] = "mutex",
-	[KIND_RWLOCK] = "rwlock", [KIND_SPIN] = "spin",
-	[KIND_SEM] = "sem",	 [KIND_COND] = "cond",
+	[KIND_NONE] = "object",	    [KIND_MUTEX] = "mutex",
+	[KIND_RWLOCK] = "rwlock",   [KIND_SPIN] = "spin",
+	[KIND_SEM] = "sem",	    [KIND_COND] = "cond",
 	[KIND_BARRIER] = "barrier", [KIND_THREAD] = "thread",
 	[KIND_ONCE] = "once",
 };
@@ -111,9 +111,9 @@ static bool site_stack(const struct dump *d, const struct trace_stack_rec *s)
 
 		if (!in_module(d->text_sites, pc))
 			return false;
-		str = trace_find_string(
-			d->r, (uint32_t)((pc - TEXT_SITE_BASE) >>
-					 TEXT_SITE_LINE_BITS));
+		str = trace_find_string(d->r,
+					(uint32_t)((pc - TEXT_SITE_BASE) >>
+						   TEXT_SITE_LINE_BITS));
 		/* the file name must survive the trip through the parser */
 		if (!str || !str->len || memchr(str->bytes, ',', str->len) ||
 		    memchr(str->bytes, ' ', str->len) ||
@@ -141,14 +141,16 @@ static void put_sites(struct dump *d, const struct trace_stack_rec *s)
 		fprintf(d->f, "%s%.*s:%llu", i ? "," : "", (int)str->len,
 			str->bytes,
 			(unsigned long long)(off &
-					     ((1u << TEXT_SITE_LINE_BITS) - 1)));
+					     ((1u << TEXT_SITE_LINE_BITS) -
+					      1)));
 	}
 }
 
 /* " stack=N" or " @site", and the pc a parser would then assume. */
 static uint64_t put_stack_ref(struct dump *d, uint32_t id)
 {
-	const struct trace_stack_rec *s = id ? trace_find_stack(d->r, id) : NULL;
+	const struct trace_stack_rec *s =
+		id ? trace_find_stack(d->r, id) : NULL;
 
 	if (!id)
 		return 0;
@@ -165,8 +167,7 @@ static uint64_t put_stack_ref(struct dump *d, uint32_t id)
 	return s && s->n ? trace_stack_pc(s, 0) : 0;
 }
 
-static const char *name_of(const struct dump *d, uint64_t addr,
-			   uint8_t kind)
+static const char *name_of(const struct dump *d, uint64_t addr, uint8_t kind)
 {
 	size_t i;
 
@@ -267,8 +268,7 @@ static void put_time(struct dump *d, uint64_t ts)
 }
 
 /* The fields every event line ends with. */
-static void put_tail(struct dump *d, const struct trace_ev *ev,
-		     bool raw_fields)
+static void put_tail(struct dump *d, const struct trace_ev *ev, bool raw_fields)
 {
 	uint64_t pc0 = put_stack_ref(d, ev->stack);
 
@@ -294,8 +294,8 @@ static void put_generic(struct dump *d, const struct trace_ev *ev)
 	const struct trace_string_rec *s =
 		ev->str ? trace_find_string(d->r, ev->str) : NULL;
 
-	fprintf(d->f, "T%u event op=%u kind=%u addr=0x%llx", ev->thread,
-		ev->op, ev->kind, (unsigned long long)ev->addr);
+	fprintf(d->f, "T%u event op=%u kind=%u addr=0x%llx", ev->thread, ev->op,
+		ev->kind, (unsigned long long)ev->addr);
 	if (s) {
 		fputs(" str=", d->f);
 		put_quoted(d->f, s->bytes, s->len);
@@ -316,8 +316,7 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 {
 	const struct trace_string_rec *s = NULL;
 	const char *name;
-	bool named = ev->op < OP_MAX && op_names[ev->op] &&
-		     ev->kind < KIND_MAX;
+	bool named = ev->op < OP_MAX && op_names[ev->op] && ev->kind < KIND_MAX;
 
 	if (!thread_word_ok(ev->thread)) {
 		/* the analyzer skips these too: no thread to give it to */
@@ -327,8 +326,8 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 	}
 
 	if (named && ev->stack >= TEXT_SITE_STACK0) {
-		const struct trace_stack_rec *st = trace_find_stack(d->r,
-								    ev->stack);
+		const struct trace_stack_rec *st =
+			trace_find_stack(d->r, ev->stack);
 
 		named = st && site_stack(d, st);
 	}
@@ -538,13 +537,15 @@ int cmd_dump(int argc, char **argv)
 		} else if (strcmp(a, "--") == 0 && i + 1 < argc && !path) {
 			path = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "coffman dump: unknown option '%s' (%s)\n",
-				a, dump_usage);
+			fprintf(stderr,
+				"coffman dump: unknown option '%s' (%s)\n", a,
+				dump_usage);
 			return CMD_EXIT_USAGE;
 		} else if (!path) {
 			path = a;
 		} else {
-			fprintf(stderr, "coffman dump: one trace at a time (%s)\n",
+			fprintf(stderr,
+				"coffman dump: one trace at a time (%s)\n",
 				dump_usage);
 			return CMD_EXIT_USAGE;
 		}

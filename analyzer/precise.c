@@ -11,22 +11,22 @@
 #include "objects.h"
 
 #define SEARCH_STEPS 4000000 /* DFS steps for the whole enumeration */
-#define HB_STEPS 100000	     /* occurrence choices tried per cycle */
+#define HB_STEPS     100000  /* occurrence choices tried per cycle */
 
 /* ---- tables ------------------------------------------------------------- */
 
-static bool on;		/* recording */
-static bool hb;		/* with vector clocks */
-static bool by_class;	/* identity=class: nodes are lock classes */
+static bool on;	      /* recording */
+static bool hb;	      /* with vector clocks */
+static bool by_class; /* identity=class: nodes are lock classes */
 
 /* engine.c's graph key of a lock class (CLASS_KEY_BIT there) */
 #define CLASS_KEY_BIT (1ull << 62)
 
-static struct pobj **objs;	/* open addressing on id */
+static struct pobj **objs; /* open addressing on id */
 static size_t objs_cap, objs_n;
-static struct pedge **edges;	/* open addressing on (from, to) */
+static struct pedge **edges; /* open addressing on (from, to) */
 static size_t edges_cap, edges_n;
-static struct eng_obj **eobj;	/* the engine record behind objs[i] */
+static struct eng_obj **eobj; /* the engine record behind objs[i] */
 
 static uint64_t mix(uint64_t x)
 {
@@ -43,7 +43,7 @@ static uint64_t mix(uint64_t x)
 struct vc {
 	uint32_t *th, *val; /* sorted by thread */
 	uint32_t n, cap;
-	uint32_t snap;	    /* snapshot of the current value, 0 none */
+	uint32_t snap; /* snapshot of the current value, 0 none */
 };
 
 struct snap {
@@ -51,9 +51,9 @@ struct snap {
 	uint32_t n;
 };
 
-static struct vc *vcs;		/* by engine thread number */
+static struct vc *vcs; /* by engine thread number */
 static size_t vcs_cap;
-static struct snap *snaps;	/* snapshot ids are 1-based */
+static struct snap *snaps; /* snapshot ids are 1-based */
 static size_t n_snaps, cap_snaps;
 
 static struct vc *vc_of(uint32_t t)
@@ -268,7 +268,8 @@ static size_t obj_slot(uint64_t id)
 {
 	size_t i;
 
-	for (i = mix(id) & (objs_cap - 1); objs[i]; i = (i + 1) & (objs_cap - 1))
+	for (i = mix(id) & (objs_cap - 1); objs[i];
+	     i = (i + 1) & (objs_cap - 1))
 		if (objs[i]->id == id)
 			break;
 	return i;
@@ -478,16 +479,16 @@ void precise_mark_cycle_edge(uint64_t from, uint64_t to)
 		}
 }
 
-/* ---- judging a cycle ------------------------------------------------------- */
+/* ---- judging a cycle -------------------------------------------------------
+ */
 
 struct judge {
-	int verdict;		/* 0 cannot deadlock, 1 warning, 2 error */
-	char reason[256];	/* why not, when verdict is 0 */
+	int verdict;	  /* 0 cannot deadlock, 1 warning, 2 error */
+	char reason[256]; /* why not, when verdict is 0 */
 	uint32_t thread[PRECISE_LEN_MAX]; /* a feasible thread per edge */
 };
 
-static int (*data_name)(uint64_t addr, uint32_t kind, char *buf,
-			 size_t len);
+static int (*data_name)(uint64_t addr, uint32_t kind, char *buf, size_t len);
 
 static const char *label(const struct pobj *o, char *buf, size_t len)
 {
@@ -686,7 +687,8 @@ static void judge_cycle(struct pedge *const *e, int n, struct judge *j)
 	j->verdict = all_timed ? 1 : 2;
 }
 
-/* ---- building reports ---------------------------------------------------------- */
+/* ---- building reports
+ * ---------------------------------------------------------- */
 
 static int add_obj(struct report *r, struct pobj *o)
 {
@@ -728,7 +730,7 @@ static void make_report(struct pedge *const *e, int n, const struct judge *j,
 
 	memset(r, 0, sizeof(*r));
 	r->kind = REP_LOCK_ORDER_INVERSION;
-	r->severity = j->verdict == 2 ? SEV_ERROR
+	r->severity = j->verdict == 2	? SEV_ERROR
 		      : j->verdict == 1 ? SEV_WARNING
 					: SEV_INFO;
 	r->pid = pid;
@@ -772,7 +774,8 @@ static void make_report(struct pedge *const *e, int n, const struct judge *j,
 			 n, j->reason);
 }
 
-/* ---- enumerating cycles ---------------------------------------------------------- */
+/* ---- enumerating cycles
+ * ---------------------------------------------------------- */
 
 struct node {
 	uint64_t id;
@@ -782,15 +785,16 @@ struct node {
 struct enumr {
 	struct node *nodes;
 	size_t n_nodes;
-	struct pedge **out;  /* edges sorted by (from index, to index) */
-	size_t *to_index;    /* node index of out[i]->to */
+	struct pedge **out; /* edges sorted by (from index, to index) */
+	size_t *to_index;   /* node index of out[i]->to */
 	bool *on_path;
 	struct pedge *path[PRECISE_LEN_MAX];
 	int len;
 	size_t start;
 	long steps;
 	int found, kept, max_cycles, max_length;
-	bool truncated;
+	int target;	     /* length of the cycles looked for now */
+	bool stop;	     /* a bound was reached */
 	const struct precise_params *p;
 	void (*fn)(void *ctx, const struct report *r);
 	void *ctx;
@@ -830,6 +834,8 @@ static void found_cycle(struct enumr *en)
 	}
 }
 
+/* Cycles of exactly en->target edges through en->start, whose other
+ * nodes all come after it (so each cycle is found once). */
 static void dfs(struct enumr *en, size_t v)
 {
 	const struct node *nd = &en->nodes[v];
@@ -839,22 +845,27 @@ static void dfs(struct enumr *en, size_t v)
 		size_t w = en->to_index[i];
 
 		if (en->found >= en->max_cycles || --en->steps < 0) {
-			en->truncated = true;
+			en->stop = true;
 			return;
 		}
-		if (w != en->start && (w < en->start || en->on_path[w]))
+		if (w == en->start) {
+			if (en->len + 1 == en->target) {
+				en->path[en->len++] = en->out[i];
+				found_cycle(en);
+				en->len--;
+			}
+			continue;
+		}
+		if (w < en->start || en->on_path[w] ||
+		    en->len + 1 >= en->target)
 			continue;
 		en->path[en->len++] = en->out[i];
-		if (w == en->start)
-			found_cycle(en);
-		else if (en->len < en->max_length) {
-			en->on_path[w] = true;
-			dfs(en, w);
-			en->on_path[w] = false;
-		} else {
-			en->truncated = true;
-		}
+		en->on_path[w] = true;
+		dfs(en, w);
+		en->on_path[w] = false;
 		en->len--;
+		if (en->stop)
+			return;
 	}
 }
 
@@ -891,7 +902,7 @@ int precise_cycles(const struct precise_params *p,
 	en.fn = fn;
 	en.ctx = ctx;
 	en.max_cycles = p->max_cycles > 0 ? p->max_cycles : 1000;
-	en.max_length = p->max_length < 2		 ? 2
+	en.max_length = p->max_length < 2		  ? 2
 			: p->max_length > PRECISE_LEN_MAX ? PRECISE_LEN_MAX
 							  : p->max_length;
 	en.steps = SEARCH_STEPS;
@@ -924,14 +935,18 @@ int precise_cycles(const struct precise_params *p,
 		en.nodes[f].count++;
 		en.to_index[i] = node_index(&en, en.out[i]->to);
 	}
-	for (en.start = 0; en.start < en.n_nodes && !en.truncated; en.start++) {
-		en.on_path[en.start] = true;
-		dfs(&en, en.start);
-		en.on_path[en.start] = false;
+	/* Shortest cycles first: they are the likeliest to happen and the
+	 * easiest to fix, and a bound then cuts the long ones. */
+	for (en.target = 2; en.target <= en.max_length && !en.stop;
+	     en.target++) {
+		for (en.start = 0; en.start < en.n_nodes && !en.stop;
+		     en.start++) {
+			en.on_path[en.start] = true;
+			dfs(&en, en.start);
+			en.on_path[en.start] = false;
+		}
 	}
-	/* the length bound alone does not make the list incomplete in
-	 * a way worth reporting unless a cycle could be longer */
-	*truncated = en.found >= en.max_cycles || en.steps < 0;
+	*truncated = en.stop;
 	rc = en.kept;
 out:
 	free(en.r);

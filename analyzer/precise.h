@@ -22,18 +22,18 @@
 #include "event.h"
 #include "report.h"
 
-#define PRECISE_GATES 8	   /* gate locks kept per edge */
-#define PRECISE_OCC 16	   /* distinct (thread, clock) per edge */
+#define PRECISE_GATES	8  /* gate locks kept per edge */
+#define PRECISE_OCC	16 /* distinct (thread, clock) per edge */
 #define PRECISE_LEN_MAX 16 /* longest cycle --max-length allows */
 
 struct pobj {
-	uint64_t id, addr;   /* engine id, canonical address */
+	uint64_t id, addr; /* engine id, canonical address */
 	uint8_t kind, mtype;
 	uint8_t is_signal;   /* a semaphore seen used as a signal */
 	uint8_t writer_pref; /* an rwlock that blocks new readers */
 	uint32_t units;	     /* semaphore units, barrier parties */
 	uint32_t init_stack;
-	char name[64];	     /* user name, "" none */
+	char name[64]; /* user name, "" none */
 };
 
 struct pocc {
@@ -42,18 +42,18 @@ struct pocc {
 };
 
 struct pedge {
-	uint64_t from, to;	   /* engine object ids */
+	uint64_t from, to; /* engine object ids */
 	struct pobj *from_obj, *to_obj;
 	uint8_t from_mode, to_mode;
-	uint8_t timed;		   /* every occurrence was timed */
+	uint8_t timed; /* every occurrence was timed */
 	uint32_t from_stack, to_stack;
 	uint8_t ngate;
 	uint64_t gate[PRECISE_GATES]; /* held around every occurrence */
 	uint32_t nocc;
-	bool occ_overflow;	   /* more (thread, clock) pairs than kept */
+	bool occ_overflow; /* more (thread, clock) pairs than kept */
 	struct pocc occ[PRECISE_OCC];
-	uint64_t count;		   /* occurrences */
-	bool in_cycle;		   /* part of a reported cycle (--dot) */
+	uint64_t count; /* occurrences */
+	bool in_cycle;	/* part of a reported cycle (--dot) */
 };
 
 /* Turn recording on (edges) and, with hb, vector clocks; with
@@ -72,8 +72,7 @@ void precise_acquired(struct eng_thread *t, int old_depth,
 		      const struct coffman_event *ev);
 
 /* Visit every recorded edge. */
-void precise_for_each_edge(void (*fn)(void *ctx, struct pedge *e),
-			   void *ctx);
+void precise_for_each_edge(void (*fn)(void *ctx, struct pedge *e), void *ctx);
 
 /* Mark the edge from -> to (object ids) as part of a reported cycle. */
 void precise_mark_cycle_edge(uint64_t from, uint64_t to);
@@ -84,8 +83,7 @@ struct precise_params {
 	bool all;	/* also pass the filtered cycles to the callback */
 	int pid;	/* for the reports */
 	/* names objects without a user name in reasons; may be NULL */
-	int (*data_name)(uint64_t addr, uint32_t kind, char *buf,
-			 size_t len);
+	int (*data_name)(uint64_t addr, uint32_t kind, char *buf, size_t len);
 };
 
 /*

@@ -13,17 +13,17 @@
 #include "symbolize_offline.h"
 #include "text_trace.h"
 
-#define FOLD_SHIFT 48		 /* trace index above the user address space */
-#define GAP_MAX 4096		 /* missing thread numbers filled in, at most */
+#define FOLD_SHIFT	48   /* trace index above the user address space */
+#define GAP_MAX		4096 /* missing thread numbers filled in, at most */
 #define SITE_CANON_BASE TEXT_SITE_BASE /* canonical text call sites */
-#define NS_PER_MS 1000000ull
-#define RECHECK_NS (100 * NS_PER_MS) /* waitfor.c's recheck delay */
-#define NAME_BUF 4096
+#define NS_PER_MS	1000000ull
+#define RECHECK_NS	(100 * NS_PER_MS) /* waitfor.c's recheck delay */
+#define NAME_BUF	4096
 
 /* ---- a small map from 64-bit keys to 64-bit values ----------------------- */
 
 struct u64map {
-	uint64_t *keys;	 /* 0 = empty slot (key 0 is stored apart) */
+	uint64_t *keys; /* 0 = empty slot (key 0 is stored apart) */
 	uint64_t *vals;
 	size_t cap, n;
 	bool has_zero;
@@ -94,7 +94,8 @@ static int map_put(struct u64map *m, uint64_t key, uint64_t val)
 		m->vals = nv;
 		m->cap = ncap;
 	}
-	for (i = mix(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+	for (i = mix(key) & (m->cap - 1); m->keys[i];
+	     i = (i + 1) & (m->cap - 1))
 		;
 	m->keys[i] = key;
 	m->vals[i] = val;
@@ -115,7 +116,7 @@ static void map_free(struct u64map *m)
 struct cmod {
 	char *path;
 	size_t path_len;
-	uint64_t base;	/* canonical load base */
+	uint64_t base; /* canonical load base */
 };
 
 /* A module of the trace being replayed. */
@@ -126,11 +127,11 @@ struct tmod {
 
 /* What the analyzer keeps per engine thread (eng_thread.frontend). */
 struct athread {
-	int trace;	     /* index of its trace */
-	uint32_t num;	     /* number in its trace */
+	int trace;    /* index of its trace */
+	uint32_t num; /* number in its trace */
 	struct hold {
 		uint64_t addr, since;
-	} *holds;	     /* held objects, for hold times */
+	} * holds; /* held objects, for hold times */
 	size_t n_holds, cap_holds;
 };
 
@@ -141,9 +142,8 @@ static int n_traces = 1;
 static struct cmod *cmods;
 static size_t n_cmods, cap_cmods;
 
-static struct u64map sites;	/* (string hash ^ line) -> canonical pc */
+static struct u64map sites; /* (string hash ^ line) -> canonical pc */
 static uint64_t n_sites;
-
 
 static struct replay_objstat *stats;
 static size_t stats_cap, stats_n;
@@ -154,7 +154,8 @@ static uint64_t n_fed;
 static int n_blocked;
 static uint64_t tick_base, next_tick, last_block_ns;
 
-/* ---- hooks ----------------------------------------------------------------- */
+/* ---- hooks -----------------------------------------------------------------
+ */
 
 uint64_t replay_display_addr(uint64_t addr)
 {
@@ -230,12 +231,12 @@ int replay_begin(const struct replay_config *c)
 	engine_init(&o, &hooks, 0);
 	symoff_set_display(replay_display_addr);
 	if (c->want_edges || c->want_hb)
-		precise_enable(c->want_hb,
-			       c->opts.identity == IDENTITY_CLASS);
+		precise_enable(c->want_hb, c->opts.identity == IDENTITY_CLASS);
 	return 0;
 }
 
-/* ---- the canonical space -------------------------------------------------- */
+/* ---- the canonical space --------------------------------------------------
+ */
 
 static int cmp_tmod(const void *a, const void *b)
 {
@@ -248,15 +249,15 @@ struct rt {
 	struct loaded_trace *lt;
 	struct trace_reader *r;
 	int index;
-	uint32_t offset;	  /* engine number = offset + trace number */
-	uint64_t fold;		  /* added to addresses outside modules */
+	uint32_t offset; /* engine number = offset + trace number */
+	uint64_t fold;	 /* added to addresses outside modules */
 	struct tmod *mods;
 	size_t n_mods;
 	const struct trace_module_rec *site_mod;
-	uint32_t *stack_map;	  /* per stack record: engine id + 1, 0 not
-				     mapped yet */
-	struct u64map threads;	  /* trace number -> struct eng_thread * */
-	uint32_t max_created;	  /* highest trace number made so far */
+	uint32_t *stack_map;   /* per stack record: engine id + 1, 0 not
+				  mapped yet */
+	struct u64map threads; /* trace number -> struct eng_thread * */
+	uint32_t max_created;  /* highest trace number made so far */
 	uint64_t last_ts;
 	uint64_t skipped;
 	bool warned_gap, warned_stack;
@@ -302,8 +303,8 @@ static int add_modules(struct rt *rt)
 		if (!c) {
 			if (n_cmods == cap_cmods) {
 				size_t cap = cap_cmods ? cap_cmods * 2 : 32;
-				struct cmod *nc = realloc(cmods,
-							  cap * sizeof(*nc));
+				struct cmod *nc =
+					realloc(cmods, cap * sizeof(*nc));
 
 				if (!nc)
 					return -ENOMEM;
@@ -384,8 +385,7 @@ static uint64_t map_pc(struct rt *rt, uint64_t pc)
 {
 	if (!pc)
 		return 0;
-	if (rt->site_mod && pc >= rt->site_mod->start &&
-	    pc < rt->site_mod->end)
+	if (rt->site_mod && pc >= rt->site_mod->start && pc < rt->site_mod->end)
 		return map_site(rt, pc);
 	return map_addr(rt, pc);
 }
@@ -421,7 +421,8 @@ static uint32_t map_stack(struct rt *rt, uint32_t id)
 	return eid;
 }
 
-/* ---- threads -------------------------------------------------------------- */
+/* ---- threads --------------------------------------------------------------
+ */
 
 static struct eng_thread *new_thread(struct rt *rt, uint32_t num)
 {
@@ -495,7 +496,8 @@ static bool valid_num(uint64_t n)
 	return n >= 1 && n <= 0x7fffffff;
 }
 
-/* ---- per-object counts ------------------------------------------------------ */
+/* ---- per-object counts ------------------------------------------------------
+ */
 
 static struct replay_objstat *stat_of(uint64_t addr, uint8_t kind)
 {
@@ -613,7 +615,8 @@ static void count(struct eng_thread *t, const struct coffman_event *ev)
 	}
 }
 
-/* ---- the watchdog ------------------------------------------------------------ */
+/* ---- the watchdog
+ * ------------------------------------------------------------ */
 
 static uint64_t max_threshold_ns(void)
 {
@@ -656,12 +659,13 @@ static void blocked_at(uint64_t now)
 		tick_base = now;
 		next_tick = now + REPLAY_TICK_NS;
 	} else if (next_tick <= now) {
-		next_tick = tick_base + ((now - tick_base) / REPLAY_TICK_NS + 1) *
-						REPLAY_TICK_NS;
+		next_tick = tick_base + ((now - tick_base) / REPLAY_TICK_NS +
+					 1) * REPLAY_TICK_NS;
 	}
 }
 
-/* ---- one event ------------------------------------------------------------------ */
+/* ---- one event
+ * ------------------------------------------------------------------ */
 
 static int feed(struct rt *rt, const struct trace_ev *te)
 {
@@ -710,11 +714,12 @@ static int feed(struct rt *rt, const struct trace_ev *te)
 		ev.addr = map_addr(rt, te->addr);
 	}
 	if (te->str) {
-		const struct trace_string_rec *s = trace_find_string(rt->r,
-								     te->str);
+		const struct trace_string_rec *s =
+			trace_find_string(rt->r, te->str);
 
 		if (s) {
-			size_t n = s->len < NAME_BUF - 1 ? s->len : NAME_BUF - 1;
+			size_t n =
+				s->len < NAME_BUF - 1 ? s->len : NAME_BUF - 1;
 
 			memcpy(rt->name, s->bytes, n);
 			rt->name[n] = 0;
@@ -751,7 +756,8 @@ static int feed(struct rt *rt, const struct trace_ev *te)
 	return 0;
 }
 
-/* ---- a whole trace ---------------------------------------------------------------- */
+/* ---- a whole trace
+ * ---------------------------------------------------------------- */
 
 /* Between traces: the threads of the last one leave no trace of
  * themselves in the next (nothing held, nothing waited for). */
@@ -831,9 +837,9 @@ int replay_trace(struct loaded_trace *lt, int index, int count_)
 	/* The end: as long as the watchdog needed, unless we know when the
 	 * process ended. */
 	end = rt.r->has_end ? rt.r->end_ts_ns
-			    : rt.last_ts ? rt.last_ts + max_threshold_ns() +
-						   2 * REPLAY_TICK_NS
-					 : 0;
+	      : rt.last_ts
+		      ? rt.last_ts + max_threshold_ns() + 2 * REPLAY_TICK_NS
+		      : 0;
 	if (end && !process_ended)
 		ticks_until(end);
 	if (rt.skipped)
@@ -848,4 +854,36 @@ out:
 	free(rt.mods);
 	map_free(&rt.threads);
 	return rc;
+}
+
+static void free_athread(void *ctx, struct eng_thread *t)
+{
+	struct athread *a = t->frontend;
+
+	(void)ctx;
+	if (!a)
+		return;
+	free(a->holds);
+	free(a);
+	t->frontend = NULL;
+}
+
+void replay_end(void)
+{
+	size_t i;
+
+	threads_for_each(free_athread, NULL);
+	for (i = 0; i < n_cmods; i++)
+		free(cmods[i].path);
+	free(cmods);
+	cmods = NULL;
+	n_cmods = cap_cmods = 0;
+	map_free(&sites);
+	for (i = 0; i < stats_cap; i++)
+		free(stats[i].name);
+	free(stats);
+	stats = NULL;
+	stats_cap = stats_n = 0;
+	precise_reset();
+	symoff_reset();
 }

@@ -59,9 +59,12 @@ uint64_t replay_display_addr(uint64_t addr);
  * it are rendered again at the end, with all addresses resolved at once). */
 void replay_symbolize_now(bool on);
 
+/* Free what the replay allocated (the engine's own state stays). */
+void replay_end(void);
+
 /* Per-object counts for --summary, in no particular order. */
 struct replay_objstat {
-	uint64_t addr;	      /* canonical */
+	uint64_t addr; /* canonical */
 	uint8_t kind;
 	char *name;	      /* last name given, NULL none */
 	uint64_t acquired;    /* acquisitions */

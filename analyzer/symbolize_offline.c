@@ -28,18 +28,18 @@ struct dsym {
 struct mod {
 	char *path;
 	uint64_t base, start, end;
-	bool nm_done;		/* data symbols loaded (or tried) */
-	bool tools_failed;	/* no tool could read it: skip it */
-	struct dsym *dsyms;	/* sorted by value */
+	bool nm_done;	    /* data symbols loaded (or tried) */
+	bool tools_failed;  /* no tool could read it: skip it */
+	struct dsym *dsyms; /* sorted by value */
 	size_t n_dsyms;
 };
 
 struct entry {
 	uint64_t pc;
 	bool used;
-	bool done;		/* resolved (found or not) */
+	bool done; /* resolved (found or not) */
 	int line;
-	char *function;		/* NULL unknown */
+	char *function; /* NULL unknown */
 	char *file;
 };
 
@@ -47,7 +47,7 @@ static struct mod *mods;
 static size_t n_mods, cap_mods;
 static bool mods_sorted = true;
 
-static struct entry *cache;	/* open addressing on pc */
+static struct entry *cache; /* open addressing on pc */
 static size_t cache_cap, cache_n;
 
 struct site {
@@ -122,6 +122,8 @@ static struct mod *mod_of(uint64_t addr)
 {
 	size_t lo = 0, hi;
 
+	if (!n_mods)
+		return NULL;
 	if (!mods_sorted) {
 		qsort(mods, n_mods, sizeof(*mods), cmp_mod);
 		mods_sorted = true;
@@ -539,7 +541,8 @@ int symoff_symbolize(uint64_t pc, struct coffman_frame *f)
 	return 0;
 }
 
-/* ---- data symbols --------------------------------------------------------- */
+/* ---- data symbols ---------------------------------------------------------
+ */
 
 static int cmp_dsym(const void *a, const void *b)
 {
@@ -623,7 +626,8 @@ static void load_nm(struct mod *m)
 			parse_nm(m, out);
 		free(out);
 	}
-	qsort(m->dsyms, m->n_dsyms, sizeof(*m->dsyms), cmp_dsym);
+	if (m->n_dsyms)
+		qsort(m->dsyms, m->n_dsyms, sizeof(*m->dsyms), cmp_dsym);
 }
 
 /* Sizes of the objects as the analyzed program saw them (this machine's

@@ -12,17 +12,17 @@
 
 #include "event.h"
 
-#define MAX_TOKENS 64	 /* per line */
-#define MAX_EVENTS 4	 /* engine events one line stands for */
-#define MAX_FRAMES 64	 /* frames of an @site list */
+#define MAX_TOKENS 64			/* per line */
+#define MAX_EVENTS 4			/* engine events one line stands for */
+#define MAX_FRAMES 64			/* frames of an @site list */
 #define NAME_SPACE (TEXT_OBJ_SIZE / 64) /* name slots of 64 bytes */
 
 /* ---- small hash maps ---------------------------------------------------- */
 
 /* Open addressing on a 64-bit key, plus an optional string key. */
 struct slot {
-	uint64_t key;	/* hash of the string, or the number itself */
-	char *str;	/* owned string key, NULL for numeric maps */
+	uint64_t key; /* hash of the string, or the number itself */
+	char *str;    /* owned string key, NULL for numeric maps */
 	size_t slen;
 	uint64_t v1, v2; /* values */
 	uint32_t v3, v4;
@@ -82,8 +82,8 @@ static struct slot *map_get(struct map *m, uint64_t key, const char *str,
 
 			if (s->key != key)
 				continue;
-			if (!str || (s->slen == slen &&
-				     memcmp(s->str, str, slen) == 0))
+			if (!str ||
+			    (s->slen == slen && memcmp(s->str, str, slen) == 0))
 				return s;
 		}
 	}
@@ -126,7 +126,7 @@ static void map_free(struct map *m)
 /* ---- parser state -------------------------------------------------------- */
 
 struct tok {
-	const char *p;	/* bytes (a quoted string: unescaped copy) */
+	const char *p; /* bytes (a quoted string: unescaped copy) */
 	size_t n;
 	bool quoted;
 };
@@ -136,19 +136,19 @@ struct thr {
 	uint32_t parent, create_stack;
 	char name[17];
 	bool tid_set;
-	bool blocked;		/* its last line was `block` ... */
-	uint64_t blocked_on;	/* ... on this address */
+	bool blocked;	     /* its last line was `block` ... */
+	uint64_t blocked_on; /* ... on this address */
 };
 
 /* What the parser knows of an object's state, to record the intent to
  * block (an acquire event) only when a lock line would have waited. */
 struct ostate {
-	uint32_t owner;		/* exclusive holder's thread, 0 none */
-	uint32_t count;		/* its recursion depth */
-	uint32_t readers;	/* shared holders */
-	int64_t value;		/* semaphore value, if value_known */
+	uint32_t owner;	  /* exclusive holder's thread, 0 none */
+	uint32_t count;	  /* its recursion depth */
+	uint32_t readers; /* shared holders */
+	int64_t value;	  /* semaphore value, if value_known */
 	bool value_known;
-	uint8_t mtype;		/* mutex type from init */
+	uint8_t mtype; /* mutex type from init */
 };
 
 struct parser {
@@ -158,20 +158,20 @@ struct parser {
 	unsigned long line;
 	uint64_t seq;
 	uint64_t start_ns;
-	uint64_t now;		/* time of the current line, since start */
+	uint64_t now; /* time of the current line, since start */
 	bool saw_process, saw_event;
-	struct map objs;	/* name -> v1 addr, v3 kind */
-	struct map addrs;	/* addr -> taken by a name (collisions) */
-	struct map strings;	/* string -> v3 id */
-	struct map sites;	/* frame list -> v3 stack id */
-	struct map threads;	/* num -> v1 (struct thr *) */
-	struct map stack_pc;	/* `stack` id -> v1 its first frame */
-	struct map ostates;	/* address -> v1 (struct ostate *) */
-	uint64_t *site_pc;	/* first frame of site stack STACK0 + i */
+	struct map objs;     /* name -> v1 addr, v3 kind */
+	struct map addrs;    /* addr -> taken by a name (collisions) */
+	struct map strings;  /* string -> v3 id */
+	struct map sites;    /* frame list -> v3 stack id */
+	struct map threads;  /* num -> v1 (struct thr *) */
+	struct map stack_pc; /* `stack` id -> v1 its first frame */
+	struct map ostates;  /* address -> v1 (struct ostate *) */
+	uint64_t *site_pc;   /* first frame of site stack STACK0 + i */
 	size_t n_site_pc, cap_site_pc;
 	uint32_t n_strings;
 	uint32_t next_site_stack;
-	char *scratch;		/* unescaped quoted strings of this line */
+	char *scratch; /* unescaped quoted strings of this line */
 	size_t scratch_len;
 };
 
@@ -271,14 +271,17 @@ static bool parse_time(const char *p, size_t n, uint64_t *out)
 	static const struct {
 		const char *unit;
 		uint64_t ns;
-	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+	} units[] = { { "ns", 1 },
+		      { "us", 1000 },
+		      { "ms", 1000000 },
 		      { "s", 1000000000 } };
 	uint64_t whole = 0, frac = 0, scale = 1, mul = 0;
 	size_t i = 0, u, ulen;
 
 	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
 		ulen = strlen(units[u].unit);
-		if (n > ulen && memcmp(p + n - ulen, units[u].unit, ulen) == 0 &&
+		if (n > ulen &&
+		    memcmp(p + n - ulen, units[u].unit, ulen) == 0 &&
 		    (ulen == 2 || (p[n - 2] >= '0' && p[n - 2] <= '9') ||
 		     p[n - 2] == '.')) {
 			mul = units[u].ns;
@@ -372,8 +375,8 @@ static int tokenize(struct parser *ps, const char *line, size_t len,
 	}
 	sc = ps->scratch;
 	while (i < len) {
-		while (i < len && (line[i] == ' ' || line[i] == '\t' ||
-				   line[i] == '\r'))
+		while (i < len &&
+		       (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
 			i++;
 		if (i >= len || line[i] == '#')
 			break;
@@ -475,7 +478,8 @@ static int intern_string(struct parser *ps, const char *s, size_t n,
 			 uint32_t *id)
 {
 	bool fresh;
-	struct slot *sl = map_get(&ps->strings, fnv1a(s, n), s, n, true, &fresh);
+	struct slot *sl =
+		map_get(&ps->strings, fnv1a(s, n), s, n, true, &fresh);
 
 	if (!sl)
 		return -ENOMEM;
@@ -538,10 +542,9 @@ static int site_stack(struct parser *ps, const struct tok *t, uint32_t *id)
 		if (ps->next_site_stack == 0)
 			return perr(ps, "too many call sites");
 		if (ps->n_site_pc == ps->cap_site_pc) {
-			size_t ncap = ps->cap_site_pc ? ps->cap_site_pc * 2
-						      : 64;
-			uint64_t *np = realloc(ps->site_pc,
-					       ncap * sizeof(*np));
+			size_t ncap =
+				ps->cap_site_pc ? ps->cap_site_pc * 2 : 64;
+			uint64_t *np = realloc(ps->site_pc, ncap * sizeof(*np));
 
 			if (!np)
 				return -ENOMEM;
@@ -597,9 +600,9 @@ struct line_attrs {
 };
 
 static const char *const kind_words[KIND_MAX] = {
-	[KIND_NONE] = "object",	 [KIND_MUTEX] = "mutex",
-	[KIND_RWLOCK] = "rwlock", [KIND_SPIN] = "spin",
-	[KIND_SEM] = "sem",	 [KIND_COND] = "cond",
+	[KIND_NONE] = "object",	    [KIND_MUTEX] = "mutex",
+	[KIND_RWLOCK] = "rwlock",   [KIND_SPIN] = "spin",
+	[KIND_SEM] = "sem",	    [KIND_COND] = "cond",
 	[KIND_BARRIER] = "barrier", [KIND_THREAD] = "thread",
 	[KIND_ONCE] = "once",
 };
@@ -765,7 +768,7 @@ static int split_attrs(struct parser *ps, struct tok *tv, int from, int n,
 struct obj {
 	uint64_t addr;
 	uint8_t kind;
-	bool named_now;	/* a name first used on this line: name it */
+	bool named_now; /* a name first used on this line: name it */
 	struct tok name;
 };
 
@@ -808,8 +811,9 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 		return 0;
 	}
 	if (!ident_token(t))
-		return perr(ps, "'%s' is not an object (a name, 0xADDRESS or "
-				"Tn)",
+		return perr(ps,
+			    "'%s' is not an object (a name, 0xADDRESS or "
+			    "Tn)",
 			    show(t, buf, sizeof(buf)));
 	sl = map_get(&ps->objs, fnv1a(t->p, t->n), t->p, t->n, true, &fresh);
 	if (!sl)
@@ -824,8 +828,8 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 			return -ENOMEM;
 		sl->v1 = addr;
 		sl->v3 = (uint32_t)(explicit_kind >= 0 ? explicit_kind
-				    : want > 0	     ? want
-						     : dflt);
+				    : want > 0	       ? want
+						       : dflt);
 		/* (all three are small non-negative kinds) */
 		o->named_now = true;
 		o->name = *t;
@@ -837,19 +841,19 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 	}
 	o->addr = sl->v1;
 	o->kind = (uint8_t)(explicit_kind >= 0 ? (uint32_t)explicit_kind
-						: sl->v3);
+					       : sl->v3);
 	return 0;
 }
 
 struct evbuf {
 	struct trace_ev ev[MAX_EVENTS];
-	bool cond[MAX_EVENTS];	/* an acquire kept only if it would wait */
+	bool cond[MAX_EVENTS]; /* an acquire kept only if it would wait */
 	int n;
 };
 
-static struct trace_ev *ev_add(struct evbuf *eb, uint32_t thread,
-			       uint8_t op, uint8_t kind, uint8_t mode,
-			       uint8_t flags, uint64_t addr)
+static struct trace_ev *ev_add(struct evbuf *eb, uint32_t thread, uint8_t op,
+			       uint8_t kind, uint8_t mode, uint8_t flags,
+			       uint64_t addr)
 {
 	struct trace_ev *e = &eb->ev[eb->n];
 
@@ -867,8 +871,8 @@ static struct trace_ev *ev_add(struct evbuf *eb, uint32_t thread,
 /* Lock-like kinds a `lock` may take. */
 static bool lockable(int kind)
 {
-	return kind == KIND_MUTEX || kind == KIND_RWLOCK ||
-	       kind == KIND_SPIN || kind == KIND_SEM || kind == KIND_ONCE;
+	return kind == KIND_MUTEX || kind == KIND_RWLOCK || kind == KIND_SPIN ||
+	       kind == KIND_SEM || kind == KIND_ONCE;
 }
 
 struct opdef {
@@ -877,14 +881,43 @@ struct opdef {
 };
 
 enum {
-	O_LOCK, O_BLOCK, O_TRYLOCK, O_TIMEDLOCK, O_UNLOCK, O_RDLOCK, O_WRLOCK,
-	O_TRYRDLOCK, O_TRYWRLOCK, O_SEM_WAIT, O_SEM_TRYWAIT, O_SEM_POST,
-	O_WAIT, O_WOKEN, O_SIGNAL, O_BARRIER_WAIT, O_CREATE, O_JOIN, O_EXIT,
-	O_INIT, O_DESTROY, O_NAME, O_FREE,
+	O_LOCK,
+	O_BLOCK,
+	O_TRYLOCK,
+	O_TIMEDLOCK,
+	O_UNLOCK,
+	O_RDLOCK,
+	O_WRLOCK,
+	O_TRYRDLOCK,
+	O_TRYWRLOCK,
+	O_SEM_WAIT,
+	O_SEM_TRYWAIT,
+	O_SEM_POST,
+	O_WAIT,
+	O_WOKEN,
+	O_SIGNAL,
+	O_BROADCAST,
+	O_BARRIER_WAIT,
+	O_CREATE,
+	O_JOIN,
+	O_EXIT,
+	O_INIT,
+	O_DESTROY,
+	O_NAME,
+	O_FREE,
 	/* raw: one engine event each */
-	O_RAW_ACQUIRE, O_RAW_ACQUIRED, O_RAW_TRY_FAILED, O_RAW_TIMED_OUT,
-	O_RAW_RELEASE, O_RAW_THREAD_START, O_RAW_JOINED, O_RAW_FORK,
-	O_RAW_CLAIM, O_RAW_RETIRE, O_RAW_PROBE, O_RAW_EVENT,
+	O_RAW_ACQUIRE,
+	O_RAW_ACQUIRED,
+	O_RAW_TRY_FAILED,
+	O_RAW_TIMED_OUT,
+	O_RAW_RELEASE,
+	O_RAW_THREAD_START,
+	O_RAW_JOINED,
+	O_RAW_FORK,
+	O_RAW_CLAIM,
+	O_RAW_RETIRE,
+	O_RAW_PROBE,
+	O_RAW_EVENT,
 };
 
 static const struct opdef ops[] = {
@@ -903,7 +936,7 @@ static const struct opdef ops[] = {
 	{ "wait", O_WAIT },
 	{ "woken", O_WOKEN },
 	{ "signal", O_SIGNAL },
-	{ "broadcast", O_SIGNAL },
+	{ "broadcast", O_BROADCAST },
 	{ "barrier_wait", O_BARRIER_WAIT },
 	{ "create", O_CREATE },
 	{ "join", O_JOIN },
@@ -955,8 +988,7 @@ static bool rest_is(const struct operands *o, int i, const char *w)
 	return i < o->nrest && tok_is(&o->rest[i], w);
 }
 
-static int need_obj(struct parser *ps, const struct operands *o,
-		    const char *op)
+static int need_obj(struct parser *ps, const struct operands *o, const char *op)
 {
 	if (!o->obj)
 		return perr(ps, "'%s' needs an object", op);
@@ -974,8 +1006,8 @@ static int extra_words(struct parser *ps, const struct operands *o, int used)
 }
 
 /* Mutex type words of `init`. */
-static int init_words(struct parser *ps, const struct operands *o,
-		      uint8_t kind, uint64_t *arg, bool *typed)
+static int init_words(struct parser *ps, const struct operands *o, uint8_t kind,
+		      uint64_t *arg, bool *typed)
 {
 	char buf[48];
 	uint64_t v;
@@ -1013,7 +1045,8 @@ static int init_words(struct parser *ps, const struct operands *o,
 	return 0;
 }
 
-/* ---- the state model ------------------------------------------------------ */
+/* ---- the state model ------------------------------------------------------
+ */
 
 static struct ostate *ostate_of(struct parser *ps, uint64_t addr)
 {
@@ -1133,8 +1166,9 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 	case O_LOCK:
 	case O_TIMEDLOCK:
 	case O_TRYLOCK: {
-		uint8_t fl = code == O_TIMEDLOCK ? EVF_TIMED :
-			     code == O_TRYLOCK ? EVF_TRY : 0;
+		uint8_t fl = code == O_TIMEDLOCK ? EVF_TIMED
+			     : code == O_TRYLOCK ? EVF_TRY
+						 : 0;
 		bool failed;
 
 		if ((rc = need_obj(ps, &o, op->name)) ||
@@ -1154,7 +1188,7 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			eb.cond[0] = !failed;
 		}
 		ev_add(&eb, thread,
-		       !failed ? OP_ACQUIRED
+		       !failed		   ? OP_ACQUIRED
 		       : code == O_TRYLOCK ? OP_TRY_FAILED
 					   : OP_TIMED_OUT,
 		       x.kind, MODE_EXCL, fl, x.addr);
@@ -1176,9 +1210,8 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			else
 				return extra_words(ps, &o, w);
 		}
-		ev_add(&eb, thread,
-		       lockable(x.kind) ? OP_ACQUIRE : OP_WAIT, x.kind,
-		       read ? MODE_SHARED : MODE_EXCL,
+		ev_add(&eb, thread, lockable(x.kind) ? OP_ACQUIRE : OP_WAIT,
+		       x.kind, read ? MODE_SHARED : MODE_EXCL,
 		       timed ? EVF_TIMED : 0, x.addr);
 		break;
 	}
@@ -1237,8 +1270,8 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			eb.cond[0] = true;
 		}
 		ev_add(&eb, thread, failed ? OP_TRY_FAILED : OP_ACQUIRED,
-		       KIND_SEM, MODE_EXCL,
-		       code == O_SEM_TRYWAIT ? EVF_TRY : 0, x.addr);
+		       KIND_SEM, MODE_EXCL, code == O_SEM_TRYWAIT ? EVF_TRY : 0,
+		       x.addr);
 		break;
 	}
 	case O_WAIT:
@@ -1251,8 +1284,9 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 				  KIND_COND, &x)))
 			return rc;
 		if (lockable(x.kind))
-			return perr(ps, "cannot %s on a %s (use lock or "
-					"block)",
+			return perr(ps,
+				    "cannot %s on a %s (use lock or "
+				    "block)",
 				    op->name, kind_words[x.kind]);
 		if (with) {
 			if (o.nrest < 2)
@@ -1286,11 +1320,15 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		break;
 	}
 	case O_SIGNAL:
+	case O_BROADCAST:
 		if ((rc = need_obj(ps, &o, op->name)) ||
-		    (rc = resolve(ps, o.obj, o.kind, KIND_COND, KIND_COND, &x)) ||
+		    (rc = resolve(ps, o.obj, o.kind, KIND_COND, KIND_COND,
+				  &x)) ||
 		    (rc = extra_words(ps, &o, 0)))
 			return rc;
-		ev_add(&eb, thread, OP_PROBE, KIND_COND, MODE_EXCL, 0, x.addr);
+		e = ev_add(&eb, thread, OP_SIGNAL, x.kind, MODE_EXCL, 0,
+			   x.addr);
+		e->arg = code == O_BROADCAST; /* as the runtime: 1 broadcast */
 		break;
 	case O_BARRIER_WAIT:
 		if ((rc = need_obj(ps, &o, op->name)) ||
@@ -1298,7 +1336,8 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 				  &x)) ||
 		    (rc = extra_words(ps, &o, 0)))
 			return rc;
-		ev_add(&eb, thread, OP_WAIT, KIND_BARRIER, MODE_EXCL, 0, x.addr);
+		ev_add(&eb, thread, OP_WAIT, KIND_BARRIER, MODE_EXCL, 0,
+		       x.addr);
 		ev_add(&eb, thread, OP_WOKEN, KIND_BARRIER, MODE_EXCL, 0,
 		       x.addr);
 		break;
@@ -1397,8 +1436,8 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 				    show(&o.rest[0], buf, sizeof(buf)));
 		if ((rc = extra_words(ps, &o, o.nrest >= 1 ? 1 : 0)))
 			return rc;
-		e = ev_add(&eb, thread, OP_RETIRE_RANGE, KIND_NONE, MODE_EXCL, 0,
-			   x.addr);
+		e = ev_add(&eb, thread, OP_RETIRE_RANGE, KIND_NONE, MODE_EXCL,
+			   0, x.addr);
 		e->arg = len;
 		x.named_now = false;
 		break;
@@ -1457,11 +1496,12 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 	}
 
 	single = eb.n == 1;
-	if (!single && (a.has_owner || a.has_arg || a.has_flags ||
-			a.has_mode || a.has_pc || a.has_str))
-		return perr(ps, "'%s' stands for %d events: raw fields (pc=, "
-				"owner=, arg=, flags=, mode=, str=) need a "
-				"one-event operation",
+	if (!single && (a.has_owner || a.has_arg || a.has_flags || a.has_mode ||
+			a.has_pc || a.has_str))
+		return perr(ps,
+			    "'%s' stands for %d events: raw fields (pc=, "
+			    "owner=, arg=, flags=, mode=, str=) need a "
+			    "one-event operation",
 			    op->name, eb.n);
 	if (single) {
 		e = &eb.ev[0];
@@ -1512,8 +1552,8 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		if (a.stack - TEXT_SITE_STACK0 < ps->n_site_pc)
 			line_pc = ps->site_pc[a.stack - TEXT_SITE_STACK0];
 	} else if (!a.has_pc && a.stack) {
-		struct slot *sl = map_get(&ps->stack_pc, a.stack, NULL, 0,
-					  false, NULL);
+		struct slot *sl =
+			map_get(&ps->stack_pc, a.stack, NULL, 0, false, NULL);
 
 		line_pc = sl ? sl->v1 : 0;
 	}
@@ -1648,8 +1688,8 @@ static int do_stack(struct parser *ps, struct tok *tv, int n)
 				    (unsigned long long)id);
 	tbuild_stack(ps->b, (uint32_t)id, pcs, (uint32_t)(n - 2));
 	if (n > 2) {
-		struct slot *sl = map_get(&ps->stack_pc, id, NULL, 0, true,
-					  NULL);
+		struct slot *sl =
+			map_get(&ps->stack_pc, id, NULL, 0, true, NULL);
 
 		if (!sl)
 			return -ENOMEM;
@@ -1754,8 +1794,9 @@ static int parse_line(struct parser *ps, const char *line, size_t len)
 		return do_thread(ps, tv, n);
 	if (tok_is(&tv[0], "end"))
 		return do_end(ps, tv, n);
-	return perr(ps, "expected a thread (T1, T2, ...) or a directive, got "
-			"'%s'",
+	return perr(ps,
+		    "expected a thread (T1, T2, ...) or a directive, got "
+		    "'%s'",
 		    show(&tv[0], buf, sizeof(buf)));
 }
 
@@ -1800,8 +1841,8 @@ static int emit_threads(struct parser *ps)
 			nums[k++] = (uint32_t)ps->threads.s[i].key;
 	qsort(nums, k, sizeof(*nums), cmp_u32);
 	for (i = 0; i < k; i++) {
-		struct slot *sl = map_get(&ps->threads, nums[i], NULL, 0,
-					  false, NULL);
+		struct slot *sl =
+			map_get(&ps->threads, nums[i], NULL, 0, false, NULL);
 		struct thr *t = (struct thr *)(uintptr_t)sl->v1;
 
 		tbuild_thread(ps->b, nums[i], t->tid, t->parent,
@@ -1880,8 +1921,7 @@ int text_trace_plausible(const void *buf, size_t len)
 	for (i = 0; i < n; i++) {
 		if (p[i] == 0)
 			return 0;
-		if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' &&
-		    p[i] != '\r')
+		if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
 			ctl++;
 	}
 	return ctl * 20 <= n;

@@ -43,7 +43,7 @@
  *   sem_wait S, sem_trywait S [failed], sem_post S
  *   wait C with M [timed]  cond wait: releases M, waits on C
  *   woken C [with M]    the wait ended (and M is locked again)
- *   signal C, broadcast C  (no effect on the analysis; for reading)
+ *   signal C, broadcast C  wakes C's waiters (they are no longer asleep)
  *   barrier_wait B      wait at a barrier and pass it
  *   create T2           this thread creates T2 (its parent)
  *   join T2             wait for T2 and reap it
@@ -79,15 +79,15 @@
  * one: pc = TEXT_SITE_BASE + (file string id << TEXT_SITE_LINE_BITS) +
  * line, resolved through the trace's string table.
  */
-#define TEXT_OBJ_MODULE "<text>"
-#define TEXT_OBJ_BASE 0x100000000000ull
-#define TEXT_OBJ_SIZE (1ull << 40)
-#define TEXT_SITE_MODULE "<text-sites>"
-#define TEXT_SITE_BASE 0x200000000000ull
-#define TEXT_SITE_SIZE (1ull << 44)
+#define TEXT_OBJ_MODULE	    "<text>"
+#define TEXT_OBJ_BASE	    0x100000000000ull
+#define TEXT_OBJ_SIZE	    (1ull << 40)
+#define TEXT_SITE_MODULE    "<text-sites>"
+#define TEXT_SITE_BASE	    0x200000000000ull
+#define TEXT_SITE_SIZE	    (1ull << 44)
 #define TEXT_SITE_LINE_BITS 20
-#define TEXT_START_NS 1000000000ull /* start time when none is given */
-#define TEXT_SITE_STACK0 0x80000000u /* first stack id made for @sites */
+#define TEXT_START_NS	    1000000000ull /* start time when none is given */
+#define TEXT_SITE_STACK0    0x80000000u	  /* first stack id made for @sites */
 
 /*
  * Parse the text trace text[0..len-1] into a binary trace in *out (to be

@@ -9,7 +9,7 @@
 #include "crc32.h"
 
 #define BLOCK_HDR sizeof(struct coffman_trace_block)
-#define REC_MAX 65535u /* a record's length is 16 bits */
+#define REC_MAX	  65535u /* a record's length is 16 bits */
 
 static int reserve(struct tbuild *b, size_t n)
 {
@@ -96,9 +96,8 @@ static uint8_t *record(struct tbuild *b, uint8_t type, size_t len)
 	return p;
 }
 
-int tbuild_init(struct tbuild *b, uint32_t pid, uint32_t ppid,
-		const char *exe, uint64_t start_ns,
-		uint64_t start_realtime_ns)
+int tbuild_init(struct tbuild *b, uint32_t pid, uint32_t ppid, const char *exe,
+		uint64_t start_ns, uint64_t start_realtime_ns)
 {
 	struct coffman_trace_header h;
 	uint8_t *p;
@@ -163,10 +162,11 @@ void tbuild_stack(struct tbuild *b, uint32_t id, const uint64_t *pcs,
 		put64(p + 12 + 8 * (size_t)i, pcs[i]);
 }
 
-void tbuild_thread(struct tbuild *b, uint32_t num, int32_t tid,
-		   uint32_t parent, uint32_t create_stack, const char *name)
+void tbuild_thread(struct tbuild *b, uint32_t num, int32_t tid, uint32_t parent,
+		   uint32_t create_stack, const char *name)
 {
-	uint8_t *p = record(b, TRACE_THREAD, sizeof(struct coffman_trace_thread));
+	uint8_t *p =
+		record(b, TRACE_THREAD, sizeof(struct coffman_trace_thread));
 
 	if (!p)
 		return;

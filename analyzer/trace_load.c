@@ -38,7 +38,8 @@ static int read_all(int fd, struct loaded_trace *lt)
 		return -ENOMEM;
 	for (;;) {
 		if (len == cap) {
-			p = cap < ((size_t)-1) / 2 ? realloc(buf, cap * 2) : NULL;
+			p = cap < ((size_t)-1) / 2 ? realloc(buf, cap * 2)
+						   : NULL;
 			if (!p) {
 				free(buf);
 				return -ENOMEM;
@@ -86,7 +87,8 @@ int trace_load(const char *path, struct loaded_trace *lt, char *err,
 		rc = trace_open_mem(&lt->r, lt->data, lt->data_len, err,
 				    errlen);
 	} else if (lt->data_len == 0) {
-		snprintf(err, errlen, "offset 0: empty file, not a coffman trace");
+		snprintf(err, errlen,
+			 "offset 0: empty file, not a coffman trace");
 		rc = -EINVAL;
 	} else if (!text_trace_plausible(lt->data, lt->data_len)) {
 		snprintf(err, errlen,

@@ -19,8 +19,8 @@ struct loaded_trace {
 	struct trace_reader r; /* the events and records */
 	struct tbuild text;    /* a text trace's binary form, owned */
 	bool is_text;
-	const char *path;      /* as given ("-" is standard input) */
-	void *data;	       /* the file's bytes: mapped or malloc'ed */
+	const char *path; /* as given ("-" is standard input) */
+	void *data;	  /* the file's bytes: mapped or malloc'ed */
 	size_t data_len;
 	bool data_mapped;
 };

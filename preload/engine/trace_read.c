@@ -13,10 +13,10 @@
 
 #include "crc32.h"
 
-#define BLOCK_HDR 16u  /* sizeof(struct coffman_trace_block) */
-#define REC_HDR 4u     /* sizeof(struct coffman_trace_rec) */
-#define EVENT_LEN 68u  /* sizeof(struct coffman_trace_event) */
-#define STACK_LEN 12u  /* before the pcs */
+#define BLOCK_HDR  16u /* sizeof(struct coffman_trace_block) */
+#define REC_HDR	   4u  /* sizeof(struct coffman_trace_rec) */
+#define EVENT_LEN  68u /* sizeof(struct coffman_trace_event) */
+#define STACK_LEN  12u /* before the pcs */
 #define THREAD_LEN 36u
 #define STRING_LEN 8u  /* before the bytes */
 #define MODULE_LEN 32u /* before build id and path */
@@ -31,18 +31,18 @@ _Static_assert(sizeof(struct coffman_trace_string) == STRING_LEN, "string");
 _Static_assert(sizeof(struct coffman_trace_module) == MODULE_LEN, "module");
 
 struct trace_block {
-	uint64_t payload;   /* offset of the payload in the file */
-	uint32_t length;    /* payload bytes */
-	uint32_t n_events;  /* event records in it */
-	uint32_t *order;    /* event offsets (from payload) by seq, or NULL
-			       when the block's events are already in order */
+	uint64_t payload;  /* offset of the payload in the file */
+	uint32_t length;   /* payload bytes */
+	uint32_t n_events; /* event records in it */
+	uint32_t *order;   /* event offsets (from payload) by seq, or NULL
+			      when the block's events are already in order */
 };
 
 struct trace_cursor {
-	uint64_t seq;	    /* of the event at pos */
-	uint32_t block;	    /* index into blocks[] */
-	uint32_t next;	    /* events of the block consumed so far */
-	uint32_t pos;	    /* offset of the current event in the payload */
+	uint64_t seq;	/* of the event at pos */
+	uint32_t block; /* index into blocks[] */
+	uint32_t next;	/* events of the block consumed so far */
+	uint32_t pos;	/* offset of the current event in the payload */
 };
 
 /* ---- little-endian access ---------------------------------------------- */
@@ -88,8 +88,7 @@ struct tables {
 	size_t cap_stacks, cap_threads, cap_strings, cap_modules, cap_blocks;
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err,
-						      size_t errlen,
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
 						      const char *fmt, ...)
 {
 	va_list ap;
@@ -112,8 +111,7 @@ bool trace_is_binary(const void *buf, size_t len)
 /* ---- records ------------------------------------------------------------ */
 
 /* Decode the event record at p (EVENT_LEN bytes at least). */
-static void decode_event(const uint8_t *p, uint64_t offset,
-			 struct trace_ev *ev)
+static void decode_event(const uint8_t *p, uint64_t offset, struct trace_ev *ev)
 {
 	ev->op = p[4];
 	ev->kind = p[5];
@@ -137,8 +135,8 @@ static void decode_event(const uint8_t *p, uint64_t offset,
  * is its file offset. Returns the record's length, or -EINVAL/-ENOMEM.
  */
 static long load_record(struct trace_reader *r, struct tables *tb,
-			const uint8_t *p, size_t avail, uint64_t off,
-			char *err, size_t errlen)
+			const uint8_t *p, size_t avail, uint64_t off, char *err,
+			size_t errlen)
 {
 	uint8_t type;
 	uint16_t len;
@@ -319,8 +317,8 @@ static int sort_block(struct trace_reader *r, struct trace_block *b)
 
 /* Check and index the block whose header is at off. Returns 1 when the
  * file ends inside it (truncated), 0 when loaded, <0 on error. */
-static int load_block(struct trace_reader *r, struct tables *tb,
-		      uint64_t off, uint64_t *next, char *err, size_t errlen)
+static int load_block(struct trace_reader *r, struct tables *tb, uint64_t off,
+		      uint64_t *next, char *err, size_t errlen)
 {
 	const uint8_t *h = r->buf + off;
 	uint64_t left = r->len - off, seq, prev = 0;
@@ -390,8 +388,7 @@ static int load_block(struct trace_reader *r, struct tables *tb,
 	*next = off + BLOCK_HDR + length;
 	if (!nev)
 		return 0;
-	if (grow((void **)&r->blocks, &tb->cap_blocks, r->n_blocks,
-		 sizeof(*b)))
+	if (grow((void **)&r->blocks, &tb->cap_blocks, r->n_blocks, sizeof(*b)))
 		return -ENOMEM;
 	b = &r->blocks[r->n_blocks++];
 	b->payload = off + BLOCK_HDR;
@@ -435,15 +432,15 @@ static int cmp_string(const void *a, const void *b)
 }
 
 /* Sort the table and drop later duplicates of an id. */
-#define SORT_UNIQUE(arr, n, cmp, key)                                   \
-	do {                                                            \
-		size_t i_, k_ = 0;                                      \
-		if ((n) > 1)                                            \
-			qsort((arr), (n), sizeof(*(arr)), cmp);         \
-		for (i_ = 0; i_ < (n); i_++)                            \
-			if (!k_ || (arr)[k_ - 1].key != (arr)[i_].key)  \
-				(arr)[k_++] = (arr)[i_];                \
-		(n) = k_;                                               \
+#define SORT_UNIQUE(arr, n, cmp, key)                                  \
+	do {                                                           \
+		size_t i_, k_ = 0;                                     \
+		if ((n) > 1)                                           \
+			qsort((arr), (n), sizeof(*(arr)), cmp);        \
+		for (i_ = 0; i_ < (n); i_++)                           \
+			if (!k_ || (arr)[k_ - 1].key != (arr)[i_].key) \
+				(arr)[k_++] = (arr)[i_];               \
+		(n) = k_;                                              \
 	} while (0)
 
 /* ---- the merge ---------------------------------------------------------- */
@@ -576,8 +573,8 @@ int trace_open_mem(struct trace_reader *r, const void *buf, size_t len,
 		return fail(err, errlen, "offset 0: not a coffman trace");
 	if (len < 16)
 		return fail(err, errlen,
-			    "offset 0: truncated header (%zu of %u bytes)",
-			    len, HEADER_LEN);
+			    "offset 0: truncated header (%zu of %u bytes)", len,
+			    HEADER_LEN);
 	r->version = le32(r->buf + 8);
 	r->header_size = le32(r->buf + 12);
 	if (r->version != COFFMAN_TRACE_VERSION)
@@ -590,8 +587,8 @@ int trace_open_mem(struct trace_reader *r, const void *buf, size_t len,
 			    r->header_size);
 	if (len < r->header_size)
 		return fail(err, errlen,
-			    "offset 0: truncated header (%zu of %u bytes)",
-			    len, r->header_size);
+			    "offset 0: truncated header (%zu of %u bytes)", len,
+			    r->header_size);
 	r->pid = le32(r->buf + 16);
 	r->ppid = le32(r->buf + 20);
 	r->start_ns = le64(r->buf + 24);
@@ -684,8 +681,8 @@ int trace_open_fd(struct trace_reader *r, int fd, char *err, size_t errlen)
 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    (uint64_t)st.st_size <= (size_t)-1) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			   fd, 0);
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+			   0);
 		if (map == MAP_FAILED)
 			map = NULL;
 	}
@@ -732,19 +729,19 @@ void trace_close(struct trace_reader *r)
 
 /* ---- lookups ------------------------------------------------------------ */
 
-#define BSEARCH(arr, n, key, want)                      \
-	do {                                            \
-		size_t lo_ = 0, hi_ = (n);              \
-		while (lo_ < hi_) {                     \
+#define BSEARCH(arr, n, key, want)                           \
+	do {                                                 \
+		size_t lo_ = 0, hi_ = (n);                   \
+		while (lo_ < hi_) {                          \
 			size_t mid_ = lo_ + (hi_ - lo_) / 2; \
-			if ((arr)[mid_].key < (want))   \
-				lo_ = mid_ + 1;         \
-			else                            \
-				hi_ = mid_;             \
-		}                                       \
-		if (lo_ < (n) && (arr)[lo_].key == (want)) \
-			return &(arr)[lo_];             \
-		return NULL;                            \
+			if ((arr)[mid_].key < (want))        \
+				lo_ = mid_ + 1;              \
+			else                                 \
+				hi_ = mid_;                  \
+		}                                            \
+		if (lo_ < (n) && (arr)[lo_].key == (want))   \
+			return &(arr)[lo_];                  \
+		return NULL;                                 \
 	} while (0)
 
 const struct trace_stack_rec *trace_find_stack(const struct trace_reader *r,
@@ -759,8 +756,8 @@ const struct trace_thread_rec *trace_find_thread(const struct trace_reader *r,
 	BSEARCH(r->threads, r->n_threads, num, num);
 }
 
-const struct trace_string_rec *
-trace_find_string(const struct trace_reader *r, uint32_t id)
+const struct trace_string_rec *trace_find_string(const struct trace_reader *r,
+						 uint32_t id)
 {
 	BSEARCH(r->strings, r->n_strings, id, id);
 }

@@ -32,7 +32,7 @@
  * ts_ns. Readers that do not know it skip it, as the format requires.
  */
 #define TRACE_END_PROPOSED 6
-#define TRACE_END_LEN 20u
+#define TRACE_END_LEN	   20u
 
 enum trace_end_reason {
 	TRACE_END_EXIT = 0,   /* exit() or return from main */
@@ -60,9 +60,9 @@ struct trace_ev {
 
 struct trace_stack_rec {
 	uint32_t id;
-	uint32_t n;	     /* frames */
-	const uint8_t *pcs;  /* n little-endian uint64_t, in the buffer */
-	uint64_t offset;     /* of the record, for messages */
+	uint32_t n;	    /* frames */
+	const uint8_t *pcs; /* n little-endian uint64_t, in the buffer */
+	uint64_t offset;    /* of the record, for messages */
 };
 
 struct trace_thread_rec {
@@ -76,8 +76,8 @@ struct trace_thread_rec {
 
 struct trace_string_rec {
 	uint32_t id;
-	uint32_t len;	     /* bytes, not NUL-terminated */
-	const char *bytes;   /* in the buffer */
+	uint32_t len;	   /* bytes, not NUL-terminated */
+	const char *bytes; /* in the buffer */
 	uint64_t offset;
 };
 
@@ -86,23 +86,23 @@ struct trace_module_rec {
 	uint8_t build_id_len;
 	const uint8_t *build_id; /* in the buffer */
 	uint32_t path_len;
-	const char *path;	 /* in the buffer, not NUL-terminated */
+	const char *path; /* in the buffer, not NUL-terminated */
 	uint64_t offset;
 };
 
-struct trace_block;	/* private to trace_read.c */
+struct trace_block; /* private to trace_read.c */
 struct trace_cursor;
 
 struct trace_reader {
-	const uint8_t *buf;  /* the whole file */
+	const uint8_t *buf; /* the whole file */
 	size_t len;
-	void *map;	     /* what to munmap/free on close, NULL if not ours */
+	void *map; /* what to munmap/free on close, NULL if not ours */
 	size_t map_len;
 	bool map_is_mmap;
 	/* header, host byte order */
 	uint32_t version, header_size, pid, ppid;
 	uint64_t start_ns, start_realtime_ns;
-	char exe[257];	     /* NUL-terminated copy */
+	char exe[257]; /* NUL-terminated copy */
 	/* tables, sorted by id / num; on duplicates the first record wins */
 	struct trace_stack_rec *stacks;
 	size_t n_stacks;
@@ -156,10 +156,10 @@ bool trace_next_event(struct trace_reader *r, struct trace_ev *ev);
 /* Lookups by id / number; NULL if the trace has no such record. */
 const struct trace_stack_rec *trace_find_stack(const struct trace_reader *r,
 					       uint32_t id);
-const struct trace_thread_rec *
-trace_find_thread(const struct trace_reader *r, uint32_t num);
-const struct trace_string_rec *
-trace_find_string(const struct trace_reader *r, uint32_t id);
+const struct trace_thread_rec *trace_find_thread(const struct trace_reader *r,
+						 uint32_t num);
+const struct trace_string_rec *trace_find_string(const struct trace_reader *r,
+						 uint32_t id);
 
 /* Frame i of a stack record (i < s->n). */
 uint64_t trace_stack_pc(const struct trace_stack_rec *s, uint32_t i);

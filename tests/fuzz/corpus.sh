@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# corpus.sh - seed corpus of a fuzz target in OUT: the text seeds as they
+# are (text_trace), or turned binary by `coffman dump --binary` together
+# with copies cut short and with a byte flipped (trace_reader).
+#
+# usage: corpus.sh TARGET COFFMAN OUT SEED_DIR...
+set -eu
+target=$1
+coffman=$2
+out=$3
+shift 3
+mkdir -p "$out"
+n=0
+for dir in "$@"; do
+	for f in "$dir"/*.trace; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		name=$n-$(basename "$f" .trace)
+		if [ "$target" = text_trace ]; then
+			cp "$f" "$out/$name.trace"
+			continue
+		fi
+		"$coffman" dump --binary="$out/$name.bin" "$f" 2>/dev/null ||
+			continue
+		size=$(wc -c <"$out/$name.bin")
+		head -c $((size * 2 / 3)) "$out/$name.bin" >"$out/$name.cut"
+		# a flipped byte in the middle of the first block
+		cp "$out/$name.bin" "$out/$name.flip"
+		printf '\377' | dd of="$out/$name.flip" bs=1 seek=$((296 + 40)) \
+			conv=notrunc 2>/dev/null
+	done
+done
+[ "$n" -gt 0 ] || { echo "corpus.sh: no seeds in $*" >&2; exit 1; }
