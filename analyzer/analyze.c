@@ -36,12 +36,17 @@ struct kept {
 	bool filtered; /* a --precise cycle shown only under --all */
 };
 
+/* Runtime options given on the command line, re-applied over the run's. */
+#define CLI_OPTS_MAX 64
+
 struct analysis {
 	bool json, dot, summary, precise, all, quiet_warnings;
 	bool exitcode_set;
 	int exitcode;
 	int max_length, max_cycles;
 	struct coffman_options opts;
+	const char *cli[CLI_OPTS_MAX]; /* --key=value given, in order */
+	int n_cli;
 	struct kept *reps;
 	size_t n_reps, cap_reps;
 	bool oom;
@@ -82,6 +87,58 @@ static void on_precise(void *ctx, const struct report *r)
 {
 	(void)ctx;
 	keep(r, r->severity == SEV_INFO);
+}
+
+/*
+ * The options the traced run had, so a replay judges with the same
+ * thresholds; options given here win. Paths (log, json, trace, claims,
+ * suppressions) belong to the run's machine and are not taken.
+ */
+static void apply_run_options(const struct loaded_trace *tf)
+{
+	static const char *const keys[] = {
+		"on_deadlock", "stack_depth",  "identity",	"banker",
+		"watchdog_ms", "hold_wait_ms", "starvation_ms",
+	};
+	char text[2048], err[256];
+	struct coffman_options o;
+	size_t len = tf->r.options_len < sizeof(text) - 1 ? tf->r.options_len
+							  : sizeof(text) - 1;
+	char *item, *next;
+	unsigned k;
+	int i;
+
+	if (!len)
+		return;
+	memcpy(text, tf->r.options, len);
+	text[len] = 0;
+	options_defaults(&o);
+	for (item = text; item; item = next) {
+		char *eq;
+
+		next = strchr(item, ':');
+		if (next)
+			*next++ = 0;
+		eq = strchr(item, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(item, keys[k]))
+				options_set(&o, item, eq + 1, err, sizeof(err));
+	}
+	for (i = 0; i < an.n_cli; i++) {
+		char cli[OPT_PATH_MAX + 64];
+		char *eq;
+
+		snprintf(cli, sizeof(cli), "%s", an.cli[i]);
+		eq = strchr(cli, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		options_set(&o, cli, eq + 1, err, sizeof(err));
+	}
+	an.opts = o;
 }
 
 /* ---- options --------------------------------------------------------------
@@ -182,6 +239,8 @@ static bool set_option(const char *arg)
 		fprintf(stderr, "coffman analyze: %s\n", err);
 		return false;
 	}
+	if (an.n_cli < CLI_OPTS_MAX)
+		an.cli[an.n_cli++] = arg;
 	if (!strcmp(key, "exitcode")) {
 		an.exitcode_set = true;
 		an.exitcode = an.opts.exitcode;
@@ -426,6 +485,7 @@ int cmd_analyze(int argc, char **argv)
 				(unsigned long long)traces[i].r.n_events);
 	}
 
+	apply_run_options(&traces[0]);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.opts = an.opts;
 	cfg.want_edges = an.precise || an.dot;

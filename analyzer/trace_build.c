@@ -214,7 +214,7 @@ void tbuild_module(struct tbuild *b, uint64_t base, uint64_t start,
 
 void tbuild_end(struct tbuild *b, uint32_t reason, uint64_t ts_ns)
 {
-	uint8_t *p = record(b, TRACE_END_PROPOSED, TRACE_END_LEN);
+	uint8_t *p = record(b, TRACE_END, TRACE_END_LEN);
 
 	if (!p)
 		return;

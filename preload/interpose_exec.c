@@ -20,7 +20,7 @@ static void before_exec(void)
 {
 	int saved = errno;
 
-	rt_trace_leaving();
+	rt_trace_leaving(TRACE_END_EXEC);
 	errno = saved;
 }
 

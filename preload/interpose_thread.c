@@ -300,12 +300,12 @@ COFFMAN_EXPORT int pthread_setname_np(pthread_t th, const char *name)
 
 COFFMAN_EXPORT void _exit(int status)
 {
-	rt_trace_leaving();
+	rt_trace_leaving(TRACE_END_EXIT);
 	R(_exit)(rt_exit_status(status));
 }
 
 COFFMAN_EXPORT void _Exit(int status)
 {
-	rt_trace_leaving();
+	rt_trace_leaving(TRACE_END_EXIT);
 	R(_Exit)(rt_exit_status(status));
 }

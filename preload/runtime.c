@@ -68,7 +68,8 @@ static void emit(const struct report *r, const char *text, size_t tlen,
 
 static void fatal(int action, int exitcode)
 {
-	rt_trace_final();
+	rt_trace_final(action == ON_DEADLOCK_ABORT ? TRACE_END_SIGNAL
+						   : TRACE_END_EXIT);
 	if (action == ON_DEADLOCK_ABORT) {
 		signal(SIGABRT, SIG_DFL);
 		abort();
@@ -430,7 +431,7 @@ __attribute__((destructor)) static void rt_fini(void)
 {
 	if (!rt_active)
 		return;
-	rt_trace_final();
+	rt_trace_final(TRACE_END_EXIT);
 	if (options.verbosity >= 2) {
 		char line[256];
 		int n = snprintf(line, sizeof(line),

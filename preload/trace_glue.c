@@ -351,6 +351,7 @@ static void catch_fatal_signals(void)
 
 int rt_trace_start(const char *path, bool child, int err_fd)
 {
+	const char *opts;
 	char *name = file_name;
 	ssize_t n;
 	int fd, rc;
@@ -378,6 +379,10 @@ int rt_trace_start(const char *path, bool child, int err_fd)
 	}
 	n_modules_seen = 0;
 	record_modules();
+	/* The thresholds an offline replay must use to agree with us. */
+	opts = getenv("COFFMAN_OPTIONS");
+	if (opts)
+		trace_options(opts);
 	/* The module map goes out now: a trace cut short still has it. */
 	trace_flush_all();
 	if (!started)
@@ -397,25 +402,25 @@ static void say_failure(void)
 	}
 }
 
-void rt_trace_final(void)
+void rt_trace_final(uint32_t reason)
 {
 	int busy = rt_busy;
 
 	if (__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED)) {
 		rt_busy = 1;
 		record_modules();
-		trace_finish();
+		trace_finish(reason, clock_ns(CLOCK_MONOTONIC));
 		rt_busy = busy;
 	}
 	say_failure();
 }
 
-void rt_trace_leaving(void)
+void rt_trace_leaving(uint32_t reason)
 {
 	if (rt_busy)
 		rt_trace_flush();
 	else
-		rt_trace_final();
+		rt_trace_final(reason);
 }
 
 void rt_trace_flush(void)
@@ -426,10 +431,34 @@ void rt_trace_flush(void)
 
 void rt_trace_fork_child(int err_fd)
 {
+	struct eng_thread *t = rt_thread;
+	int i;
+	uint32_t k;
+
 	if (!started)
 		return;
 	trace_after_fork();
 	eng_lock_reset(&module_lock);
 	failure_said = 0;
-	rt_trace_start(opt_path, true, err_fd);
+	if (rt_trace_start(opt_path, true, err_fd) < 0 || !t)
+		return;
+	/*
+	 * The child's trace starts here, but the forking thread still holds
+	 * what it held: say so, as acquisitions that could not block, or an
+	 * offline replay would see its later unlocks as unlock-not-owned.
+	 */
+	for (i = 0; i < t->depth; i++) {
+		const struct held *h = &t->held[i];
+		struct coffman_event ev = {
+			.op = OP_ACQUIRED,
+			.kind = h->kind,
+			.mode = h->mode,
+			.flags = EVF_TRY,
+			.addr = h->addr,
+			.pc = h->pc,
+		};
+
+		for (k = 0; k < h->count; k++)
+			trace_event(t, &ev, h->stack);
+	}
 }

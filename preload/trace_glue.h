@@ -8,6 +8,9 @@
 #define COFFMAN_TRACE_GLUE_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "coffman/trace.h"
 
 /*
  * Start the trace for option value 'path' (%p is the pid): open the file,
@@ -23,7 +26,7 @@ int rt_trace_start(const char *path, bool child, int err_fd);
 
 /* Before this image ends (exit, _exit, abort, exec): add modules loaded
  * since the start, then write every buffer. No-op when not tracing. */
-void rt_trace_final(void);
+void rt_trace_final(uint32_t reason);
 
 /*
  * The same from _exit, _Exit and the exec family, which signal handlers
@@ -31,7 +34,7 @@ void rt_trace_final(void);
  * (rt_busy), only the buffers are written, without waiting for locks this
  * thread may hold and without the loader's or the registry's lock.
  */
-void rt_trace_leaving(void);
+void rt_trace_leaving(uint32_t reason);
 
 /* Write every buffer (periodic flush, fork prepare). No allocation. */
 void rt_trace_flush(void);

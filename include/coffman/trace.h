@@ -64,6 +64,14 @@ enum coffman_trace_type {
 	TRACE_THREAD = 3, /* struct coffman_trace_thread */
 	TRACE_STRING = 4, /* struct coffman_trace_string + bytes */
 	TRACE_MODULE = 5, /* struct coffman_trace_module + build id + path */
+	TRACE_END = 6,	  /* struct coffman_trace_end: the process ended */
+	TRACE_OPTIONS = 7, /* struct coffman_trace_options + options text */
+};
+
+enum coffman_trace_end_reason {
+	TRACE_END_EXIT = 0,   /* exit(), return from main, _exit() */
+	TRACE_END_SIGNAL = 1, /* a fatal signal or abort() */
+	TRACE_END_EXEC = 2,   /* execve() replaced the program */
 };
 
 /* Common prefix of every record. */
@@ -129,6 +137,26 @@ struct coffman_trace_module {
 	uint8_t reserved[3];
 	/* uint8_t build_id[build_id_len]; then the path, not terminated,
 	 * to the end of the record */
+} __attribute__((packed));
+
+/*
+ * The last record of a process that ended normally (or exec'd). A trace
+ * without one was cut short: killed, or still being written.
+ */
+struct coffman_trace_end {
+	struct coffman_trace_rec rec; /* TRACE_END, length 20 */
+	uint32_t reason;  /* enum coffman_trace_end_reason */
+	uint32_t reserved; /* 0 */
+	uint64_t ts_ns;	  /* CLOCK_MONOTONIC when it ended */
+} __attribute__((packed));
+
+/*
+ * The options the run had (COFFMAN_OPTIONS syntax, "key=value:..."), so
+ * an offline replay uses the same thresholds; written once at start.
+ */
+struct coffman_trace_options {
+	struct coffman_trace_rec rec; /* TRACE_OPTIONS, length 4 + text */
+	/* char text[length - 4]; not NUL-terminated */
 } __attribute__((packed));
 
 #endif /* COFFMAN_TRACE_H */

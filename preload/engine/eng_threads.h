@@ -74,6 +74,12 @@ struct eng_thread {
 	uint32_t exit_stack;	/* where it exited */
 	uint8_t alive;		/* 0 once it exited */
 	uint8_t degraded;	/* held stack overflowed: edges not tracked */
+	uint8_t bk_on;		/* banker: its acquisitions take the checked
+				   path (it has claims, or claims-file rules
+				   to match); read inline by the wrappers */
+	uint8_t bk_rules;	/* claims-file rules to match at its next
+				   acquisition (it was named, or is new) */
+	uint8_t bk_row;		/* its row in the banker's state + 1, 0 none */
 	char name[THREAD_NAME_MAX]; /* pthread_setname_np name, "" none */
 	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */
@@ -82,6 +88,8 @@ struct eng_thread {
 	struct ccache_slot ccache[CCACHE_SIZE];
 	int ccache_used;
 	uint64_t n_events;	/* events this thread fed the engine */
+	uint64_t bk_pending;	/* banker: object whose unit claims_before()
+				   granted, acquisition not yet seen; 0 none */
 	struct blocked blk;	/* valid while blk.active */
 	uint32_t try_fails;	/* failed trylocks in a row */
 	uint64_t try_fail_id;	/* object of the last failed trylock */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "claims.h"
 #include "engine_internal.h"
 #include "hash.h"
 #include "lock.h"
@@ -71,8 +72,10 @@ struct eng_thread *engine_thread_new(int32_t tid, uint32_t parent,
 {
 	struct eng_thread *t = threads_new(tid, parent);
 
-	if (t)
+	if (t) {
 		t->create_stack = create_stack;
+		claims_thread_new(t);
+	}
 	return t;
 }
 
@@ -100,6 +103,17 @@ uint32_t eng_capture(const struct coffman_event *ev)
 		id = ev->pc ? stackdepot_intern(&ev->pc, 1) : 0;
 	ev_stack = id;
 	return id;
+}
+
+void eng_capture_reset(void)
+{
+	ev_stack = 0;
+}
+
+int eng_data_name(uint64_t addr, uint32_t kind, char *buf, size_t len)
+{
+	return hooks.data_name ? hooks.data_name(addr, kind, buf, len)
+			       : -ENOENT;
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -293,11 +307,16 @@ void engine_report_bad_option(const char *msg)
 {
 	struct report *r = eng_report_new(REP_BAD_OPTION, SEV_WARNING);
 
+	uint64_t key = hash_mix(REP_BAD_OPTION);
+	size_t i;
+
 	if (!r)
 		return;
 	snprintf(r->message, sizeof(r->message), "%s", msg);
-	if (eng_report_is_new(hash_mix(REP_BAD_OPTION) ^ hash_mix(strlen(msg)) ^
-			  hash_mix((uint64_t)msg[0] << 8 | (uint8_t)msg[1])))
+	/* The whole message: two bad lines of one file differ late. */
+	for (i = 0; msg[i]; i++)
+		key = hash_mix(key ^ (uint8_t)msg[i]);
+	if (eng_report_is_new(key))
 		eng_report_emit(r);
 	else
 		eng_free(r, sizeof(*r));
@@ -875,6 +894,8 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		return;
 	}
 	i = threads_held_find(t, o->id);
+	if (__builtin_expect(t->bk_on, 0)) /* banker: a request */
+		claims_acquired(t, o, ev, i >= 0);
 	if (i >= 0 && o->kind == KIND_RWLOCK && o->writer_pref &&
 	    ev->mode == MODE_SHARED && t->held[i].mode == MODE_SHARED &&
 	    !(ev->flags & EVF_TRY))
@@ -936,6 +957,11 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 	if (i >= 0) {
 		struct held *h = &t->held[i];
 
+		/* banker: a lock's last hold, or one semaphore unit */
+		if (__builtin_expect(t->bk_row, 0) &&
+		    (h->count == 1 || (ev->flags & EVF_CONDWAIT) ||
+		     h->kind == KIND_SEM))
+			claims_released(t, h->addr, h->kind);
 		if (h->count > 1 && !(ev->flags & EVF_CONDWAIT)) {
 			h->count--;
 			return;
@@ -1043,6 +1069,8 @@ static void on_thread_exit(struct eng_thread *t,
 		}
 	}
 	t->exit_stack = ev->stack;
+	if (t->bk_row || t->bk_on)
+		claims_thread_exit(t);
 	threads_exit(t);
 }
 
@@ -1059,12 +1087,15 @@ static void on_name(struct eng_thread *t, const struct coffman_event *ev)
 		if (target) {
 			snprintf(target->name, sizeof(target->name), "%s",
 				 ev->str);
+			claims_thread_named(t, target);
 		}
 		return;
 	}
 	o = eng_lookup(t, ev, true);
-	if (o)
+	if (o) {
 		objects_set_name(o, ev->str);
+		claims_object_named(o, ev->str);
+	}
 }
 
 static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
@@ -1080,6 +1111,7 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev);
 static __thread struct eng_thread *cur_thread;
 static __thread const struct coffman_event *cur_event;
 static __thread int cur_blocked; /* the thread was blocked before it */
+static __thread uint64_t cur_seq; /* its place in the trace's order */
 
 /*
  * Write the current event to the trace, once. Blocking events and the
@@ -1093,6 +1125,8 @@ static void trace_current(void)
 	if (!cur_event || !trace_enabled)
 		return;
 	e = *cur_event;
+	if (!e.seq)
+		e.seq = cur_seq;
 	if (!e.ts_ns && hooks.now_ns &&
 	    (cur_blocked || e.op == OP_ACQUIRE || e.op == OP_WAIT ||
 	     e.op == OP_TIMED_OUT || e.op == OP_TRY_FAILED))
@@ -1109,6 +1143,8 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 	cur_thread = t;
 	cur_event = ev;
 	cur_blocked = t->blk.active;
+	/* The order the engine takes events in is the order to replay. */
+	cur_seq = trace_enabled ? trace_next_seq() : 0;
 	rc = dispatch(t, ev);
 	trace_current();
 	return rc;
@@ -1159,6 +1195,8 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 	case OP_NAME:
 		on_name(t, ev);
 		break;
+	case OP_CLAIM:
+		return claims_event(t, ev);
 	case OP_RETIRE_RANGE:
 		objects_retire_range(ev->addr, ev->addr + ev->arg, retired_cb,
 				     NULL);
@@ -1176,6 +1214,7 @@ void engine_fork_prepare(void)
 	waitfor_lock_all();
 	eng_lock(&graph_lock);
 	eng_lock(&report_lock);
+	claims_fork_prepare();
 	objects_lock_all();
 	threads_lock_all();
 	stackdepot_lock_all();
@@ -1188,6 +1227,7 @@ void engine_fork_parent(void)
 	stackdepot_unlock_all();
 	threads_unlock_all();
 	objects_unlock_all();
+	claims_fork_parent();
 	eng_unlock(&report_lock);
 	eng_unlock(&graph_lock);
 	waitfor_unlock_all();
@@ -1201,4 +1241,5 @@ void engine_fork_child(struct eng_thread *self, int pid)
 	n_errors = 0;
 	if (self)
 		threads_after_fork(self);
+	claims_fork_child(self);
 }

@@ -56,7 +56,8 @@ struct eng_thread *engine_thread_new(int32_t tid, uint32_t parent,
 
 /*
  * Feed one event of thread t. Returns 0, or -EDEADLK when the front end
- * should fail the pending acquire instead of blocking (on_deadlock=recover).
+ * should fail the pending acquire instead of blocking (on_deadlock=recover);
+ * for OP_CLAIM, 0 or the negative errno of claims_event() (claims.h).
  */
 int engine_event(struct eng_thread *t, const struct coffman_event *ev);
 

@@ -21,6 +21,14 @@ extern struct coffman_options eng_opts;
 /* Stack of the event: its own, else captured through the hook. */
 uint32_t eng_capture(const struct coffman_event *ev);
 
+/* Forget the stack captured for the last event: a check made outside
+ * engine_event() (claims_before) captures its own. */
+void eng_capture_reset(void);
+
+/* The front end's data_name hook: the variable at addr ("forks[2]");
+ * 0, or -ENOENT (also when there is no hook). No engine lock held. */
+int eng_data_name(uint64_t addr, uint32_t kind, char *buf, size_t len);
+
 /* The live record for ev->addr through t's cache; created on first use
  * when 'create'. */
 struct eng_obj *eng_lookup(struct eng_thread *t,

@@ -73,6 +73,8 @@ enum ev_rwlock_kind {
 #define EVF_CONDWAIT (1u << 2) /* release/re-acquire inside a cond wait */
 #define EVF_TYPE_KNOWN (1u << 3) /* arg carries the object's subtype:
 				    mutex type, rwlock kind, sem value */
+#define EVF_CLAIMS_DONE (1u << 4) /* OP_CLAIM: the thread takes nothing
+				     more (coffman_claims_done) */
 
 struct coffman_event {
 	uint64_t seq;	/* sequence number, 0 if the front end has none */

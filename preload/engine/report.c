@@ -314,6 +314,162 @@ static const char *thread_label(const struct report *r, uint32_t num,
 	return buf;
 }
 
+/* ---- the Banker's table (unsafe-state, claim-exceeded) ----------------- */
+
+static unsigned digits(uint32_t v)
+{
+	unsigned n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void text_banker_row(struct out *o, const struct rep_banker *bk,
+			    const uint32_t *v1, const uint32_t *v2, int w)
+{
+	int c, g;
+
+	for (g = 0; g < 3; g++) {
+		for (c = 0; c < bk->nres; c++) {
+			uint32_t v = g == 0   ? v1[c]
+				     : g == 1 ? v2[c]
+					      : v1[c] - v2[c];
+
+			if (g && !v2)
+				break;
+			put(o, " %*u", w, (unsigned)v);
+		}
+		if (!v2)
+			break;
+		put(o, "  ");
+	}
+	put(o, "\n");
+}
+
+static void text_banker(struct out *o, const struct report *r)
+{
+	const struct rep_banker *bk = &r->banker;
+	char lab[96], t[96];
+	int w = 2, a, c, g;
+
+	if (!bk->nthreads || !bk->nres)
+		return;
+	for (c = 0; c < bk->nres; c++) {
+		if ((int)digits(bk->total[c]) > w)
+			w = (int)digits(bk->total[c]);
+		for (a = 0; a < bk->nthreads; a++)
+			if ((int)digits(bk->max[a][c]) > w)
+				w = (int)digits(bk->max[a][c]);
+	}
+	put(o, "coffman: the Banker's state before the request%s:\n",
+	    bk->truncated ? " (the first 16 threads and objects)" : "");
+	for (c = 0; c < bk->nres; c++)
+		put(o, "coffman:   R%d = %s\n", c + 1,
+		    report_object_label(r, bk->object[c], lab, sizeof(lab)));
+	put(o, "coffman:   %-18s", "");
+	for (g = 0; g < 3; g++)
+		put(o, " %-*s  ", (w + 1) * bk->nres - 1,
+		    g == 0 ? "Max" : g == 1 ? "Allocation" : "Need");
+	put(o, "\ncoffman:   %-18s", "");
+	for (g = 0; g < 3; g++) {
+		for (c = 0; c < bk->nres; c++) {
+			snprintf(lab, sizeof(lab), "R%d", c + 1);
+			put(o, " %*s", w, lab);
+		}
+		put(o, "  ");
+	}
+	put(o, "\n");
+	for (a = 0; a < bk->nthreads; a++) {
+		const struct rep_thread *th = thread_of(r, bk->thread[a]);
+
+		snprintf(t, sizeof(t), "T%u%s%.15s", bk->thread[a],
+			 th && th->name[0] ? " " : "", th ? th->name : "");
+		put(o, "coffman:   %-18s", t);
+		text_banker_row(o, bk, bk->max[a], bk->alloc[a], w);
+	}
+	put(o, "coffman:   %-18s", "total");
+	text_banker_row(o, bk, bk->total, NULL, w);
+	put(o, "coffman:   %-18s", "available");
+	text_banker_row(o, bk, bk->available, NULL, w);
+	put(o, "coffman: request: %s asks for %u unit%s of R%d",
+	    thread_label(r, bk->thread[bk->req_row], t, sizeof(t)),
+	    (unsigned)bk->req_units, bk->req_units == 1 ? "" : "s",
+	    bk->req_col + 1);
+	if (r->kind == REP_UNSAFE_STATE) {
+		if (!bk->nfinish) {
+			put(o, "; if it is granted, no thread with claims can "
+			       "finish");
+		} else {
+			put(o, "; if it is granted, only ");
+			for (a = 0; a < bk->nfinish; a++)
+				put(o, "%sT%u", a ? ", " : "",
+				    bk->thread[bk->finish[a]]);
+			put(o, " can finish, in that order");
+		}
+	}
+	put(o, "\n");
+}
+
+static void json_u32s(struct out *o, const uint32_t *v, int n)
+{
+	int i;
+
+	put(o, "[");
+	for (i = 0; i < n; i++)
+		put(o, "%s%u", i ? "," : "", (unsigned)v[i]);
+	put(o, "]");
+}
+
+static void json_banker(struct out *o, const struct report *r)
+{
+	const struct rep_banker *bk = &r->banker;
+	uint32_t need[REP_BANKER_MAX];
+	int a, c, g;
+
+	if (!bk->nthreads || !bk->nres)
+		return;
+	put(o, ",\"banker\":{\"objects\":[");
+	for (c = 0; c < bk->nres; c++)
+		put(o, "%s%llu", c ? "," : "",
+		    bk->object[c] >= 0
+			    ? (unsigned long long)r->objects[bk->object[c]].id
+			    : 0ull);
+	put(o, "],\"threads\":");
+	json_u32s(o, bk->thread, bk->nthreads);
+	put(o, ",\"total\":");
+	json_u32s(o, bk->total, bk->nres);
+	put(o, ",\"available\":");
+	json_u32s(o, bk->available, bk->nres);
+	for (g = 0; g < 3; g++) {
+		put(o, ",\"%s\":[", g == 0   ? "max"
+				    : g == 1 ? "allocation"
+					     : "need");
+		for (a = 0; a < bk->nthreads; a++) {
+			for (c = 0; c < bk->nres; c++)
+				need[c] = bk->max[a][c] - bk->alloc[a][c];
+			put(o, "%s", a ? "," : "");
+			json_u32s(o, g == 0   ? bk->max[a]
+				     : g == 1 ? bk->alloc[a]
+					      : need,
+				  bk->nres);
+		}
+		put(o, "]");
+	}
+	put(o, ",\"request\":{\"thread\":%u,\"object\":%llu,\"units\":%u}",
+	    (unsigned)bk->thread[bk->req_row],
+	    bk->object[bk->req_col] >= 0
+		    ? (unsigned long long)r->objects[bk->object[bk->req_col]].id
+		    : 0ull,
+	    (unsigned)bk->req_units);
+	put(o, ",\"can_finish\":[");
+	for (a = 0; a < bk->nfinish; a++)
+		put(o, "%s%u", a ? "," : "", (unsigned)bk->thread[bk->finish[a]]);
+	put(o, "],\"truncated\":%s}", bk->truncated ? "true" : "false");
+}
+
 static bool has_cycle_explanation(const struct report *r)
 {
 	return r->kind == REP_LOCK_ORDER_INVERSION || r->kind == REP_DEADLOCK ||
@@ -482,6 +638,7 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 				   : "");
 		text_stack(&o, &c, s->stack, "  ");
 	}
+	text_banker(&o, r);
 	for (i = 0; i < r->nobjects; i++) {
 		const struct rep_object *ob = &r->objects[i];
 
@@ -654,6 +811,7 @@ size_t report_format_json(const struct report *r, report_symbolize_fn sym,
 		put(&o, "}");
 	}
 	put(&o, "]");
+	json_banker(&o, r);
 	if (has_cycle_explanation(r)) {
 		struct coffman_text *ct = eng_alloc(sizeof(*ct));
 

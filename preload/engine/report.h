@@ -70,6 +70,30 @@ struct rep_site {
 	uint32_t stack;
 };
 
+#define REP_BANKER_MAX 16 /* threads and objects a Banker's table shows */
+
+/*
+ * The Banker's state behind an unsafe-state or claim-exceeded report: the
+ * claims and holdings just before the request, and the request. Rows are
+ * threads with claims, columns claimed objects (indexes into objects[]);
+ * Need = Max - Allocation is derived when rendering.
+ */
+struct rep_banker {
+	int nthreads, nres;		 /* rows, columns; 0: no table */
+	uint32_t thread[REP_BANKER_MAX]; /* thread number of each row */
+	int object[REP_BANKER_MAX];	 /* objects[] index of each column */
+	uint32_t total[REP_BANKER_MAX];	 /* units of each object */
+	uint32_t available[REP_BANKER_MAX];
+	uint32_t max[REP_BANKER_MAX][REP_BANKER_MAX];
+	uint32_t alloc[REP_BANKER_MAX][REP_BANKER_MAX];
+	int req_row, req_col;		 /* who asks for which object */
+	uint32_t req_units;
+	int nfinish;			 /* rows that could still finish if
+					    it were granted, in order */
+	int finish[REP_BANKER_MAX];
+	uint8_t truncated;		 /* more rows or columns than shown */
+};
+
 struct report {
 	int kind;     /* enum rep_kind */
 	int severity; /* enum rep_severity */
@@ -81,6 +105,7 @@ struct report {
 	struct rep_edge edges[REP_MAX];
 	struct rep_site sites[REP_MAX];
 	char message[512];
+	struct rep_banker banker; /* unsafe-state, claim-exceeded */
 };
 
 typedef int (*report_symbolize_fn)(uint64_t pc, struct coffman_frame *f);

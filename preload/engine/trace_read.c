@@ -252,7 +252,11 @@ static long load_record(struct trace_reader *r, struct tables *tb,
 		m->offset = off;
 		break;
 	}
-	case TRACE_END_PROPOSED:
+	case TRACE_OPTIONS:
+		r->options = (const char *)p + 4;
+		r->options_len = len - 4;
+		break;
+	case TRACE_END:
 		if (len < TRACE_END_LEN)
 			return fail(err, errlen,
 				    "offset %llu: end record of %u bytes",

@@ -24,21 +24,8 @@
 
 #define TRACE_MSG_MAX 192 /* room for an error or warning line */
 
-/*
- * PROPOSED, not yet in coffman/trace.h: record type 6 marks the end of the
- * process (clean exit, fatal signal, exec), so the analyzer knows how long
- * blocked threads stayed blocked. Layout: the common prefix (length 20),
- * uint32_t reason (enum trace_end_reason), uint32_t reserved, uint64_t
- * ts_ns. Readers that do not know it skip it, as the format requires.
- */
-#define TRACE_END_PROPOSED 6
-#define TRACE_END_LEN	   20u
-
-enum trace_end_reason {
-	TRACE_END_EXIT = 0,   /* exit() or return from main */
-	TRACE_END_SIGNAL = 1, /* a fatal signal or abort() */
-	TRACE_END_EXEC = 2,   /* execve() replaced the program */
-};
+/* Bytes of a TRACE_END record (struct coffman_trace_end). */
+#define TRACE_END_LEN 20u
 
 /* One event, decoded to host byte order (the record prefix is unused). */
 struct trace_ev {
@@ -120,8 +107,10 @@ struct trace_reader {
 	uint64_t n_events;   /* events in the readable part */
 	uint64_t good_end;   /* bytes up to the end of the last whole block */
 	bool truncated;	     /* the file ends inside a block */
-	bool has_end;	     /* a TRACE_END_PROPOSED record was read */
-	uint32_t end_reason; /* enum trace_end_reason */
+	bool has_end;	     /* a TRACE_END record was read */
+	uint32_t end_reason; /* enum coffman_trace_end_reason */
+	const char *options; /* TRACE_OPTIONS text (not NUL-terminated) */
+	uint32_t options_len; /* its bytes, 0 if the trace has none */
 	uint64_t end_ts_ns;  /* when the process ended */
 	char warning[TRACE_MSG_MAX]; /* "offset N: ...", "" if none */
 };

@@ -405,8 +405,11 @@ static void put_event(struct trace_buf *b, const struct eng_thread *t,
 	r.mode = (uint8_t)ev->mode;
 	r.flags = (uint8_t)ev->flags;
 	r.thread = LE32(t->num);
-	/* Taken under the buffer lock: within a block seq only grows. */
-	r.seq = LE64(__atomic_add_fetch(&seq_last, 1, __ATOMIC_RELAXED));
+	/* Reserved when the engine took the event (trace_next_seq), so the
+	 * order is the engine's; within a thread's block it only grows. */
+	r.seq = LE64(ev->seq ? ev->seq
+			     : __atomic_add_fetch(&seq_last, 1,
+						  __ATOMIC_RELAXED));
 	r.ts_ns = LE64(ev->ts_ns);
 	r.addr = LE64(ev->addr);
 	r.arg = LE64(ev->arg);
@@ -535,6 +538,33 @@ void trace_module(const char *path, uint64_t base, uint64_t start,
 	in_trace = 0;
 }
 
+void trace_options(const char *text)
+{
+	struct coffman_trace_options r;
+	struct trace_buf *b = module_buf;
+	size_t tlen = strnlen(text, 2048), len = sizeof(r) + tlen;
+	uint8_t *p;
+
+	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace ||
+	    !b || !tlen)
+		return;
+	in_trace = 1;
+	eng_lock(&b->lock);
+	p = reserve(b, len, false);
+	if (p) {
+		rec_head(&r.rec, TRACE_OPTIONS, len);
+		memcpy(p, &r, sizeof(r));
+		memcpy(p + sizeof(r), text, tlen);
+	}
+	eng_unlock(&b->lock);
+	in_trace = 0;
+}
+
+uint64_t trace_next_seq(void)
+{
+	return __atomic_add_fetch(&seq_last, 1, __ATOMIC_RELAXED);
+}
+
 static void flush_one(struct trace_buf *b, bool nowait)
 {
 	if (!take(&b->lock, nowait))
@@ -581,9 +611,11 @@ static void late_thread(void *ctx, struct eng_thread *th)
 	put_thread(b, th);
 }
 
-void trace_finish(void)
+void trace_finish(uint32_t reason, uint64_t ts_ns)
 {
 	struct trace_buf *b = module_buf;
+	struct coffman_trace_end end;
+	uint8_t *p;
 
 	trace_flush_all();
 	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace ||
@@ -594,6 +626,14 @@ void trace_finish(void)
 	eng_lock(&b->lock);
 	flush_buf(b, false);
 	threads_for_each(late_thread, b);
+	p = reserve(b, sizeof(end), false);
+	if (p) {
+		rec_head(&end.rec, TRACE_END, sizeof(end));
+		end.reason = LE32(reason);
+		end.reserved = 0;
+		end.ts_ns = LE64(ts_ns);
+		memcpy(p, &end, sizeof(end));
+	}
 	flush_buf(b, false);
 	eng_unlock(&b->lock);
 	in_trace = 0;

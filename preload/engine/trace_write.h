@@ -55,7 +55,13 @@ void trace_flush_all(void);
  * but never traced an event) or stale (renamed by another thread), in one
  * last block. Takes the registry lock: not for signal handlers.
  */
-void trace_finish(void);
+void trace_finish(uint32_t reason, uint64_t ts_ns);
+
+/* Record the run's options (COFFMAN_OPTIONS syntax) once, at start. */
+void trace_options(const char *text);
+
+/* The next sequence number, reserved when the engine takes an event. */
+uint64_t trace_next_seq(void);
 
 /* Stop writing (flushes first) and close the file; a block flushed
  * afterwards is dropped. */
