@@ -632,10 +632,11 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 		put(&o, "coffman: %s%s%s", s->thread ? "thread " : "",
 		    s->thread ? thread_label(r, s->thread, t, sizeof(t)) : "",
 		    s->thread ? " " : "");
-		put(&o, "%s %s at:\n", s->what,
-		    s->object >= 0 ? report_object_label(r, s->object, a,
-							  sizeof(a))
-				   : "");
+		if (s->object >= 0)
+			put(&o, "%s %s at:\n", s->what,
+			    report_object_label(r, s->object, a, sizeof(a)));
+		else
+			put(&o, "%s at:\n", s->what);
 		text_stack(&o, &c, s->stack, "  ");
 	}
 	text_banker(&o, r);
