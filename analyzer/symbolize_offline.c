@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "objects.h"
 
 #define PCS_PER_RUN 2000 /* addresses per tool run (argument space) */
 
@@ -630,35 +631,12 @@ static void load_nm(struct mod *m)
 		qsort(m->dsyms, m->n_dsyms, sizeof(*m->dsyms), cmp_dsym);
 }
 
-/* Sizes of the objects as the analyzed program saw them (this machine's
- * ABI is assumed to be the recorded one's). */
-static size_t kind_size(uint32_t kind)
-{
-	switch (kind) {
-	case KIND_MUTEX:
-		return sizeof(pthread_mutex_t);
-	case KIND_RWLOCK:
-		return sizeof(pthread_rwlock_t);
-	case KIND_SPIN:
-		return sizeof(pthread_spinlock_t);
-	case KIND_SEM:
-		return sizeof(sem_t);
-	case KIND_COND:
-		return sizeof(pthread_cond_t);
-	case KIND_BARRIER:
-		return sizeof(pthread_barrier_t);
-	case KIND_ONCE:
-		return sizeof(pthread_once_t);
-	default:
-		return 0;
-	}
-}
 
 int symoff_data_name(uint64_t addr, uint32_t kind, char *buf, size_t len)
 {
 	struct mod *m = mod_of(addr);
 	const struct dsym *best = NULL;
-	uint64_t off, objsize = kind_size(kind);
+	uint64_t off, objsize = objects_kind_size(kind);
 	size_t lo = 0, hi;
 
 	if (!len)

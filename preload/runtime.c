@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "claims.h"
+#include "objects.h"
 #include "options.h"
 #include "real.h"
 #include "stack.h"
@@ -86,32 +88,10 @@ uint32_t rt_capture_stack(void)
 	return stackdepot_intern(pcs, n);
 }
 
-/* Size of each kind of object, to name array elements. */
-static size_t kind_size(uint32_t kind)
-{
-	switch (kind) {
-	case KIND_MUTEX:
-		return sizeof(pthread_mutex_t);
-	case KIND_RWLOCK:
-		return sizeof(pthread_rwlock_t);
-	case KIND_SPIN:
-		return sizeof(pthread_spinlock_t);
-	case KIND_SEM:
-		return sizeof(sem_t);
-	case KIND_COND:
-		return sizeof(pthread_cond_t);
-	case KIND_BARRIER:
-		return sizeof(pthread_barrier_t);
-	case KIND_ONCE:
-		return sizeof(pthread_once_t);
-	default:
-		return 0;
-	}
-}
 
 static int data_name(uint64_t addr, uint32_t kind, char *buf, size_t len)
 {
-	return symbolize_data(addr, kind_size(kind), buf, len);
+	return symbolize_data(addr, objects_kind_size(kind), buf, len);
 }
 
 /* Expand %p to the pid, so forked and exec'd processes get their own. */
@@ -273,6 +253,35 @@ static void load_suppressions(const char *path)
 	}
 }
 
+static void claims_bad_line(void *ctx, const char *msg)
+{
+	(void)ctx;
+	engine_report_bad_option(msg);
+}
+
+/* Load claims=FILE (banker=warn|avoid); each bad line is a bad-option
+ * report, and the program runs on with the good ones. */
+static void load_claims(const char *path)
+{
+	static char buf[64 * 1024];
+	char msg[OPT_PATH_MAX + 128];
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(msg, sizeof(msg), "claims %s: %s", path,
+			 strerror(errno));
+		engine_report_bad_option(msg);
+		return;
+	}
+	while (len < sizeof(buf) &&
+	       (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	claims_load(buf, len, path, claims_bad_line, NULL);
+}
+
 static void bad_option(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -413,6 +422,8 @@ __attribute__((constructor)) static void rt_init(void)
 		engine_report_bad_option(bad_options[i]);
 	if (options.suppressions[0])
 		load_suppressions(options.suppressions);
+	if (options.claims[0] && options.banker != BANKER_OFF)
+		load_claims(options.claims);
 	if (options.trace[0])
 		rt_trace_start(options.trace, false, text_fd);
 	if (pthread_key_create(&exit_key, key_dtor) == 0)

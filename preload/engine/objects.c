@@ -3,6 +3,8 @@
 #include "objects.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -291,4 +293,26 @@ void objects_unlock_all(void)
 	eng_unlock(&free_lock);
 	for (i = NSHARDS - 1; i >= 0; i--)
 		eng_unlock(&shards[i].lock);
+}
+
+size_t objects_kind_size(uint32_t kind)
+{
+	switch (kind) {
+	case KIND_MUTEX:
+		return sizeof(pthread_mutex_t);
+	case KIND_RWLOCK:
+		return sizeof(pthread_rwlock_t);
+	case KIND_SPIN:
+		return sizeof(pthread_spinlock_t);
+	case KIND_SEM:
+		return sizeof(sem_t);
+	case KIND_COND:
+		return sizeof(pthread_cond_t);
+	case KIND_BARRIER:
+		return sizeof(pthread_barrier_t);
+	case KIND_ONCE:
+		return sizeof(pthread_once_t);
+	default:
+		return 0;
+	}
 }

@@ -11,6 +11,7 @@
 #define COFFMAN_OBJECTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct eng_thread;
@@ -75,6 +76,10 @@ static inline uint32_t objects_gen(const struct eng_obj *o)
 
 /* Set the object's name (copied; truncated to 63 bytes). 0 or -ENOMEM. */
 int objects_set_name(struct eng_obj *o, const char *name);
+
+/* Bytes of one object of this kind (enum ev_kind) in this ABI, 0 if
+ * unknown: names array elements ("forks[2]"). */
+size_t objects_kind_size(uint32_t kind);
 
 /* Number of live records. */
 uint64_t objects_count(void);
