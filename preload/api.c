@@ -41,3 +41,38 @@ COFFMAN_EXPORT int coffman_name(const void *object, const char *name)
 	rt_leave();
 	return 0;
 }
+
+COFFMAN_EXPORT int coffman_claim(const void *object, unsigned max_units)
+{
+	struct eng_thread *t;
+	struct coffman_event ev = { .op = OP_CLAIM };
+	int rc;
+
+	if (!object)
+		return -EINVAL;
+	t = rt_enter();
+	if (!t)
+		return rt_active ? -EAGAIN : -ENOSYS;
+	ev.addr = (uint64_t)(uintptr_t)object;
+	ev.kind = KIND_NONE;
+	ev.arg = max_units;
+	ev.pc = (uint64_t)(uintptr_t)__builtin_return_address(0);
+	rc = engine_event(t, &ev);
+	rt_leave();
+	return rc;
+}
+
+COFFMAN_EXPORT int coffman_claims_done(void)
+{
+	struct eng_thread *t;
+	struct coffman_event ev = { .op = OP_CLAIM, .flags = EVF_CLAIMS_DONE };
+
+	t = rt_enter();
+	if (!t)
+		return rt_active ? -EAGAIN : -ENOSYS;
+	ev.kind = KIND_NONE;
+	ev.pc = (uint64_t)(uintptr_t)__builtin_return_address(0);
+	engine_event(t, &ev);
+	rt_leave();
+	return 0;
+}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "claims.h"
 #include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
@@ -29,6 +30,53 @@ static int mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 	return rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL,
 			   flags | EVF_TYPE_KNOWN, m, mutex_type(m),
 			   op == OP_ACQUIRE ? mutex_owner(m) : 0, pc);
+}
+
+/*
+ * A thread with claims (banker=warn|avoid): the Banker's check comes first
+ * (with avoid it may wait there), and no fast path, so every acquisition
+ * and release reaches the engine. flags: 0, EVF_TRY or EVF_TIMED (then
+ * 'clocked' picks clocklock over timedlock). Leaves the runtime.
+ */
+static __attribute__((noinline)) int
+banked_lock(struct eng_thread *t, pthread_mutex_t *m, uint32_t flags,
+	    int clocked, clockid_t clk, const struct timespec *abstime,
+	    const void *pc)
+{
+	int rc = claims_before(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, flags,
+			       (uintptr_t)pc, abstime,
+			       clocked ? clk : CLOCK_REALTIME);
+
+	if (rc) {
+		rt_leave();
+		return rc == -EBUSY ? EBUSY : ETIMEDOUT;
+	}
+	rc = real.pthread_mutex_trylock(m);
+	if (rc == EBUSY && (flags & EVF_TRY)) {
+		mutex_event(t, OP_TRY_FAILED, EVF_TRY, m, pc);
+	} else if (rc == EBUSY) {
+		if (mutex_event(t, OP_ACQUIRE, flags, m, pc) == -EDEADLK) {
+			claims_cancel(t);
+			rt_leave();
+			return EDEADLK;
+		}
+		rt_leave();
+		if (!(flags & EVF_TIMED))
+			rc = real.pthread_mutex_lock(m);
+		else if (clocked)
+			rc = real.pthread_mutex_clocklock(m, clk, abstime);
+		else
+			rc = real.pthread_mutex_timedlock(m, abstime);
+		rt_busy = 1;
+		if (rc == ETIMEDOUT)
+			mutex_event(t, OP_TIMED_OUT, flags, m, pc);
+	}
+	if (acquired_ok(rc))
+		mutex_event(t, OP_ACQUIRED, flags, m, pc);
+	else
+		claims_cancel_pending(t);
+	rt_leave();
+	return rc;
 }
 
 COFFMAN_EXPORT int pthread_mutex_init(pthread_mutex_t *m,
@@ -68,6 +116,8 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 
 	if (!t)
 		return R(pthread_mutex_lock)(m);
+	if (UNLIKELY(t->bk_on))
+		return banked_lock(t, m, 0, 0, 0, NULL, pc);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX, 0,
 					    (uintptr_t)pc)) {
@@ -98,6 +148,8 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 
 	if (!t)
 		return R(pthread_mutex_trylock)(m);
+	if (UNLIKELY(t->bk_on))
+		return banked_lock(t, m, EVF_TRY, 0, 0, NULL, pc);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
 					    EVF_TRY, (uintptr_t)pc))
@@ -124,6 +176,8 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 	if (!t)
 		return clocked ? R(pthread_mutex_clocklock)(m, clk, abstime)
 			       : R(pthread_mutex_timedlock)(m, abstime);
+	if (UNLIKELY(t->bk_on))
+		return banked_lock(t, m, EVF_TIMED, clocked, clk, abstime, pc);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == EBUSY) {
 		if (mutex_event(t, OP_ACQUIRE, EVF_TIMED, m, pc) == -EDEADLK) {
@@ -162,7 +216,7 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 
 	if (t) {
 		/* Before the real unlock: afterwards the owner is gone. */
-		if (!engine_fast_release(t, (uintptr_t)m))
+		if (UNLIKELY(t->bk_on) || !engine_fast_release(t, (uintptr_t)m))
 			rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m,
 				       mutex_owner(m),
 				       __builtin_return_address(0));

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "claims.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -108,6 +109,26 @@ static int bad_abstime(clockid_t clk, const struct timespec *ts)
 	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
 }
 
+/*
+ * A thread with claims (banker=warn|avoid): the Banker's check before the
+ * lock; with avoid it may wait there. Returns 0 to go on, else the error
+ * the call returns (a try that may not be granted now, a timeout).
+ */
+static __attribute__((noinline)) int
+rw_banked(struct eng_thread *t, uint32_t mode, enum rw_call call,
+	  pthread_rwlock_t *rw, clockid_t clk, const struct timespec *ts,
+	  const void *pc)
+{
+	uint32_t flags = call == RW_TRY				 ? EVF_TRY
+			 : call == RW_TIMED || call == RW_CLOCK ? EVF_TIMED
+								: 0;
+	int rc = claims_before(t, (uintptr_t)rw, KIND_RWLOCK, mode, flags,
+			       (uintptr_t)pc, ts,
+			       call == RW_CLOCK ? clk : CLOCK_REALTIME);
+
+	return rc == -EBUSY ? EBUSY : rc == -ETIMEDOUT ? ETIMEDOUT : 0;
+}
+
 /* Try first; record the intent to block only when that fails. */
 static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 		   clockid_t clk, const struct timespec *ts, const void *pc)
@@ -121,12 +142,19 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 	t = rt_enter();
 	if (!t)
 		return rw_real(mode, call, rw, clk, ts);
+	if (UNLIKELY(t->bk_on) &&
+	    (rc = rw_banked(t, mode, call, rw, clk, ts, pc)) != 0) {
+		rt_leave();
+		return rc;
+	}
 	rc = rw_real(mode, RW_TRY, rw, 0, NULL);
 	if (call == RW_TRY) {
 		if (rc == 0)
 			rw_event(t, OP_ACQUIRED, mode, EVF_TRY, rw, pc);
 		else if (rc == EBUSY)
 			rw_event(t, OP_TRY_FAILED, mode, EVF_TRY, rw, pc);
+		if (rc != 0)
+			claims_cancel_pending(t);
 		rt_leave();
 		return rc;
 	}
@@ -134,6 +162,7 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 		if (rt_event_ex(t, OP_ACQUIRE, KIND_RWLOCK, mode,
 				flags | EVF_TYPE_KNOWN, rw, rw_kind(rw),
 				rw_owner(rw), pc) == -EDEADLK) {
+			claims_cancel_pending(t);
 			rt_leave();
 			return EDEADLK;
 		}
@@ -145,6 +174,8 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 	}
 	if (rc == 0)
 		rw_event(t, OP_ACQUIRED, mode, flags, rw, pc);
+	else
+		claims_cancel_pending(t);
 	rt_leave();
 	return rc;
 }

@@ -9,7 +9,10 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "claims.h"
 #include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
@@ -80,6 +83,56 @@ static int bad_abstime(clockid_t clk, const struct timespec *ts)
 }
 
 /*
+ * A thread with claims (banker=warn|avoid): the Banker's check first (with
+ * avoid it may wait there, or fail a try with EAGAIN), and no fast path,
+ * so every unit taken and given back reaches the engine. Leaves the
+ * runtime.
+ */
+static __attribute__((noinline)) int
+sem_banked(struct eng_thread *t, enum sem_call call, sem_t *s, clockid_t clk,
+	   const struct timespec *ts, const void *pc)
+{
+	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
+								  : 0;
+	int rc, err;
+
+	rc = claims_before(t, (uintptr_t)s, KIND_SEM, MODE_EXCL,
+			   call == SEM_TRY ? EVF_TRY : flags, (uintptr_t)pc,
+			   ts, call == SEM_CLOCK ? clk : CLOCK_REALTIME);
+	if (rc) {
+		rt_leave();
+		errno = rc == -EBUSY ? EAGAIN : ETIMEDOUT;
+		return -1;
+	}
+	rc = sem_real(SEM_TRY, s, 0, NULL);
+	err = errno;
+	if (rc != 0 && err == EAGAIN && call == SEM_TRY)
+		sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);
+	if (rc != 0 && err == EAGAIN && call != SEM_TRY) {
+		if (rt_event(t, OP_ACQUIRE, KIND_SEM, MODE_EXCL, flags, s, 0,
+			     pc) == -EDEADLK) {
+			claims_cancel(t);
+			rt_leave();
+			errno = EINTR;
+			return -1;
+		}
+		rt_leave();
+		rc = sem_real(call, s, clk, ts);
+		err = errno;
+		rt_busy = 1;
+		if (rc != 0 && err == ETIMEDOUT)
+			sem_event(t, OP_TIMED_OUT, flags, s, 0, pc);
+	}
+	if (rc == 0)
+		sem_event(t, OP_ACQUIRED, flags, s, 0, pc);
+	else
+		claims_cancel_pending(t);
+	rt_leave();
+	errno = err;
+	return rc;
+}
+
+/*
  * A successful sem_trywait counts as an acquisition that could have
  * blocked: CPython's Lock.acquire() is a trywait first and a wait only
  * when that fails, so most of its blocking acquisitions look like tries.
@@ -97,6 +150,8 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 	t = rt_enter();
 	if (!t)
 		return sem_real(call, s, clk, ts);
+	if (UNLIKELY(t->bk_on))
+		return sem_banked(t, call, s, clk, ts, pc);
 	rc = sem_real(SEM_TRY, s, 0, NULL);
 	err = errno;
 	if (rc != 0 && err == EAGAIN && call == SEM_TRY)
@@ -155,7 +210,8 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 	if (t) {
 		int saved = errno;
 
-		if (!engine_fast_release(t, (uintptr_t)s))
+		if (UNLIKELY(t->bk_on) ||
+		    !engine_fast_release(t, (uintptr_t)s))
 			sem_event(t, OP_RELEASE, 0, s, 0,
 				  __builtin_return_address(0));
 		rt_leave();
@@ -207,6 +263,14 @@ COFFMAN_EXPORT sem_t *sem_open(const char *name, int oflag, ...)
 			  __builtin_return_address(0));
 	else
 		sem_event(t, OP_PROBE, 0, s, 0, __builtin_return_address(0));
+	/* Claims files name semaphores "sem:/name". */
+	if (UNLIKELY(claims_want_sem_names()) && strlen(name) < 60) {
+		char spec[64];
+
+		snprintf(spec, sizeof(spec), "sem:%s", name);
+		claims_bind_name((uintptr_t)s, spec,
+				 (oflag & O_CREAT) ? value : 0);
+	}
 	rt_leave();
 	errno = saved;
 	return s;

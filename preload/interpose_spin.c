@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "claims.h"
 #include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
@@ -36,6 +37,44 @@ COFFMAN_EXPORT int pthread_spin_destroy(pthread_spinlock_t *s)
 	return R(pthread_spin_destroy)(s);
 }
 
+/*
+ * A thread with claims (banker=warn|avoid): the Banker's check first (with
+ * avoid it may wait there), and no fast path. flags: 0 or EVF_TRY. Leaves
+ * the runtime.
+ */
+static __attribute__((noinline)) int
+banked_spin(struct eng_thread *t, pthread_spinlock_t *s, uint32_t flags,
+	    const void *pc)
+{
+	int rc = claims_before(t, (uintptr_t)s, KIND_SPIN, MODE_EXCL, flags,
+			       (uintptr_t)pc, NULL, CLOCK_REALTIME);
+
+	if (rc) {
+		rt_leave();
+		return EBUSY;
+	}
+	rc = real.pthread_spin_trylock(s);
+	if (rc == EBUSY && (flags & EVF_TRY)) {
+		spin_event(t, OP_TRY_FAILED, EVF_TRY, s, pc);
+	} else if (rc == EBUSY) {
+		if (rt_event(t, OP_ACQUIRE, KIND_SPIN, MODE_EXCL, 0,
+			     (const void *)s, 0, pc) == -EDEADLK) {
+			claims_cancel(t);
+			rt_leave();
+			return EDEADLK;
+		}
+		rt_leave();
+		rc = real.pthread_spin_lock(s);
+		rt_busy = 1;
+	}
+	if (rc == 0)
+		spin_event(t, OP_ACQUIRED, flags, s, pc);
+	else
+		claims_cancel_pending(t);
+	rt_leave();
+	return rc;
+}
+
 COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 {
 	const void *pc = __builtin_return_address(0);
@@ -44,6 +83,8 @@ COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 
 	if (!t)
 		return R(pthread_spin_lock)(s);
+	if (UNLIKELY(t->bk_on))
+		return banked_spin(t, s, 0, pc);
 	rc = real.pthread_spin_trylock(s);
 	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)s, KIND_SPIN, 0,
 					    (uintptr_t)pc)) {
@@ -73,6 +114,8 @@ COFFMAN_EXPORT int pthread_spin_trylock(pthread_spinlock_t *s)
 
 	if (!t)
 		return R(pthread_spin_trylock)(s);
+	if (UNLIKELY(t->bk_on))
+		return banked_spin(t, s, EVF_TRY, __builtin_return_address(0));
 	rc = real.pthread_spin_trylock(s);
 	if (rc == 0)
 		spin_event(t, OP_ACQUIRED, EVF_TRY, s,
@@ -90,7 +133,8 @@ COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 
 	if (t) {
 		/* No owner is recorded: locked (-1, unknown) or not (0). */
-		if (!engine_fast_release(t, (uintptr_t)s))
+		if (UNLIKELY(t->bk_on) ||
+		    !engine_fast_release(t, (uintptr_t)s))
 			rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0,
 				       (const void *)s,
 				       __atomic_load_n(s, __ATOMIC_RELAXED) ? -1

@@ -370,18 +370,23 @@ static void fork_prepare(void)
 {
 	rt_busy = 1;
 	rt_trace_flush(); /* before the engine's locks: it takes buffer locks */
+	/* Reports are symbolised with no engine lock held: this order
+	 * (symboliser, then engine) is the only one there is. */
+	symbolize_fork_prepare();
 	engine_fork_prepare();
 }
 
 static void fork_parent(void)
 {
 	engine_fork_parent();
+	symbolize_fork_done();
 	rt_busy = 0;
 }
 
 static void fork_child(void)
 {
 	engine_fork_child(rt_thread, getpid());
+	symbolize_fork_done();
 	watchdog_started = 0; /* it did not survive the fork */
 	if (rt_thread)
 		rt_thread->tid = gettid();

@@ -257,6 +257,16 @@ static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
 	return n != NULL;
 }
 
+void symbolize_fork_prepare(void)
+{
+	pthread_mutex_lock(&dw_lock);
+}
+
+void symbolize_fork_done(void)
+{
+	pthread_mutex_unlock(&dw_lock);
+}
+
 void symbolize_reset(void)
 {
 	pthread_mutex_lock(&dw_lock);
@@ -272,6 +282,14 @@ static void dw_lookup(uint64_t pc, struct coffman_frame *out)
 {
 	(void)pc;
 	(void)out;
+}
+
+void symbolize_fork_prepare(void)
+{
+}
+
+void symbolize_fork_done(void)
+{
 }
 
 static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,

@@ -29,6 +29,14 @@ int symbolize_pc(uint64_t pc, struct coffman_frame *out);
  */
 int symbolize_data(uint64_t addr, size_t objsize, char *buf, size_t len);
 
+/*
+ * fork(): prepare waits for any symbolisation under way and holds it off;
+ * done (parent and child) lets it go again, so a child never inherits the
+ * symboliser's lock taken by a thread that no longer exists.
+ */
+void symbolize_fork_prepare(void);
+void symbolize_fork_done(void);
+
 /* Forget cached debug info (after dlopen/dlclose changed the maps). */
 void symbolize_reset(void);
 

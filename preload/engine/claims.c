@@ -15,6 +15,7 @@
 #include "engine_internal.h"
 #include "hash.h"
 #include "lock.h"
+#include "order_graph.h"
 #include "report.h"
 
 #define KNOWN_MAX 64	 /* object names seen before a rule used them */
@@ -892,102 +893,104 @@ static void table_fill(struct report *r, int vi, int vj, uint32_t units,
 				bk->finish[bk->nfinish++] = a;
 }
 
-static const char *kind_word(const struct report *r, int oi)
-{
-	return oi >= 0 ? report_object_kind_name(r->objects[oi].kind)
-		       : "object";
-}
-
-static const char *obj_name(const struct report *r, int oi)
-{
-	if (oi < 0 || !r->objects[oi].name[0])
-		return "(unnamed)";
-	return r->objects[oi].name;
-}
-
 /* A report made under the lock, finished and emitted after it. */
 struct pending {
 	struct report *r;
 	int kind;
+	uint32_t units;	  /* asked for */
+	uint32_t claimed; /* claim-exceeded: its claim, and what it held */
+	uint32_t held;
+	int nrows;	  /* unsafe-state: threads with claims */
+	bool forced;	  /* avoid could not hold the grant back */
 };
 
 /*
  * Row i takes more of column j than it claimed. Call with the lock held
  * and the view built; the report goes in *p.
  */
-static void exceeded_report(struct eng_thread *t, int i, int j,
-			    uint32_t units, struct pending *p)
+static void exceeded_report(int i, int j, uint32_t units,
+			    struct pending *p)
 {
 	struct report *r = eng_report_new(REP_CLAIM_EXCEEDED, SEV_ERROR);
-	int oi;
 
-	(void)i;
 	if (!r)
 		return;
-	table_fill(r, view.vrow_of[t->bk_row - 1], view.vcol_of[j], units,
-		   NULL, 0);
-	oi = r->banker.object[0];
-	snprintf(r->message, sizeof(r->message),
-		 "claim exceeded: thread T%u takes %u more unit%s of %s %s, "
-		 "beyond its claim (it claimed %u and holds %u): the "
-		 "Banker's algorithm cannot keep a thread that breaks its "
-		 "claim out of deadlock; its claim is raised to match",
-		 t->num, units, units == 1 ? "" : "s", kind_word(r, oi),
-		 obj_name(r, oi), max_units[t->bk_row - 1][j],
-		 alloc_units[t->bk_row - 1][j]);
+	table_fill(r, view.vrow_of[i], view.vcol_of[j], units, NULL, 0);
 	p->r = r;
 	p->kind = REP_CLAIM_EXCEEDED;
+	p->units = units;
+	p->claimed = max_units[i][j];
+	p->held = alloc_units[i][j];
 }
 
-static void unsafe_report(struct eng_thread *t, int j, uint32_t units,
+static void unsafe_report(int i, int j, uint32_t units,
 			  const uint32_t *finish, uint32_t nfinish,
 			  bool forced, struct pending *p)
 {
 	struct report *r = eng_report_new(REP_UNSAFE_STATE, SEV_WARNING);
-	int oi;
 
 	if (!r)
 		return;
-	table_fill(r, view.vrow_of[t->bk_row - 1], view.vcol_of[j], units,
-		   finish, nfinish);
-	oi = r->banker.object[0];
-	snprintf(r->message, sizeof(r->message),
-		 "unsafe state: thread T%u is granted %u unit%s of %s %s, "
-		 "after which no order lets every thread with claims "
-		 "finish (%d of %d could): if each now asks for the rest of "
-		 "its claim, they deadlock%s",
-		 t->num, units, units == 1 ? "" : "s", kind_word(r, oi),
-		 obj_name(r, oi), (int)nfinish, view.nr,
-		 forced ? " (banker=avoid could not hold this grant back: "
-			  "the lock was already taken, or the state was "
-			  "unsafe already)"
-			: "");
+	table_fill(r, view.vrow_of[i], view.vcol_of[j], units, finish,
+		   nfinish);
 	p->r = r;
 	p->kind = REP_UNSAFE_STATE;
+	p->units = units;
+	p->nrows = view.nr;
+	p->forced = forced;
 }
 
 /* Finish and emit a report made under the lock (now released). */
 static void pending_emit(struct pending *p, struct eng_thread *t,
 			 const struct coffman_event *ev)
 {
+	struct report *r = p->r;
+	struct rep_object *ob;
+	char label[96];
 	uint32_t stack;
 	uint64_t key;
 
-	if (!p->r)
+	if (!r)
 		return;
+	p->r = NULL;
 	stack = eng_capture(ev);
 	key = hash_mix((uint64_t)p->kind * 0x9e37u + 0xb4) ^
 	      hash_mix(stack ? stack : ev->pc);
 	if (!eng_report_is_new(key)) {
-		eng_free(p->r, sizeof(*p->r));
-		p->r = NULL;
+		eng_free(r, sizeof(*r));
 		return;
 	}
-	eng_report_site(p->r,
+	/* The object asked for, named now (no lock held) for the message. */
+	ob = &r->objects[r->banker.object[0]];
+	if (!ob->name[0])
+		eng_data_name(ob->addr, ob->kind, ob->name, sizeof(ob->name));
+	report_object_label(r, r->banker.object[0], label, sizeof(label));
+	if (p->kind == REP_CLAIM_EXCEEDED)
+		snprintf(r->message, sizeof(r->message),
+			 "claim exceeded: thread T%u takes %u unit%s of %s, "
+			 "beyond its claim (it claimed %u and held %u): the "
+			 "Banker's algorithm cannot keep a thread that breaks "
+			 "its claim out of a deadlock (its claim is raised to "
+			 "match)",
+			 t->num, p->units, p->units == 1 ? "" : "s", label,
+			 p->claimed, p->held);
+	else
+		snprintf(r->message, sizeof(r->message),
+			 "unsafe state: thread T%u is granted %u unit%s of %s, "
+			 "after which no order lets every thread with claims "
+			 "finish (%d of %d could): if each now asks for the "
+			 "rest of its claim, they deadlock%s",
+			 t->num, p->units, p->units == 1 ? "" : "s", label,
+			 r->banker.nfinish, p->nrows,
+			 p->forced ? " (banker=avoid could not hold this "
+				     "grant back: the lock was taken inside "
+				     "a call it cannot delay, or the state "
+				     "was unsafe already)"
+				   : "");
+	eng_report_site(r,
 			p->kind == REP_CLAIM_EXCEEDED ? "takes" : "is granted",
-			t, p->r->banker.object[0], stack);
-	eng_report_emit(p->r);
-	p->r = NULL;
+			t, r->banker.object[0], stack);
+	eng_report_emit(r);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -999,14 +1002,12 @@ enum outcome {
 };
 
 /*
- * Row i (thread t) asks for 'units' of column j. 'taken': the unit is
- * already t's (offline, or acquired where it could not be held back), so
+ * Row i asks for 'units' of column j. 'taken': the unit is already its (offline, or acquired where it could not be held back), so
  * it is granted whatever the verdict. 'avoid': an unsafe grant waits.
  * Call with the lock held; reports go in p[0..1].
  */
-static enum outcome request(struct eng_thread *t, int i, int j,
-			    uint32_t units, bool taken, bool avoid,
-			    struct pending *p)
+static enum outcome request(int i, int j, uint32_t units, bool taken,
+			    bool avoid, struct pending *p)
 {
 	uint32_t seq[CLAIMS_ROWS], total = col_total(j), req[CLAIMS_COLS];
 	struct banker_result res;
@@ -1015,7 +1016,7 @@ static enum outcome request(struct eng_thread *t, int i, int j,
 
 	if (eff_max(i, j, total) - alloc_units[i][j] < units) {
 		view_build();
-		exceeded_report(t, i, j, units, &p[0]);
+		exceeded_report(i, j, units, &p[0]);
 		/* Keep going as if it had claimed this much. */
 		max_units[i][j] = alloc_units[i][j] + units;
 		safe_known = false;
@@ -1052,8 +1053,8 @@ static enum outcome request(struct eng_thread *t, int i, int j,
 	if (was_safe) {
 		/* The grant that makes the state unsafe: banker_request left
 		 * the state as it was and the finishers in seq[]. */
-		unsafe_report(t, j, units, seq, res.n_finished,
-			      avoid || taken, &p[1]);
+		unsafe_report(i, j, units, seq, res.n_finished, avoid,
+			      &p[1]);
 	}
 	grant(i, j, units);
 	safe_known = false;
@@ -1069,10 +1070,13 @@ static int wait_change(uint32_t seen, const struct timespec *abstime,
 		if (clk == CLOCK_REALTIME)
 			op |= FUTEX_CLOCK_REALTIME;
 		if (syscall(SYS_futex, &wake_seq, op, seen, abstime, NULL,
-			    FUTEX_BITSET_MATCH_ANY) < 0 &&
-		    errno == ETIMEDOUT)
-			return -ETIMEDOUT;
-	} else {
+			    FUTEX_BITSET_MATCH_ANY) == 0 ||
+		    errno != EINVAL)
+			return errno == ETIMEDOUT ? -ETIMEDOUT : 0;
+		/* A timeout the kernel refuses: the lock call itself will
+		 * say so; wait as if untimed meanwhile. */
+	}
+	{
 		struct timespec rel = { 0, RECHECK_NS };
 
 		syscall(SYS_futex, &wake_seq, FUTEX_WAIT_PRIVATE, seen, &rel,
@@ -1093,12 +1097,13 @@ int claims_before(struct eng_thread *t, uint64_t addr, uint32_t kind,
 		.addr = addr,
 		.pc = pc,
 	};
-	struct pending p[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct pending p[2];
 	const struct eng_obj *o;
 	bool avoid = eng_opts.banker == BANKER_AVOID;
 	int saved = errno, i, j, rc = 0;
 	enum outcome out;
 
+	memset(p, 0, sizeof(p));
 	eng_capture_reset();
 	if (t->bk_pending)
 		claims_cancel(t);
@@ -1129,7 +1134,7 @@ int claims_before(struct eng_thread *t, uint64_t addr, uint32_t kind,
 		i = row_of(t, false);
 		out = i < 0 || !cols[j].used || cols[j].addr != addr
 			      ? OUT_LATER
-			      : request(t, i, j, 1, false, avoid, p);
+			      : request(i, j, 1, false, avoid, p);
 		if (out == OUT_GRANTED)
 			t->bk_pending = addr;
 		if (out == OUT_WAIT)
@@ -1176,9 +1181,10 @@ void claims_cancel(struct eng_thread *t)
 void claims_acquired(struct eng_thread *t, struct eng_obj *o,
 		     const struct coffman_event *ev, bool held)
 {
-	struct pending p[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct pending p[2];
 	int i, j;
 
+	memset(p, 0, sizeof(p));
 	if (t->bk_rules)
 		apply_rules(t);
 	if (!t->bk_row)
@@ -1199,7 +1205,7 @@ void claims_acquired(struct eng_thread *t, struct eng_obj *o,
 	eng_lock(&lock);
 	i = row_of(t, false);
 	if (i >= 0 && cols[j].used && cols[j].addr == ev->addr)
-		request(t, i, j, 1, true, false, p);
+		request(i, j, 1, true, false, p);
 	eng_unlock(&lock);
 	pending_emit(&p[0], t, ev);
 	pending_emit(&p[1], t, ev);
@@ -1243,6 +1249,36 @@ void claims_thread_exit(struct eng_thread *t)
 	eng_unlock(&lock);
 	t->bk_on = 0;
 	t->bk_rules = 0;
+}
+
+bool claims_cover_cycle(struct og_edge *const *edges, int n)
+{
+	bool covered = true;
+	int k, i;
+
+	if (eng_opts.banker != BANKER_AVOID)
+		return false;
+	eng_lock(&lock);
+	for (k = 0; k < n && covered; k++) {
+		const struct og_edge *e = edges[k];
+		int fj = col_find(e->from_addr), tj = col_find(e->to_addr);
+		uint32_t who[2] = { e->thread, e->multi_thread ? e->thread2 : 0 };
+		int w;
+
+		if (fj < 0 || tj < 0 || (e->multi_thread && !e->thread2)) {
+			covered = false;
+			break;
+		}
+		for (w = 0; w < 2 && who[w] && covered; w++) {
+			for (i = 0; i < n_rows; i++)
+				if (row_live(i) && rows[i].t->num == who[w])
+					break;
+			covered = i < n_rows && max_units[i][fj] &&
+				  max_units[i][tj];
+		}
+	}
+	eng_unlock(&lock);
+	return covered;
 }
 
 /* ---- fork ----------------------------------------------------------------- */

@@ -116,6 +116,16 @@ void claims_released(struct eng_thread *t, uint64_t addr, uint32_t kind);
 /* Thread t ends: its row goes; locks it still holds stay taken. */
 void claims_thread_exit(struct eng_thread *t);
 
+struct og_edge;
+
+/*
+ * banker=avoid: true if every edge of this lock-order cycle was taken by
+ * a live thread that claims both of its objects. The Banker's algorithm
+ * then keeps those threads from ever closing the cycle: it is no error.
+ * Called with the graph lock held (it takes the claims lock inside it).
+ */
+bool claims_cover_cycle(struct og_edge *const *edges, int n);
+
 /* fork(): take/drop the lock; in the child only 'self' keeps claims. */
 void claims_fork_prepare(void);
 void claims_fork_parent(void);
