@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyze_out.h"
+#include "claims.h"
 #include "commands.h"
 #include "engine.h"
 #include "options.h"
@@ -183,6 +184,14 @@ static void print_help(void)
 	       "starvation_ms,\n"
 	       "                   on_deadlock, suppressions, banker, claims, "
 	       "verbosity\n"
+	       "  --banker=warn    the Banker's checks over the claims the "
+	       "trace recorded\n"
+	       "                   (coffman_claim; text traces: `Tn claim X "
+	       "N`): unsafe-state\n"
+	       "                   and claim-exceeded reports\n"
+	       "  --claims=FILE    claims for threads by name, objects by "
+	       "name (implies\n"
+	       "                   --banker=warn)\n"
 	       "  -h, --help       show this help and exit\n\n"
 	       "Exit status: 0 nothing reported, 1 (or --exitcode) reports, 2 "
 	       "bad arguments\n"
@@ -283,6 +292,54 @@ static int load_suppressions(const char *path)
 	}
 	fclose(f);
 	return 0;
+}
+
+/* ---- claims (the Banker's checks over the replay) ------------------------ */
+
+static void claims_bad_line(void *ctx, const char *msg)
+{
+	*(int *)ctx += 1;
+	fprintf(stderr, "coffman analyze: %s\n", msg);
+}
+
+/*
+ * Load claims=FILE for the replay: rules match thread names, objects go
+ * by their names (a text trace's, or their variables'). Bad lines are
+ * errors here, unlike in the live runtime: -1 after printing them.
+ */
+static int load_claims(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int bad = 0;
+
+	if (!f) {
+		fprintf(stderr, "coffman analyze: claims %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	do {
+		if (len == cap) {
+			char *nb = realloc(buf, cap ? cap * 2 : 4096);
+
+			if (!nb) {
+				fclose(f);
+				free(buf);
+				fputs("coffman analyze: out of memory\n", stderr);
+				return -1;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 4096;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	if (claims_load(buf, len, path, claims_bad_line, &bad) < 0 && !bad)
+		bad = 1;
+	free(buf);
+	return bad ? -1 : 0;
 }
 
 /* ---- output ---------------------------------------------------------------
@@ -486,6 +543,9 @@ int cmd_analyze(int argc, char **argv)
 	}
 
 	apply_run_options(&traces[0]);
+	/* A claims file asks for the Banker's checks. */
+	if (an.opts.claims[0] && an.opts.banker == BANKER_OFF)
+		an.opts.banker = BANKER_WARN;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.opts = an.opts;
 	cfg.want_edges = an.precise || an.dot;
@@ -493,6 +553,10 @@ int cmd_analyze(int argc, char **argv)
 	cfg.want_summary = an.summary;
 	cfg.emit = on_report;
 	replay_begin(&cfg);
+	if (an.opts.claims[0] && load_claims(an.opts.claims) < 0) {
+		status = CMD_EXIT_USAGE;
+		goto out;
+	}
 	for (i = 0; i < n_paths; i++) {
 		rc = replay_trace(&traces[i], i, n_paths);
 		if (rc < 0) {

@@ -842,6 +842,10 @@ int replay_trace(struct loaded_trace *lt, int index, int count_)
 		      : 0;
 	if (end && !process_ended)
 		ticks_until(end);
+	/* The live watchdog may have looked once more right before the end
+	 * (its report is often why the process ended): look at the end. */
+	if (rt.r->has_end && end && !process_ended && n_blocked)
+		engine_tick(end, NULL, false);
 	if (rt.skipped)
 		fprintf(stderr,
 			"coffman analyze: %s: warning: %llu event(s) with a "

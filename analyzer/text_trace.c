@@ -833,6 +833,16 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 		/* (all three are small non-negative kinds) */
 		o->named_now = true;
 		o->name = *t;
+		/* No kind yet (a claim, a probe): the first use that gives
+		 * one names it too (v4: its name is still to be given). */
+		sl->v4 = sl->v3 == KIND_NONE;
+	} else if (sl->v3 == KIND_NONE && (need > 0 || dflt > 0)) {
+		sl->v3 = (uint32_t)(need > 0 ? need : dflt);
+		if (sl->v4) {
+			sl->v4 = 0;
+			o->named_now = true;
+			o->name = *t;
+		}
 	} else if (need > 0 && (uint32_t)need != sl->v3) {
 		return perr(ps, "%s is a %s, not a %s",
 			    show(t, buf, sizeof(buf)),
@@ -905,6 +915,8 @@ enum {
 	O_DESTROY,
 	O_NAME,
 	O_FREE,
+	O_CLAIM,
+	O_CLAIMS_DONE,
 	/* raw: one engine event each */
 	O_RAW_ACQUIRE,
 	O_RAW_ACQUIRED,
@@ -914,7 +926,6 @@ enum {
 	O_RAW_THREAD_START,
 	O_RAW_JOINED,
 	O_RAW_FORK,
-	O_RAW_CLAIM,
 	O_RAW_RETIRE,
 	O_RAW_PROBE,
 	O_RAW_EVENT,
@@ -954,7 +965,8 @@ static const struct opdef ops[] = {
 	{ "thread_start", O_RAW_THREAD_START },
 	{ "joined", O_RAW_JOINED },
 	{ "fork", O_RAW_FORK },
-	{ "claim", O_RAW_CLAIM },
+	{ "claim", O_CLAIM },
+	{ "claims_done", O_CLAIMS_DONE },
 	{ "retire", O_RAW_RETIRE },
 	{ "probe", O_RAW_PROBE },
 	{ "event", O_RAW_EVENT },
@@ -1422,6 +1434,37 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			   x.kind == KIND_THREAD ? x.addr : x.addr);
 		e->str = strid;
 		break;
+	case O_CLAIM: {
+		/* "claim X [N]": this thread may hold up to N (1) units of X */
+		uint64_t units = 1;
+
+		if ((rc = need_obj(ps, &o, op->name)) ||
+		    (rc = resolve(ps, o.obj, o.kind, KIND_NONE, KIND_NONE,
+				  &x)))
+			return rc;
+		if (x.kind == KIND_THREAD)
+			return perr(ps, "a thread cannot be claimed");
+		if (o.nrest >= 1 &&
+		    (o.rest[0].quoted ||
+		     !parse_u64(o.rest[0].p, o.rest[0].n, &units) ||
+		     units > 0x7fffffff))
+			return perr(ps, "bad number of units '%s'",
+				    show(&o.rest[0], buf, sizeof(buf)));
+		if ((rc = extra_words(ps, &o, o.nrest >= 1 ? 1 : 0)))
+			return rc;
+		/* Named at its first real use, which gives it its kind. */
+		x.named_now = false;
+		e = ev_add(&eb, thread, OP_CLAIM, x.kind, MODE_EXCL, 0, x.addr);
+		e->arg = units;
+		break;
+	}
+	case O_CLAIMS_DONE:
+		if (o.obj)
+			return perr(ps, "unexpected '%s'",
+				    show(o.obj, buf, sizeof(buf)));
+		ev_add(&eb, thread, OP_CLAIM, KIND_NONE, MODE_EXCL,
+		       EVF_CLAIMS_DONE, 0);
+		break;
 	case O_FREE: {
 		uint64_t len = 1;
 
@@ -1453,7 +1496,6 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 			[O_RAW_THREAD_START] = OP_THREAD_START,
 			[O_RAW_JOINED] = OP_JOIN,
 			[O_RAW_FORK] = OP_FORK,
-			[O_RAW_CLAIM] = OP_CLAIM,
 			[O_RAW_RETIRE] = OP_RETIRE_RANGE,
 			[O_RAW_PROBE] = OP_PROBE,
 			[O_RAW_EVENT] = 0,
@@ -1467,8 +1509,7 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		}
 		if (o.obj) {
 			bool lock_op = rop != OP_RETIRE_RANGE &&
-				       rop != OP_PROBE && rop != OP_FORK &&
-				       rop != OP_CLAIM;
+				       rop != OP_PROBE && rop != OP_FORK;
 
 			if ((rc = resolve(ps, o.obj, o.kind, KIND_NONE,
 					  lock_op ? KIND_MUTEX : KIND_NONE,
@@ -1480,7 +1521,7 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		if ((rc = extra_words(ps, &o, 0)))
 			return rc;
 		if (code == O_RAW_RETIRE || code == O_RAW_EVENT ||
-		    code == O_RAW_FORK || code == O_RAW_CLAIM)
+		    code == O_RAW_FORK)
 			x.named_now = false;
 		e = ev_add(&eb, thread, rop, x.kind, MODE_EXCL, 0, x.addr);
 		if (code == O_RAW_EVENT) {

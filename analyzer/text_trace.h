@@ -51,9 +51,13 @@
  *   init X [KIND] [normal|recursive|errorcheck|adaptive] [robust]
  *          [writer] [N] (N: a semaphore's value, a barrier's parties)
  *   destroy X, name X "text", name T2 "worker", free X|ADDR [LEN]
+ *   claim X [N]         this thread may hold up to N (default 1) units
+ *                       of X (coffman_claim; for the Banker's checks of
+ *                       `coffman analyze --banker=warn`)
+ *   claims_done         it takes nothing more (coffman_claims_done)
  * and one per engine event, as `coffman dump` prints them: acquire,
  * acquired, try_failed, timed_out, release, wait, woken, thread_start,
- * joined, fork, claim, retire, probe, and `event op=N kind=N ...`.
+ * joined, fork, retire, probe, and `event op=N kind=N ...`.
  *
  * Directives (written by `coffman dump`; all optional):
  *   process pid=N ppid=N exe="PATH" start_ns=N realtime_ns=N

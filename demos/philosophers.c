@@ -20,6 +20,14 @@
  *   philosophers --trylock         take the left fork, only *try* the right;
  *                                  if it is taken, put the left one down and
  *                                  retry later: no holding while waiting.
+ *   philosophers --claims          naive and all at once, as --hang, but each
+ *                                  declares its two forks (coffman_claim) and
+ *                                  nobody reaches for a right fork until
+ *                                  everyone has reached for a left one. Hangs
+ *                                  on its own; under coffman with
+ *                                  banker=avoid the Banker's algorithm holds
+ *                                  back the left fork that would close the
+ *                                  circle, and everyone eats.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coffman.h"
 #include "demo.h"
 
 #define N_MAX	       16   /* most philosophers -n accepts */
@@ -37,8 +46,12 @@
 #define THINK_US       1000 /* time spent thinking, holding nothing */
 #define TRY_MAX	       1000 /* --trylock: attempts per meal before giving up */
 #define TRY_BACKOFF_US 500  /* --trylock: longest random pause after a miss */
+#define REACH_WAIT_MS  500  /* --claims: longest wait for the others to
+			       reach for their left forks */
+#define REACH_PAUSE_US 20000 /* --claims: then a pause, so that the last
+				one really holds (or waits for) its fork */
 
-enum mode { NAIVE, HANG, ORDERED, WAITER, TRYLOCK };
+enum mode { NAIVE, HANG, ORDERED, WAITER, TRYLOCK, CLAIMS };
 
 struct philosopher {
 	int id;	       /* 0..n-1; the thread is named "philo-<id>" */
@@ -66,6 +79,10 @@ static pthread_barrier_t all_hold_left;
 
 /* WAITER: seats at the table; n-1 of them. */
 static sem_t butler;
+
+/* CLAIMS: how many reached for their left fork in each round (under
+ * 'table'). */
+static int reached[ROUNDS];
 
 static void take(int fork)
 {
@@ -177,6 +194,43 @@ static void dine_trylock(struct philosopher *p, int round)
 	       round + 1, TRY_MAX);
 }
 
+/* CLAIMS: say so, then wait (a bounded time) until everyone has. */
+static void reach_left(int round)
+{
+	CHECK(pthread_mutex_lock(&table));
+	reached[round]++;
+	CHECK(pthread_cond_broadcast(&turn_changed));
+	CHECK(pthread_mutex_unlock(&table));
+}
+
+static void wait_all_reached(int round)
+{
+	struct timespec until;
+
+	CHECK_SYS(clock_gettime(CLOCK_REALTIME, &until));
+	until.tv_nsec += REACH_WAIT_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	CHECK(pthread_mutex_lock(&table));
+	while (reached[round] < n_philo)
+		if (pthread_cond_timedwait(&turn_changed, &table, &until) ==
+		    ETIMEDOUT)
+			break;
+	CHECK(pthread_mutex_unlock(&table));
+	demo_sleep_us(REACH_PAUSE_US);
+}
+
+static void dine_claims(struct philosopher *p, int round)
+{
+	reach_left(round);
+	take(p->left);
+	wait_all_reached(round);
+	take(p->right); /* without the banker: held by the neighbour */
+	eat(p, round);
+	put_down(p->right);
+	put_down(p->left);
+}
+
 static void *philosopher_main(void *arg)
 {
 	struct philosopher *p = arg;
@@ -184,6 +238,11 @@ static void *philosopher_main(void *arg)
 
 	snprintf(name, sizeof(name), "philo-%d", p->id);
 	demo_name_self(name);
+	if (mode == CLAIMS) {
+		/* Without the runtime these return -ENOSYS: no harm done. */
+		coffman_claim(&forks[p->left], 1);
+		coffman_claim(&forks[p->right], 1);
+	}
 	for (int round = 0; round < ROUNDS; round++) {
 		switch (mode) {
 		case NAIVE:
@@ -201,6 +260,9 @@ static void *philosopher_main(void *arg)
 		case TRYLOCK:
 			dine_trylock(p, round);
 			break;
+		case CLAIMS:
+			dine_claims(p, round);
+			break;
 		}
 		demo_sleep_us(THINK_US);
 	}
@@ -211,7 +273,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: philosophers [-n N] "
-		"[--hang | --ordered | --waiter | --trylock]\n"
+		"[--hang | --ordered | --waiter | --trylock | --claims]\n"
 		"       N is 2..%d, default %d\n",
 		N_MAX, N_DEFAULT);
 	exit(2);
@@ -227,6 +289,7 @@ static void parse_args(int argc, char **argv)
 		{ "--ordered", ORDERED },
 		{ "--waiter", WAITER },
 		{ "--trylock", TRYLOCK },
+		{ "--claims", CLAIMS },
 	};
 	int seen = 0;
 
@@ -289,6 +352,16 @@ static void explain(void)
 		       "it is busy, put\nthe left fork down and retry after a "
 		       "random pause. Nobody waits while\nholding a fork: no "
 		       "hold-and-wait.\n");
+		break;
+	case CLAIMS:
+		printf("--claims: naive and all at once, but each philosopher "
+		       "declares its two\nforks (coffman_claim). On its own this "
+		       "hangs like --hang. Under coffman\nwith banker=avoid, the "
+		       "Banker's algorithm sees that the last left fork\nwould "
+		       "leave no philosopher able to finish, and holds it back "
+		       "until a\nneighbour has eaten: no deadlock. With "
+		       "banker=warn it reports that grant\n(unsafe-state) just "
+		       "before the deadlock.\n");
 		break;
 	}
 }

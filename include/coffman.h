@@ -22,6 +22,8 @@ extern "C" {
 int coffman_report_count(void);
 int coffman_error_count(void);
 int coffman_name(const void *object, const char *name);
+int coffman_claim(const void *object, unsigned max_units);
+int coffman_claims_done(void);
 long coffman_thread_event_count(void);
 #else
 
@@ -32,6 +34,7 @@ long coffman_thread_event_count(void);
 
 typedef int (*coffman__count_fn)(void);
 typedef int (*coffman__name_fn)(const void *, const char *);
+typedef int (*coffman__claim_fn)(const void *, unsigned);
 
 /* The runtime's function 'name', looked up once; NULL without it. */
 static inline void *coffman__lookup(void **cache, int *done, const char *name)
@@ -82,6 +85,44 @@ static inline int coffman_name(const void *object, const char *name)
 		(coffman__name_fn)coffman__lookup(&fn, &done, "coffman_name");
 
 	return f ? f(object, name) : -ENOSYS;
+}
+
+/*
+ * Declare that the calling thread may hold up to max_units of object at
+ * once: 1 for a mutex, rwlock or spinlock; up to a semaphore's initial
+ * value for a semaphore. Declare every claim before the first acquisition
+ * of a claimed object. With banker=warn the runtime runs the Banker's
+ * safety algorithm at each acquisition by a thread with claims and reports
+ * a grant that leaves an unsafe state (unsafe-state) and an acquisition
+ * beyond the claim (claim-exceeded); with banker=avoid it delays unsafe
+ * grants until they are safe. Declaring again replaces the claim (0 drops
+ * it). Returns 0, or -ENOSYS without the runtime, -EINVAL for a NULL
+ * object, -ENOSPC when the runtime's tables of claiming threads (64) or
+ * claimed objects (64) are full.
+ */
+static inline int coffman_claim(const void *object, unsigned max_units)
+{
+	static void *fn;
+	static int done;
+	coffman__claim_fn f =
+		(coffman__claim_fn)coffman__lookup(&fn, &done, "coffman_claim");
+
+	return f ? f(object, max_units) : -ENOSYS;
+}
+
+/*
+ * The calling thread will acquire nothing more: its claims drop to what
+ * it holds now, and follow its holdings down as it releases them.
+ * Returns 0, or -ENOSYS without the runtime.
+ */
+static inline int coffman_claims_done(void)
+{
+	static void *fn;
+	static int done;
+	coffman__count_fn f = (coffman__count_fn)coffman__lookup(
+		&fn, &done, "coffman_claims_done");
+
+	return f ? f() : -ENOSYS;
 }
 
 #endif /* COFFMAN_RUNTIME_BUILD */

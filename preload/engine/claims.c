@@ -840,16 +840,17 @@ static void table_fill(struct report *r, int vi, int vj, uint32_t units,
 	int order_r[REP_BANKER_MAX], order_c[REP_BANKER_MAX];
 	int a, c, k;
 
-	/* The request's row and column first, the rest in order. */
-	bk->nthreads = bk->nres = 0;
-	order_r[bk->nthreads++] = vi;
-	for (a = 0; a < view.nr && bk->nthreads < REP_BANKER_MAX; a++)
-		if (a != vi)
-			order_r[bk->nthreads++] = a;
-	order_c[bk->nres++] = vj;
-	for (a = 0; a < view.nc && bk->nres < REP_BANKER_MAX; a++)
-		if (a != vj)
-			order_c[bk->nres++] = a;
+	/* In their own order; the request's row and column always shown. */
+	bk->nthreads = view.nr < REP_BANKER_MAX ? view.nr : REP_BANKER_MAX;
+	bk->nres = view.nc < REP_BANKER_MAX ? view.nc : REP_BANKER_MAX;
+	for (a = 0; a < bk->nthreads; a++)
+		order_r[a] = a;
+	for (c = 0; c < bk->nres; c++)
+		order_c[c] = c;
+	if (vi >= bk->nthreads)
+		order_r[bk->nthreads - 1] = vi;
+	if (vj >= bk->nres)
+		order_c[bk->nres - 1] = vj;
 	bk->truncated = view.nr > REP_BANKER_MAX || view.nc > REP_BANKER_MAX;
 	for (a = 0; a < bk->nthreads; a++) {
 		struct eng_thread *t = rows[view.row[order_r[a]]].t;
@@ -882,8 +883,12 @@ static void table_fill(struct report *r, int vi, int vj, uint32_t units,
 			bk->alloc[a][c] = view.b.allocation[cell];
 		}
 	}
-	bk->req_row = 0;
-	bk->req_col = 0;
+	for (a = 0; a < bk->nthreads; a++)
+		if (order_r[a] == vi)
+			bk->req_row = a;
+	for (c = 0; c < bk->nres; c++)
+		if (order_c[c] == vj)
+			bk->req_col = c;
 	bk->req_units = units;
 	bk->nfinish = 0;
 	for (k = 0; k < (int)nfinish; k++)
@@ -949,6 +954,7 @@ static void pending_emit(struct pending *p, struct eng_thread *t,
 	char label[96];
 	uint32_t stack;
 	uint64_t key;
+	int oi;
 
 	if (!r)
 		return;
@@ -961,10 +967,11 @@ static void pending_emit(struct pending *p, struct eng_thread *t,
 		return;
 	}
 	/* The object asked for, named now (no lock held) for the message. */
-	ob = &r->objects[r->banker.object[0]];
+	oi = r->banker.object[r->banker.req_col];
+	ob = &r->objects[oi];
 	if (!ob->name[0])
 		eng_data_name(ob->addr, ob->kind, ob->name, sizeof(ob->name));
-	report_object_label(r, r->banker.object[0], label, sizeof(label));
+	report_object_label(r, oi, label, sizeof(label));
 	if (p->kind == REP_CLAIM_EXCEEDED)
 		snprintf(r->message, sizeof(r->message),
 			 "claim exceeded: thread T%u takes %u unit%s of %s, "
@@ -989,7 +996,7 @@ static void pending_emit(struct pending *p, struct eng_thread *t,
 				   : "");
 	eng_report_site(r,
 			p->kind == REP_CLAIM_EXCEEDED ? "takes" : "is granted",
-			t, r->banker.object[0], stack);
+			t, oi, stack);
 	eng_report_emit(r);
 }
 

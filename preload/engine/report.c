@@ -327,33 +327,48 @@ static unsigned digits(uint32_t v)
 	return n;
 }
 
+/* One line of the table: three groups (Max, Allocation, Need) of 'gw'
+ * characters each, or one (v2 NULL: totals). */
 static void text_banker_row(struct out *o, const struct rep_banker *bk,
-			    const uint32_t *v1, const uint32_t *v2, int w)
+			    const char *label, const uint32_t *v1,
+			    const uint32_t *v2, int w, int gw)
 {
-	int c, g;
+	char line[512];
+	size_t pos = 0;
+	int c, g, k;
 
-	for (g = 0; g < 3; g++) {
-		for (c = 0; c < bk->nres; c++) {
+	pos += (size_t)snprintf(line, sizeof(line), "coffman:   %-18s", label);
+	for (g = 0; g < (v2 ? 3 : 1) && pos < sizeof(line); g++) {
+		size_t start = pos;
+
+		for (c = 0; c < bk->nres && pos < sizeof(line); c++) {
 			uint32_t v = g == 0   ? v1[c]
 				     : g == 1 ? v2[c]
 					      : v1[c] - v2[c];
 
-			if (g && !v2)
-				break;
-			put(o, " %*u", w, (unsigned)v);
+			k = snprintf(line + pos, sizeof(line) - pos, " %*u", w,
+				     (unsigned)v);
+			pos += k > 0 ? (size_t)k : 0;
 		}
-		if (!v2)
-			break;
-		put(o, "  ");
+		while (pos - start < (size_t)gw && pos + 1 < sizeof(line))
+			line[pos++] = ' ';
 	}
-	put(o, "\n");
+	if (pos >= sizeof(line))
+		pos = sizeof(line) - 1;
+	while (pos && line[pos - 1] == ' ')
+		pos--;
+	line[pos] = 0;
+	put(o, "%s\n", line);
 }
 
 static void text_banker(struct out *o, const struct report *r)
 {
+	static const char *const group[3] = { "Max", "Allocation", "Need" };
 	const struct rep_banker *bk = &r->banker;
-	char lab[96], t[96];
-	int w = 2, a, c, g;
+	uint32_t cols[REP_BANKER_MAX];
+	char lab[96], t[96], line[512];
+	int w = 2, gw, a, c, g;
+	size_t pos;
 
 	if (!bk->nthreads || !bk->nres)
 		return;
@@ -364,36 +379,52 @@ static void text_banker(struct out *o, const struct report *r)
 			if ((int)digits(bk->max[a][c]) > w)
 				w = (int)digits(bk->max[a][c]);
 	}
+	if ((int)digits((uint32_t)bk->nres) + 1 > w)
+		w = (int)digits((uint32_t)bk->nres) + 1;
+	gw = (w + 1) * bk->nres + 3;
+	if (gw < 14)
+		gw = 14;
 	put(o, "coffman: the Banker's state before the request%s:\n",
 	    bk->truncated ? " (the first 16 threads and objects)" : "");
 	for (c = 0; c < bk->nres; c++)
 		put(o, "coffman:   R%d = %s\n", c + 1,
 		    report_object_label(r, bk->object[c], lab, sizeof(lab)));
-	put(o, "coffman:   %-18s", "");
+	/* The titles, then R1 R2 ... under each. */
+	pos = (size_t)snprintf(line, sizeof(line), "coffman:   %-18s", "");
 	for (g = 0; g < 3; g++)
-		put(o, " %-*s  ", (w + 1) * bk->nres - 1,
-		    g == 0 ? "Max" : g == 1 ? "Allocation" : "Need");
-	put(o, "\ncoffman:   %-18s", "");
+		pos += (size_t)snprintf(line + pos, sizeof(line) - pos,
+					" %-*s", gw - 1, group[g]);
+	while (pos && line[pos - 1] == ' ')
+		pos--;
+	line[pos] = 0;
+	put(o, "%s\n", line);
+	pos = (size_t)snprintf(line, sizeof(line), "coffman:   %-18s", "");
 	for (g = 0; g < 3; g++) {
-		for (c = 0; c < bk->nres; c++) {
+		size_t start = pos;
+
+		for (c = 0; c < bk->nres && pos < sizeof(line) - 8; c++) {
 			snprintf(lab, sizeof(lab), "R%d", c + 1);
-			put(o, " %*s", w, lab);
+			pos += (size_t)snprintf(line + pos, sizeof(line) - pos,
+						" %*s", w, lab);
 		}
-		put(o, "  ");
+		while (pos - start < (size_t)gw && pos < sizeof(line) - 1)
+			line[pos++] = ' ';
 	}
-	put(o, "\n");
+	while (pos && line[pos - 1] == ' ')
+		pos--;
+	line[pos] = 0;
+	put(o, "%s\n", line);
 	for (a = 0; a < bk->nthreads; a++) {
 		const struct rep_thread *th = thread_of(r, bk->thread[a]);
 
 		snprintf(t, sizeof(t), "T%u%s%.15s", bk->thread[a],
 			 th && th->name[0] ? " " : "", th ? th->name : "");
-		put(o, "coffman:   %-18s", t);
-		text_banker_row(o, bk, bk->max[a], bk->alloc[a], w);
+		text_banker_row(o, bk, t, bk->max[a], bk->alloc[a], w, gw);
 	}
-	put(o, "coffman:   %-18s", "total");
-	text_banker_row(o, bk, bk->total, NULL, w);
-	put(o, "coffman:   %-18s", "available");
-	text_banker_row(o, bk, bk->available, NULL, w);
+	for (c = 0; c < bk->nres; c++)
+		cols[c] = bk->total[c];
+	text_banker_row(o, bk, "total", cols, NULL, w, gw);
+	text_banker_row(o, bk, "available", bk->available, NULL, w, gw);
 	put(o, "coffman: request: %s asks for %u unit%s of R%d",
 	    thread_label(r, bk->thread[bk->req_row], t, sizeof(t)),
 	    (unsigned)bk->req_units, bk->req_units == 1 ? "" : "s",
@@ -409,6 +440,8 @@ static void text_banker(struct out *o, const struct report *r)
 				    bk->thread[bk->finish[a]]);
 			put(o, " can finish, in that order");
 		}
+	} else if (r->kind == REP_CLAIM_EXCEEDED) {
+		put(o, ", more than its Need");
 	}
 	put(o, "\n");
 }
@@ -645,6 +678,11 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 
 		if (ob->kind == KIND_THREAD)
 			continue;
+		if (!ob->addr) { /* a claims file's object, never used */
+			put(&o, "coffman: %s (not seen yet)\n",
+			    report_object_label(r, i, a, sizeof(a)));
+			continue;
+		}
 		put(&o, "coffman: %s at 0x%llx", report_object_label(r, i, a,
 								     sizeof(a)),
 		    (unsigned long long)ob->addr);
