@@ -182,6 +182,47 @@ static bool others_unknown(void)
 	return os - 1 > (long)threads_live(); /* less the watchdog */
 }
 
+/* True if, but for the watchdog itself and exited (zombie) threads, no
+ * thread of the process is left. */
+static bool only_watchdog_left(void)
+{
+	char buf[4096], path[64], stat[256];
+	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n, others = 0;
+
+	if (fd < 0)
+		return false;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		long off = 0;
+
+		while (off < n) {
+			struct dirent64 *d = (struct dirent64 *)(void *)(buf + off);
+			const char *state;
+			ssize_t len;
+			int sfd;
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.' || atoi(d->d_name) == watchdog_tid)
+				continue;
+			snprintf(path, sizeof(path), "/proc/self/task/%.20s/stat",
+				 d->d_name);
+			sfd = open(path, O_RDONLY | O_CLOEXEC);
+			len = sfd >= 0 ? read(sfd, stat, sizeof(stat) - 1) : -1;
+			if (sfd >= 0)
+				close(sfd);
+			if (len <= 0)
+				continue;
+			stat[len] = 0;
+			state = strrchr(stat, ')');
+			if (state && state[1] == ' ' && state[2] == 'Z')
+				continue;
+			others++;
+		}
+	}
+	close(fd);
+	return others == 0;
+}
+
 static void *watchdog(void *arg)
 {
 	struct timespec tick = { 0, 50 * 1000000L };
@@ -193,6 +234,13 @@ static void *watchdog(void *arg)
 	for (n = 1;; n++) {
 		nanosleep(&tick, NULL);
 		engine_tick(now_ns(), tid_alive, others_unknown());
+		/*
+		 * The program's last thread ended with pthread_exit: the
+		 * process would have exited with 0 then, as if by exit(0).
+		 * Only we keep it alive: do what that last thread would have.
+		 */
+		if (threads_live() == 0 && only_watchdog_left())
+			exit(0);
 		/* A hung program is often killed: keep its trace current. */
 		if (n % 20 == 0)
 			rt_trace_flush();
