@@ -341,6 +341,8 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 	if (named && ev->op == OP_THREAD_EXIT &&
 	    (ev->kind || ev->addr || ev->str))
 		named = false;
+	if (named && ev->op == OP_CLAIM && ev->kind == KIND_THREAD)
+		named = false;
 	if (named && ev->op == OP_NAME) {
 		s = ev->str ? trace_find_string(d->r, ev->str) : NULL;
 		named = s != NULL;
@@ -349,6 +351,16 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 	}
 	if (!named) {
 		put_generic(d, ev);
+		return 0;
+	}
+	if (ev->op == OP_CLAIM && ev->flags == EVF_CLAIMS_DONE && !ev->kind &&
+	    !ev->addr && !ev->arg) {
+		struct trace_ev e = *ev;
+
+		e.flags = 0; /* the word says it */
+		fprintf(d->f, "T%u claims_done", ev->thread);
+		put_tail(d, &e, true);
+		fputc('\n', d->f);
 		return 0;
 	}
 	fprintf(d->f, "T%u %s", ev->thread, op_names[ev->op]);
@@ -370,6 +382,16 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 		fprintf(d->f, "%.*s", (int)s->len, s->bytes);
 	} else {
 		fprintf(d->f, "0x%llx", (unsigned long long)ev->addr);
+	}
+	if (ev->op == OP_CLAIM) {
+		/* "claim X N": the units, as the text format writes them */
+		struct trace_ev e = *ev;
+
+		fprintf(d->f, " %llu", (unsigned long long)ev->arg);
+		e.arg = 0;
+		put_tail(d, &e, true);
+		fputc('\n', d->f);
+		return 0;
 	}
 	if (ev->op == OP_NAME) {
 		fputc(' ', d->f);

@@ -80,9 +80,9 @@ static pthread_barrier_t all_hold_left;
 /* WAITER: seats at the table; n-1 of them. */
 static sem_t butler;
 
-/* CLAIMS: how many reached for their left fork in each round (under
+/* CLAIMS: how many reached for their left fork in the first round (under
  * 'table'). */
-static int reached[ROUNDS];
+static int reached;
 
 static void take(int fork)
 {
@@ -194,16 +194,20 @@ static void dine_trylock(struct philosopher *p, int round)
 	       round + 1, TRY_MAX);
 }
 
-/* CLAIMS: say so, then wait (a bounded time) until everyone has. */
-static void reach_left(int round)
+/*
+ * CLAIMS, first round: say so, then wait (a bounded time) until everyone
+ * has. Only the first: later, one that ate already would wait here holding
+ * the fork a slower neighbour still needs for its first meal.
+ */
+static void reach_left(void)
 {
 	CHECK(pthread_mutex_lock(&table));
-	reached[round]++;
+	reached++;
 	CHECK(pthread_cond_broadcast(&turn_changed));
 	CHECK(pthread_mutex_unlock(&table));
 }
 
-static void wait_all_reached(int round)
+static void wait_all_reached(void)
 {
 	struct timespec until;
 
@@ -212,7 +216,7 @@ static void wait_all_reached(int round)
 	until.tv_sec += until.tv_nsec / 1000000000L;
 	until.tv_nsec %= 1000000000L;
 	CHECK(pthread_mutex_lock(&table));
-	while (reached[round] < n_philo)
+	while (reached < n_philo)
 		if (pthread_cond_timedwait(&turn_changed, &table, &until) ==
 		    ETIMEDOUT)
 			break;
@@ -222,9 +226,11 @@ static void wait_all_reached(int round)
 
 static void dine_claims(struct philosopher *p, int round)
 {
-	reach_left(round);
+	if (round == 0)
+		reach_left();
 	take(p->left);
-	wait_all_reached(round);
+	if (round == 0)
+		wait_all_reached();
 	take(p->right); /* without the banker: held by the neighbour */
 	eat(p, round);
 	put_down(p->right);

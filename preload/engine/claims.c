@@ -24,6 +24,7 @@
 				       this often (a lost wake-up costs no
 				       more than this) */
 #define UNBOUND_ID_BIT (1ull << 61) /* report ids of objects not seen yet */
+#define EVER_SLOTS 4096 /* (thread, object) claims ever made: power of 2 */
 
 /* ---- state ------------------------------------------------------------ */
 
@@ -42,6 +43,9 @@ struct col {
 	uint32_t held;		    /* units rows hold (and exited rows kept) */
 	uint8_t kind;		    /* enum ev_kind, KIND_NONE until seen */
 	uint8_t used;
+	uint32_t wseq;		    /* futex word: bumped when a unit of it
+				       comes back */
+	uint32_t n_waiting;	    /* threads waiting on wseq */
 };
 
 /* A thread with claims: a row. */
@@ -74,7 +78,17 @@ static struct known known[KNOWN_MAX];
 static int n_known;
 static uint64_t miss[MISS_SLOTS];
 
-/* Futex word: bumped whenever units come back or claims shrink. */
+/* Every (thread number, object) claim ever made, so a lock-order cycle
+ * drawn by threads that have since ended can still be judged covered. */
+static struct ever {
+	uint64_t addr; /* 0: empty */
+	uint32_t num;
+} ever[EVER_SLOTS];
+static int n_ever;
+
+/* Futex word: bumped whenever units come back or claims shrink, for the
+ * requests that wait until granting them is safe. A request that waits
+ * for units of one object sleeps on that column's own word. */
 static uint32_t wake_seq;
 static uint32_t n_waiters;
 
@@ -115,7 +129,7 @@ static bool glob_match(const char *p, const char *s)
 
 			if (neg)
 				q++;
-			do {
+			while (*q && *q != ']') {
 				if (q[1] == '-' && q[2] && q[2] != ']') {
 					if (*s >= q[0] && *s <= q[2])
 						hit = true;
@@ -125,7 +139,7 @@ static bool glob_match(const char *p, const char *s)
 						hit = true;
 					q++;
 				}
-			} while (*q && *q != ']');
+			}
 			if (*q == ']' && hit != neg) {
 				p = q + 1;
 				s++;
@@ -170,6 +184,45 @@ static void wake_all(void)
 	if (__atomic_load_n(&n_waiters, __ATOMIC_ACQUIRE))
 		syscall(SYS_futex, &wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
 			NULL, 0);
+}
+
+/* A unit of column j came back (call with the lock held). */
+static void wake_col(struct col *c)
+{
+	__atomic_add_fetch(&c->wseq, 1, __ATOMIC_RELEASE);
+	if (c->n_waiting)
+		syscall(SYS_futex, &c->wseq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
+			NULL, 0);
+	wake_all();
+}
+
+static struct ever *ever_slot(uint32_t num, uint64_t addr)
+{
+	uint32_t k = (uint32_t)hash_mix(addr * 31 + num) & (EVER_SLOTS - 1);
+
+	while (ever[k].addr && (ever[k].addr != addr || ever[k].num != num))
+		k = (k + 1) & (EVER_SLOTS - 1);
+	return &ever[k];
+}
+
+/* Remember that row i claims column j (when j is bound). */
+static void remember(int i, int j)
+{
+	struct ever *e;
+
+	if (!cols[j].addr || !rows[i].t || n_ever >= EVER_SLOTS / 2)
+		return;
+	e = ever_slot(rows[i].t->num, cols[j].addr);
+	if (!e->addr) {
+		e->addr = cols[j].addr;
+		e->num = rows[i].t->num;
+		n_ever++;
+	}
+}
+
+static bool ever_claimed(uint32_t num, uint64_t addr)
+{
+	return addr && ever_slot(num, addr)->addr == addr;
 }
 
 /* ---- columns ------------------------------------------------------------ */
@@ -274,6 +327,9 @@ static int col_bind(int j, uint64_t addr, uint32_t units)
 	}
 	if (units && !cols[k].units)
 		cols[k].units = units;
+	for (i = 0; i < n_rows; i++)
+		if (max_units[i][k])
+			remember(i, k);
 	return k;
 }
 
@@ -387,6 +443,8 @@ static void set_claim(int i, int j, uint32_t units)
 		safe_known = false;
 	max_units[i][j] = units;
 	rows[i].done = 0;
+	if (units)
+		remember(i, j);
 }
 
 /* ---- claims files ------------------------------------------------------- */
@@ -568,6 +626,13 @@ static void bind_name_locked(uint64_t addr, const char *name, uint32_t units)
 {
 	int j = col_find_spec(name), k;
 
+	if (j >= 0 && cols[j].addr && cols[j].addr != addr && !cols[j].held &&
+	    col_find(addr) < 0) {
+		/* Opened again (sem_close, sem_open) at another address. */
+		cols[j].addr = addr;
+		cols[j].units = units;
+		return;
+	}
 	if (j >= 0) {
 		col_bind(j, addr, units);
 		return;
@@ -1000,12 +1065,49 @@ static void pending_emit(struct pending *p, struct eng_thread *t,
 	eng_report_emit(r);
 }
 
+/*
+ * Reports about a grant claims_before() made wait for the lock itself:
+ * making one can take long (the first symbolisation loads debug info),
+ * and the program should reach the state it reports on as it would have
+ * without us. Emitted by claims_acquired() or claims_cancel().
+ */
+static void stash(struct eng_thread *t, struct pending *p)
+{
+	struct pending *keep;
+
+	if (!p[0].r && !p[1].r)
+		return;
+	keep = t->bk_reports ? NULL : eng_alloc(2 * sizeof(*keep));
+	if (!keep) {
+		struct coffman_event ev = { .op = OP_ACQUIRE };
+
+		pending_emit(&p[0], t, &ev);
+		pending_emit(&p[1], t, &ev);
+		return;
+	}
+	memcpy(keep, p, 2 * sizeof(*keep));
+	t->bk_reports = keep;
+}
+
+static void unstash(struct eng_thread *t, const struct coffman_event *ev)
+{
+	struct pending *keep = t->bk_reports;
+
+	if (!keep)
+		return;
+	t->bk_reports = NULL;
+	pending_emit(&keep[0], t, ev);
+	pending_emit(&keep[1], t, ev);
+	eng_free(keep, 2 * sizeof(*keep));
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 enum outcome {
-	OUT_GRANTED, /* counted as t's */
-	OUT_WAIT,    /* avoid: not now */
-	OUT_LATER,   /* not decided here: the acquisition itself will be */
+	OUT_GRANTED,   /* counted as t's */
+	OUT_WAIT,      /* avoid: granting it now would be unsafe */
+	OUT_WAIT_UNIT, /* avoid: no unit is free */
+	OUT_LATER,     /* not decided here: the acquisition itself will be */
 };
 
 /*
@@ -1031,7 +1133,7 @@ static enum outcome request(int i, int j, uint32_t units, bool taken,
 	}
 	if (total - cols[j].held < units) {
 		if (!taken)
-			return avoid ? OUT_WAIT : OUT_LATER;
+			return avoid ? OUT_WAIT_UNIT : OUT_LATER;
 		/* Units we did not know of: the count was wrong, not it. */
 		grant(i, j, units);
 		safe_known = false;
@@ -1068,15 +1170,15 @@ static enum outcome request(int i, int j, uint32_t units, bool taken,
 	return OUT_GRANTED;
 }
 
-static int wait_change(uint32_t seen, const struct timespec *abstime,
-		       clockid_t clk)
+static int wait_change(uint32_t *word, uint32_t seen,
+		       const struct timespec *abstime, clockid_t clk)
 {
 	if (abstime) {
 		int op = FUTEX_WAIT_BITSET_PRIVATE;
 
 		if (clk == CLOCK_REALTIME)
 			op |= FUTEX_CLOCK_REALTIME;
-		if (syscall(SYS_futex, &wake_seq, op, seen, abstime, NULL,
+		if (syscall(SYS_futex, word, op, seen, abstime, NULL,
 			    FUTEX_BITSET_MATCH_ANY) == 0 ||
 		    errno != EINVAL)
 			return errno == ETIMEDOUT ? -ETIMEDOUT : 0;
@@ -1086,8 +1188,8 @@ static int wait_change(uint32_t seen, const struct timespec *abstime,
 	{
 		struct timespec rel = { 0, RECHECK_NS };
 
-		syscall(SYS_futex, &wake_seq, FUTEX_WAIT_PRIVATE, seen, &rel,
-			NULL, 0);
+		syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, seen, &rel, NULL,
+			0);
 	}
 	return 0;
 }
@@ -1127,38 +1229,63 @@ int claims_before(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	/* Read locks do not exclude each other: they are not counted. */
 	if (kind == KIND_RWLOCK && mode == MODE_SHARED)
 		return 0;
-	o = objects_get(addr, kind, false, 0, NULL);
+	/* Made now if this is its first use, so reports can name it. */
+	o = eng_lookup(t, &ev, true);
 	if (o && kind != KIND_SEM && threads_held_find(t, o->id) >= 0)
 		return 0; /* re-entry takes no new unit */
-	j = col_lookup(addr, kind, o);
-	if (j < 0)
-		return 0;
 	for (;;) {
-		uint32_t seen;
+		uint32_t *word = &wake_seq, seen;
 
 		eng_lock(&lock);
+		j = col_find(addr);
+		if (j < 0 && n_unbound && !miss_has(addr)) {
+			/* Perhaps a rule's object: look at its name. */
+			eng_unlock(&lock);
+			j = col_lookup(addr, kind, o);
+			eng_lock(&lock);
+			if (j >= 0 && (!cols[j].used || cols[j].addr != addr))
+				j = -1;
+		}
+		if (j < 0) {
+			eng_unlock(&lock);
+			break; /* no claimed object: nothing to check */
+		}
+		col_note(j, kind, o);
 		seen = __atomic_load_n(&wake_seq, __ATOMIC_ACQUIRE);
 		i = row_of(t, false);
-		out = i < 0 || !cols[j].used || cols[j].addr != addr
-			      ? OUT_LATER
-			      : request(i, j, 1, false, avoid, p);
+		out = i < 0 ? OUT_LATER : request(i, j, 1, false, avoid, p);
 		if (out == OUT_GRANTED)
 			t->bk_pending = addr;
-		if (out == OUT_WAIT)
+		if (out == OUT_WAIT_UNIT) {
+			word = &cols[j].wseq;
+			seen = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+			cols[j].n_waiting++;
+		} else if (out == OUT_WAIT) {
 			__atomic_add_fetch(&n_waiters, 1, __ATOMIC_ACQ_REL);
-		eng_unlock(&lock);
-		pending_emit(&p[0], t, &ev);
-		pending_emit(&p[1], t, &ev);
-		if (out != OUT_WAIT)
-			break;
-		if (flags & EVF_TRY) {
-			__atomic_sub_fetch(&n_waiters, 1, __ATOMIC_ACQ_REL);
-			rc = -EBUSY;
-			break;
 		}
-		rc = wait_change(seen, (flags & EVF_TIMED) ? abstime : NULL,
-				 clk);
-		__atomic_sub_fetch(&n_waiters, 1, __ATOMIC_ACQ_REL);
+		eng_unlock(&lock);
+		if (out == OUT_GRANTED) {
+			stash(t, p);
+		} else {
+			pending_emit(&p[0], t, &ev);
+			pending_emit(&p[1], t, &ev);
+		}
+		if (out != OUT_WAIT && out != OUT_WAIT_UNIT)
+			break;
+		if (!(flags & EVF_TRY))
+			rc = wait_change(word, seen,
+					 (flags & EVF_TIMED) ? abstime : NULL,
+					 clk);
+		else
+			rc = -EBUSY;
+		if (out == OUT_WAIT_UNIT) {
+			eng_lock(&lock);
+			if (cols[j].n_waiting)
+				cols[j].n_waiting--;
+			eng_unlock(&lock);
+		} else {
+			__atomic_sub_fetch(&n_waiters, 1, __ATOMIC_ACQ_REL);
+		}
 		if (rc)
 			break;
 	}
@@ -1168,9 +1295,13 @@ int claims_before(struct eng_thread *t, uint64_t addr, uint32_t kind,
 
 void claims_cancel(struct eng_thread *t)
 {
+	struct coffman_event ev = { .op = OP_TRY_FAILED };
 	uint64_t addr = t->bk_pending;
 	int i, j;
 
+	/* The findings stand, whether or not the lock was taken. */
+	ev.addr = addr;
+	unstash(t, &ev);
 	t->bk_pending = 0;
 	if (!addr)
 		return;
@@ -1180,7 +1311,7 @@ void claims_cancel(struct eng_thread *t)
 	if (i >= 0 && j >= 0 && alloc_units[i][j]) {
 		alloc_units[i][j]--;
 		cols[j].held--;
-		wake_all();
+		wake_col(&cols[j]);
 	}
 	eng_unlock(&lock);
 }
@@ -1199,6 +1330,7 @@ void claims_acquired(struct eng_thread *t, struct eng_obj *o,
 	if (t->bk_pending) {
 		if (t->bk_pending == ev->addr) {
 			t->bk_pending = 0; /* claims_before() counted it */
+			unstash(t, ev);
 			return;
 		}
 		claims_cancel(t);
@@ -1238,7 +1370,7 @@ void claims_released(struct eng_thread *t, uint64_t addr, uint32_t kind)
 			safe_known = banker_is_safe(&view.b, NULL, NULL, NULL,
 						    NULL);
 		}
-		wake_all();
+		wake_col(&cols[j]);
 	}
 	eng_unlock(&lock);
 }
@@ -1254,6 +1386,11 @@ void claims_thread_exit(struct eng_thread *t)
 		wake_all();
 	}
 	eng_unlock(&lock);
+	if (t->bk_reports) {
+		struct coffman_event ev = { .op = OP_THREAD_EXIT };
+
+		unstash(t, &ev);
+	}
 	t->bk_on = 0;
 	t->bk_rules = 0;
 }
@@ -1261,28 +1398,22 @@ void claims_thread_exit(struct eng_thread *t)
 bool claims_cover_cycle(struct og_edge *const *edges, int n)
 {
 	bool covered = true;
-	int k, i;
+	int k, w;
 
 	if (eng_opts.banker != BANKER_AVOID)
 		return false;
 	eng_lock(&lock);
 	for (k = 0; k < n && covered; k++) {
 		const struct og_edge *e = edges[k];
-		int fj = col_find(e->from_addr), tj = col_find(e->to_addr);
 		uint32_t who[2] = { e->thread, e->multi_thread ? e->thread2 : 0 };
-		int w;
 
-		if (fj < 0 || tj < 0 || (e->multi_thread && !e->thread2)) {
+		/* The graph keeps two of the threads that took an edge; a
+		 * third one that took it without claims would not show. */
+		if (e->multi_thread && !e->thread2)
 			covered = false;
-			break;
-		}
-		for (w = 0; w < 2 && who[w] && covered; w++) {
-			for (i = 0; i < n_rows; i++)
-				if (row_live(i) && rows[i].t->num == who[w])
-					break;
-			covered = i < n_rows && max_units[i][fj] &&
-				  max_units[i][tj];
-		}
+		for (w = 0; w < 2 && who[w] && covered; w++)
+			covered = ever_claimed(who[w], e->from_addr) &&
+				  ever_claimed(who[w], e->to_addr);
 	}
 	eng_unlock(&lock);
 	return covered;

@@ -65,6 +65,8 @@ void claims_bind_name(uint64_t addr, const char *name, uint32_t units);
  * go on: when the object is claimed and the grant was decided here, its
  * unit is already counted as t's (t->bk_pending), and the front end must
  * either report the acquisition (OP_ACQUIRED) or call claims_cancel().
+ * Reports about such a grant are made then, once the lock is taken (so
+ * the time they take does not change what the program does next).
  * With banker=avoid, waits until the grant is safe, or returns -EBUSY (a
  * try that cannot be granted now) or -ETIMEDOUT (abstime, on clock clk,
  * passed while waiting). Call with the runtime's guard set.
@@ -120,8 +122,8 @@ struct og_edge;
 
 /*
  * banker=avoid: true if every edge of this lock-order cycle was taken by
- * a live thread that claims both of its objects. The Banker's algorithm
- * then keeps those threads from ever closing the cycle: it is no error.
+ * threads that claimed both of its objects (alive or not). The Banker's
+ * algorithm keeps such threads from ever closing the cycle: no error.
  * Called with the graph lock held (it takes the claims lock inside it).
  */
 bool claims_cover_cycle(struct og_edge *const *edges, int n);

@@ -90,6 +90,8 @@ struct eng_thread {
 	uint64_t n_events;	/* events this thread fed the engine */
 	uint64_t bk_pending;	/* banker: object whose unit claims_before()
 				   granted, acquisition not yet seen; 0 none */
+	void *bk_reports;	/* banker: reports about that grant, made
+				   when the lock is taken (claims.c) */
 	struct blocked blk;	/* valid while blk.active */
 	uint32_t try_fails;	/* failed trylocks in a row */
 	uint64_t try_fail_id;	/* object of the last failed trylock */

@@ -673,10 +673,10 @@ static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 		apply_subtype(o, ev);
 		/* Its class: where it is initialised (lockdep's rule). */
 		o->inited = 1;
+		o->init_thread = t->num;
 		o->class_pc = stackdepot_get(o->init_stack, &pcs) > 0 ? pcs[0]
 								      : ev->pc;
 	}
-	(void)t;
 }
 
 static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
@@ -943,9 +943,16 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	}
 	h->stack = eng_capture(ev);
 	h->chain = key;
-	/* A trylock cannot block: it adds no edge into the lock it took. */
-	if (!(ev->flags & EVF_TRY))
+	/*
+	 * A trylock cannot block: it adds no edge into the lock it took.
+	 * Neither can the first acquisition of a semaphore by the thread that
+	 * just created it (nobody else can hold it yet): CPython creates each
+	 * thread's "tstate" lock that way and holds it for the thread's life.
+	 */
+	if (!(ev->flags & EVF_TRY) &&
+	    !(o->kind == KIND_SEM && !o->acquired && o->init_thread == t->num))
 		order_slow_path(t, h, ev);
+	o->acquired = 1;
 	t->depth++;
 	threads_ccache_put(t, key, h->stack);
 }
@@ -1238,11 +1245,34 @@ void engine_fork_parent(void)
 
 void engine_fork_child(struct eng_thread *self, int pid)
 {
+	struct seen_report *s, *tmp;
+
 	engine_fork_parent();
 	engine_pid = pid;
 	n_reports = 0;
 	n_errors = 0;
-	if (self)
+	/*
+	 * A fresh start: the parent's threads are gone, and orders they took
+	 * mixed with the child's would make cycles no thread of the child
+	 * can close. The child's own findings are its own reports.
+	 */
+	graph_clear();
+	HASH_ITER(hh, seen, s, tmp) {
+		HASH_DEL(seen, s);
+		eng_free(s, sizeof(*s));
+	}
+	if (self) {
+		int i;
+
+		/* Units of semaphores the parent's thread held mean nothing
+		 * here: a semaphore has no owner to inherit, and runtimes
+		 * such as CPython re-create their locks in the child. */
+		for (i = self->depth - 1; i >= 0; i--)
+			if (self->held[i].kind == KIND_SEM)
+				threads_held_remove(self, i);
+		memset(self->ccache, 0, sizeof(self->ccache));
+		self->ccache_used = 0;
 		threads_after_fork(self);
+	}
 	claims_fork_child(self);
 }

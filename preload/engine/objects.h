@@ -30,6 +30,8 @@ struct eng_obj {
 				  barrier: parties */
 	uint8_t robust;	       /* robust mutex: a dead owner is no hang */
 	uint8_t inited;	       /* seen through an init call (not static) */
+	uint8_t acquired;      /* acquired at least once */
+	uint32_t init_thread;  /* thread (num) that initialised it, 0 none */
 	uint64_t class_pc;     /* call site of its init: the lock class */
 	uint64_t n_acquired;   /* acquisitions so far (starvation) */
 	uint32_t init_stack;   /* stack of init, or of first use */

@@ -265,6 +265,23 @@ void graph_remove_node(uint64_t id)
 	n_nodes--;
 }
 
+void graph_clear(void)
+{
+	struct og_node *n, *ntmp;
+	struct og_edge *e, *etmp;
+
+	HASH_ITER(hh, edges, e, etmp) {
+		HASH_DEL(edges, e);
+		eng_free(e, sizeof(*e));
+	}
+	HASH_ITER(hh, nodes, n, ntmp) {
+		HASH_DEL(nodes, n);
+		eng_free(n, sizeof(*n));
+	}
+	n_edges = 0;
+	n_nodes = 0;
+}
+
 uint64_t graph_edge_count(void)
 {
 	return n_edges;

@@ -80,6 +80,9 @@ int graph_find_cycle(struct og_edge *e, graph_judge_fn judge, void *ctx,
 /* Remove a node and all its edges (the object was retired). */
 void graph_remove_node(uint64_t id);
 
+/* Forget every node and edge (a fork child starts afresh). */
+void graph_clear(void);
+
 /* Counts, for the summary. */
 uint64_t graph_edge_count(void);
 uint64_t graph_node_count(void);
