@@ -59,13 +59,6 @@ static int still_released(int rc)
 
 enum wait_kind { WAIT_PLAIN, WAIT_TIMED, WAIT_CLOCK };
 
-/* What glibc refuses with EINVAL up front (timed and clock waits). */
-static int bad_abstime(clockid_t clk, const struct timespec *ts)
-{
-	return (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) ||
-	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
-}
-
 static int cond_wait_common(int version, enum wait_kind kind,
 			    pthread_cond_t *c, pthread_mutex_t *m,
 			    clockid_t clk, const struct timespec *abstime,
@@ -78,7 +71,7 @@ static int cond_wait_common(int version, enum wait_kind kind,
 	/* glibc returns EINVAL for a bad timeout or clock before it
 	 * releases the mutex: nothing happens, the mutex stays held. */
 	if (kind == WAIT_PLAIN ||
-	    !bad_abstime(kind == WAIT_CLOCK ? clk : CLOCK_REALTIME, abstime))
+	    !rt_bad_abstime(kind == WAIT_CLOCK ? clk : CLOCK_REALTIME, abstime))
 		w.t = rt_enter();
 	if (w.t) {
 		before_wait(&w);

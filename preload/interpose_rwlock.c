@@ -99,17 +99,6 @@ static int rw_real(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 }
 
 /*
- * glibc answers EINVAL to a clock other than CLOCK_REALTIME/MONOTONIC or
- * a tv_nsec out of [0, 1e9) before it tries the lock: the try below must
- * not take a lock that glibc would have refused.
- */
-static int bad_abstime(clockid_t clk, const struct timespec *ts)
-{
-	return (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) ||
-	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
-}
-
-/*
  * A thread with claims (banker=warn|avoid): the Banker's check before the
  * lock; with avoid it may wait there. Returns 0 to go on, else the error
  * the call returns (a try that may not be granted now, a timeout).
@@ -137,7 +126,7 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 	struct eng_thread *t;
 	int rc;
 
-	if (flags && bad_abstime(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts))
+	if (flags && rt_bad_abstime(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts))
 		return rw_real(mode, call, rw, clk, ts);
 	t = rt_enter();
 	if (!t)

@@ -72,17 +72,6 @@ static int sem_real(enum sem_call call, sem_t *s, clockid_t clk,
 }
 
 /*
- * glibc rejects a clock other than CLOCK_REALTIME/MONOTONIC or a tv_nsec
- * out of [0, 1e9) with EINVAL before it looks at the count; the try
- * below must not take a unit that glibc would have left alone.
- */
-static int bad_abstime(clockid_t clk, const struct timespec *ts)
-{
-	return (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) ||
-	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
-}
-
-/*
  * A thread with claims (banker=warn|avoid): the Banker's check first (with
  * avoid it may wait there, or fail a try with EAGAIN), and no fast path,
  * so every unit taken and given back reaches the engine. Leaves the
@@ -145,7 +134,7 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 	struct eng_thread *t;
 	int rc, err;
 
-	if (flags && bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
+	if (flags && rt_bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
 		return sem_real(call, s, clk, ts);
 	t = rt_enter();
 	if (!t)

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "engine.h"
 #include "event.h"
@@ -87,6 +88,17 @@ static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
 int rt_event_owner(struct eng_thread *t, uint32_t op, uint32_t kind,
 		   uint32_t flags, const void *addr, int32_t owner_tid,
 		   const void *pc);
+
+/*
+ * True for a timeout glibc refuses with EINVAL before it looks at the
+ * object (a clock other than REALTIME/MONOTONIC, tv_nsec out of [0, 1e9)):
+ * the wrappers' first try must not take what glibc would have refused.
+ */
+static inline int rt_bad_abstime(clockid_t clk, const struct timespec *ts)
+{
+	return (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) ||
+	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
+}
 
 /* Capture and intern the calling thread's stack (guard held). */
 uint32_t rt_capture_stack(void);
