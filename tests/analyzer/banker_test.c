@@ -11,26 +11,7 @@
 
 #include "banker.h"
 
-static int n_failed;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, \
-				__LINE__, #cond);                              \
-			n_failed++;                                            \
-		}                                                              \
-	} while (0)
-
-#define CHECK_INT(a, b)                                                   \
-	do {                                                              \
-		long long a_ = (a), b_ = (b);                             \
-		if (a_ != b_) {                                           \
-			fprintf(stderr, "%s:%d: %s == %lld, want %lld\n", \
-				__FILE__, __LINE__, #a, a_, b_);          \
-			n_failed++;                                       \
-		}                                                         \
-	} while (0)
+#include "unit_check.h"
 
 #define N_MAX 1024
 #define M_MAX 8

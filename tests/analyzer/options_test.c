@@ -10,36 +10,7 @@
 
 #include "options.h"
 
-static int n_failed;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, \
-				__LINE__, #cond);                              \
-			n_failed++;                                            \
-		}                                                              \
-	} while (0)
-
-#define CHECK_INT(a, b)                                                   \
-	do {                                                              \
-		long long a_ = (a), b_ = (b);                             \
-		if (a_ != b_) {                                           \
-			fprintf(stderr, "%s:%d: %s == %lld, want %lld\n", \
-				__FILE__, __LINE__, #a, a_, b_);          \
-			n_failed++;                                       \
-		}                                                         \
-	} while (0)
-
-#define CHECK_STR(a, b)                                                       \
-	do {                                                                  \
-		const char *a_ = (a), *b_ = (b);                              \
-		if (strcmp(a_, b_) != 0) {                                    \
-			fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", \
-				__FILE__, __LINE__, #a, a_, b_);              \
-			n_failed++;                                           \
-		}                                                             \
-	} while (0)
+#include "unit_check.h"
 
 #define VALID_KEYS                                                         \
 	"log, json, trace, on_deadlock, exitcode, stack_depth, identity, " \
