@@ -16,7 +16,7 @@
 
 #define HELD_MAX 64	 /* locks one thread can hold and be tracked */
 #define OCACHE_SIZE 256	 /* per-thread address -> record cache */
-#define CCACHE_SIZE 1024 /* per-thread seen-chain cache */
+#define CCACHE_SIZE 4096 /* per-thread seen-chain cache (64 KiB) */
 #define THREAD_NAME_MAX 16
 
 struct held {

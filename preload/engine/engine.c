@@ -743,8 +743,22 @@ static int self_deadlock_severity(const struct eng_obj *o, uint8_t held,
 static int block_on(struct eng_thread *t, struct eng_obj *o,
 		    const struct coffman_event *ev)
 {
+	uint32_t stack;
+
 	if (hooks.on_block)
 		hooks.on_block();
+	/*
+	 * Contended again where it was taken before, in the same nesting:
+	 * reuse that stack instead of unwinding on every contended lock.
+	 */
+	if (o && !ev->stack && !ev_stack &&
+	    threads_ccache_get(t,
+			       threads_chain_next(t, o->id, ev->mode,
+						  ev->pc ^ ((ev->flags & EVF_TRY)
+								    ? 1
+								    : 0)),
+			       &stack))
+		ev_stack = stack;
 	if (waitfor_block(t, o, ev, now_of(ev)) &&
 	    eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
 		return -EDEADLK;

@@ -160,11 +160,6 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
 	int probes;
 
-	/* A lossy cache: when it gets crowded start again from empty. */
-	if (t->ccache_used >= CCACHE_SIZE * 3 / 4) {
-		memset(t->ccache, 0, sizeof(t->ccache));
-		t->ccache_used = 0;
-	}
 	for (probes = 0; probes < 8; probes++) {
 		struct ccache_slot *s = &t->ccache[i];
 
@@ -177,7 +172,12 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 		}
 		i = (i + 1) & (CCACHE_SIZE - 1);
 	}
-	/* Neighbourhood full: overwrite the home slot. */
-	t->ccache[(uint32_t)key & (CCACHE_SIZE - 1)].key = key;
-	t->ccache[(uint32_t)key & (CCACHE_SIZE - 1)].stack = stack;
+	/*
+	 * A lossy cache: with the neighbourhood full, evict one of its slots
+	 * (picked by other bits of the key, so no one chain is always the
+	 * victim). A chain evicted only costs one more slow-path visit.
+	 */
+	i = ((uint32_t)key + (uint32_t)(key >> 40) % 8) & (CCACHE_SIZE - 1);
+	t->ccache[i].key = key;
+	t->ccache[i].stack = stack;
 }
