@@ -216,7 +216,8 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 
 	if (t) {
 		/* Before the real unlock: afterwards the owner is gone. */
-		if (UNLIKELY(t->bk_on) || !engine_fast_release(t, (uintptr_t)m))
+		if (UNLIKELY(t->bk_on) || !engine_fast_release(t, (uintptr_t)m,
+					   (uintptr_t)__builtin_return_address(0)))
 			rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m,
 				       mutex_owner(m),
 				       __builtin_return_address(0));

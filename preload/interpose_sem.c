@@ -200,7 +200,8 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 		int saved = errno;
 
 		if (UNLIKELY(t->bk_on) ||
-		    !engine_fast_release(t, (uintptr_t)s))
+		    !engine_fast_release(t, (uintptr_t)s,
+					   (uintptr_t)__builtin_return_address(0)))
 			sem_event(t, OP_RELEASE, 0, s, 0,
 				  __builtin_return_address(0));
 		rt_leave();

@@ -134,7 +134,8 @@ COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 	if (t) {
 		/* No owner is recorded: locked (-1, unknown) or not (0). */
 		if (UNLIKELY(t->bk_on) ||
-		    !engine_fast_release(t, (uintptr_t)s))
+		    !engine_fast_release(t, (uintptr_t)s,
+					   (uintptr_t)__builtin_return_address(0)))
 			rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0,
 				       (const void *)s,
 				       __atomic_load_n(s, __ATOMIC_RELAXED) ? -1

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "claims.h"
+#include "engine_fast.h"
 #include "engine_internal.h"
 #include "hash.h"
 #include "lock.h"
@@ -1130,6 +1131,23 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 }
 
 static int dispatch(struct eng_thread *t, const struct coffman_event *ev);
+
+__attribute__((noinline)) void engine_fast_trace(struct eng_thread *t,
+						 uint32_t op, uint32_t kind,
+						 uint32_t flags, uint64_t addr,
+						 uint64_t pc, uint32_t stack)
+{
+	struct coffman_event ev = {
+		.op = op,
+		.kind = kind,
+		.mode = MODE_EXCL,
+		.flags = flags,
+		.addr = addr,
+		.pc = pc,
+	};
+
+	trace_event(t, &ev, stack);
+}
 
 /* The event being handled, so a fatal action can trace it first. */
 static __thread struct eng_thread *cur_thread;

@@ -19,6 +19,11 @@
 #include "objects.h"
 #include "trace_write.h"
 
+/* Record a fast-path event in the trace (trace=...): engine.c. */
+void engine_fast_trace(struct eng_thread *t, uint32_t op, uint32_t kind,
+		       uint32_t flags, uint64_t addr, uint64_t pc,
+		       uint32_t stack);
+
 /* Thread t acquired the exclusive lock at addr (kind) from call site pc;
  * flags may hold EVF_TRY. */
 static inline __attribute__((always_inline)) bool
@@ -34,8 +39,7 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 	uint32_t stack;
 	int i;
 
-	if (trace_enabled || t->blk.active || t->degraded ||
-	    t->depth >= HELD_MAX)
+	if (t->blk.active || t->degraded || t->depth >= HELD_MAX)
 		return false;
 	if (!o || slot->addr != addr || objects_gen(o) != slot->gen ||
 	    o->addr != addr || o->kind != kind || o->is_signal)
@@ -64,16 +68,20 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 	h->flags = (uint8_t)(flags & EVF_TRY);
 	h->kind = (uint8_t)kind;
 	t->n_events++;
+	if (__builtin_expect(trace_enabled, 0))
+		engine_fast_trace(t, OP_ACQUIRED, kind, flags & EVF_TRY, addr,
+				  pc, stack);
 	return true;
 }
 
-/* Thread t releases the lock at addr, if it is the top of its stack. */
+/* Thread t releases the lock at addr, if it is the top of its stack;
+ * pc is the call site. */
 static inline __attribute__((always_inline)) bool
-engine_fast_release(struct eng_thread *t, uint64_t addr)
+engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 {
 	struct held *h;
 
-	if (trace_enabled || t->blk.active || !t->depth)
+	if (t->blk.active || !t->depth)
 		return false;
 	h = &t->held[t->depth - 1];
 	if (h->addr != addr || h->count != 1 || h->mode != MODE_EXCL ||
@@ -83,6 +91,8 @@ engine_fast_release(struct eng_thread *t, uint64_t addr)
 		h->obj->owner = NULL;
 	t->depth--;
 	t->n_events++;
+	if (__builtin_expect(trace_enabled, 0))
+		engine_fast_trace(t, OP_RELEASE, h->kind, 0, addr, pc, 0);
 	return true;
 }
 
