@@ -185,30 +185,8 @@ static uint32_t find_thread(const struct banker_file *bf, const struct token *t)
 	return BANKER_NONE;
 }
 
-/* Read the rest of the line as exactly M values, into out[]. */
 static int read_vector(struct parser *ps, struct cursor *c, const char *what,
-		       uint32_t *out)
-{
-	uint32_t m = ps->bf->n_resources, n = 0, v;
-	struct token t;
-	int rc;
-
-	while (next_token(c, &t)) {
-		rc = parse_units(ps, &t, &v);
-		if (rc < 0)
-			return rc;
-		if (n < m)
-			out[n] = v;
-		if (n < UINT32_MAX)
-			n++;
-	}
-	if (n != m)
-		return fail(ps,
-			    "'%s' needs %" PRIu32
-			    " values (one per resource), got %" PRIu32,
-			    what, m, n);
-	return 0;
-}
+		       uint32_t *out);
 
 static int need_resources(struct parser *ps, const char *kw)
 {
@@ -343,6 +321,20 @@ static int read_section(struct parser *ps, struct cursor *c, const char *what,
 			    " values (one per resource), got %" PRIu32,
 			    what, m, n);
 	return 0;
+}
+
+/* Read the rest of the line as exactly M values, into out[]. */
+static int read_vector(struct parser *ps, struct cursor *c, const char *what,
+		       uint32_t *out)
+{
+	struct token next;
+	uint32_t v;
+	int rc = read_section(ps, c, what, out, &next);
+
+	/* A word after the values: the error parse_units gives for it. */
+	if (rc == 0 && next.s)
+		rc = parse_units(ps, &next, &v);
+	return rc;
 }
 
 static int parse_thread(struct parser *ps, struct cursor *c)
