@@ -36,15 +36,26 @@ def fail(msg):
     sys.exit(1)
 
 
-def parse_source(path):
-    markers, expects = {}, []
+def parse_source(path, markers=None, depth=0):
+    """Markers map a name to (file base name, line). Markers are also
+    read from headers the source includes from its own directory
+    (#include "x.h"), so tests can share a marked program; EXPECT lines
+    come from the source alone."""
+    markers = {} if markers is None else markers
+    expects = []
+    base = os.path.basename(path)
     with open(path, encoding="utf-8") as f:
         for no, line in enumerate(f, 1):
             for m in re.finditer(r"@([A-Za-z_][A-Za-z0-9_]*)", line):
                 if "EXPECT" not in line:
-                    markers[m.group(1)] = no
+                    markers[m.group(1)] = (base, no)
+            m = re.search(r'^#include "([^"/]+)"', line)
+            here = os.path.join(os.path.dirname(path), m.group(1)) if m \
+                else None
+            if here and depth < 2 and os.path.exists(here):
+                parse_source(here, markers, depth + 1)
             m = re.search(r"EXPECT\s+(.*?)\s*(\*/)?\s*$", line)
-            if m:
+            if m and depth == 0:
                 expects.append(m.group(1))
     return markers, expects
 
@@ -142,8 +153,8 @@ def main():
             if "severity" in spec and r.get("severity") != spec["severity"]:
                 why.append("severity %s" % r.get("severity"))
                 continue
-            seen = {f.get("line") for f in frames_of(r)
-                    if os.path.basename(f.get("file", "")) == base}
+            seen = {(os.path.basename(f.get("file", "")), f.get("line"))
+                    for f in frames_of(r)}
             if not want_lines <= seen:
                 why.append("lines %s missing (have %s)" % (
                     sorted(want_lines - seen), sorted(seen)))
