@@ -631,7 +631,8 @@ static bool parse_flags(const struct tok *v, uint8_t *out)
 	} names[] = { { "try", EVF_TRY },
 		      { "timed", EVF_TIMED },
 		      { "condwait", EVF_CONDWAIT },
-		      { "typed", EVF_TYPE_KNOWN } };
+		      { "typed", EVF_TYPE_KNOWN },
+		      { "forkgone", EVF_FORK_GONE } };
 	size_t i = 0, s, k;
 	uint64_t num;
 	uint8_t f = 0;
@@ -717,7 +718,8 @@ static int split_attrs(struct parser *ps, struct tok *tv, int from, int n,
 			if (!parse_flags(&v, &a->flags))
 				return perr(ps,
 					    "bad flags '%s' (want try, timed, "
-					    "condwait, typed joined by '+')",
+					    "condwait, typed, forkgone joined "
+					    "by '+')",
 					    show(&v, buf, sizeof(buf)));
 			a->has_flags = true;
 		} else if (attr(t, "mode", &v)) {

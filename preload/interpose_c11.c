@@ -20,8 +20,9 @@ static const pthread_mutex_t *as_pthread(const mtx_t *m)
 static void mtx_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 		      mtx_t *m, const void *pc)
 {
-	rt_event(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
+	rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
 		 (uint32_t)(as_pthread(m)->__data.__kind & (3 | MTYPE_ROBUST_BIT)),
+		 op == OP_DESTROY ? as_pthread(m)->__data.__owner : 0,
 		 pc);
 }
 

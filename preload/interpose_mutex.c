@@ -29,7 +29,9 @@ static int mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 {
 	return rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL,
 			   flags | EVF_TYPE_KNOWN, m, mutex_type(m),
-			   op == OP_ACQUIRE ? mutex_owner(m) : 0, pc);
+			   op == OP_ACQUIRE || op == OP_DESTROY ? mutex_owner(m)
+								 : 0,
+			   pc);
 }
 
 /*

@@ -60,8 +60,9 @@ COFFMAN_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *rw)
 	struct eng_thread *t = rt_enter();
 
 	if (t) {
-		rw_event(t, OP_DESTROY, MODE_EXCL, 0, rw,
-			 __builtin_return_address(0));
+		rt_event_ex(t, OP_DESTROY, KIND_RWLOCK, MODE_EXCL,
+			    EVF_TYPE_KNOWN, rw, rw_kind(rw), rw_owner(rw),
+			    __builtin_return_address(0));
 		rt_leave();
 	}
 	return R(pthread_rwlock_destroy)(rw);

@@ -31,7 +31,11 @@ COFFMAN_EXPORT int pthread_spin_destroy(pthread_spinlock_t *s)
 	struct eng_thread *t = rt_enter();
 
 	if (t) {
-		spin_event(t, OP_DESTROY, 0, s, __builtin_return_address(0));
+		/* No owner field: locked (-1, someone) or not (0). */
+		rt_event_ex(t, OP_DESTROY, KIND_SPIN, MODE_EXCL, 0,
+			    (const void *)s, 0,
+			    __atomic_load_n(s, __ATOMIC_RELAXED) ? -1 : 0,
+			    __builtin_return_address(0));
 		rt_leave();
 	}
 	return R(pthread_spin_destroy)(s);

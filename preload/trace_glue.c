@@ -429,25 +429,13 @@ void rt_trace_flush(void)
 		trace_flush_all();
 }
 
-void rt_trace_fork_child(int err_fd)
+/* What thread t held at the fork, as acquisitions that could not block. */
+static void trace_holdings(struct eng_thread *t)
 {
-	struct eng_thread *t = rt_thread;
 	int i;
 	uint32_t k;
 
-	if (!started)
-		return;
-	trace_after_fork();
-	eng_lock_reset(&module_lock);
-	failure_said = 0;
-	if (rt_trace_start(opt_path, true, err_fd) < 0 || !t)
-		return;
-	/*
-	 * The child's trace starts here, but the forking thread still holds
-	 * what it held: say so, as acquisitions that could not block, or an
-	 * offline replay would see its later unlocks as unlock-not-owned.
-	 */
-	for (i = 0; i < t->depth; i++) {
+	for (i = 0; i < t->depth && i < HELD_MAX; i++) {
 		const struct held *h = &t->held[i];
 		struct coffman_event ev = {
 			.op = OP_ACQUIRED,
@@ -461,4 +449,42 @@ void rt_trace_fork_child(int err_fd)
 		for (k = 0; k < h->count; k++)
 			trace_event(t, &ev, h->stack);
 	}
+}
+
+/* One of the parent's other threads: it does not exist in the child, but
+ * what it held stays locked there for good. */
+static void trace_gone_holder(void *ctx, struct eng_thread *u)
+{
+	struct coffman_event ev = {
+		.op = OP_THREAD_EXIT,
+		.kind = KIND_NONE,
+		.flags = EVF_FORK_GONE,
+	};
+
+	if (u == ctx || u->depth <= 0)
+		return;
+	trace_holdings(u);
+	trace_event(u, &ev, 0);
+}
+
+void rt_trace_fork_child(int err_fd)
+{
+	struct eng_thread *t = rt_thread;
+
+	if (!started)
+		return;
+	trace_after_fork();
+	eng_lock_reset(&module_lock);
+	failure_said = 0;
+	if (rt_trace_start(opt_path, true, err_fd) < 0 || !t)
+		return;
+	/*
+	 * The child's trace starts here, but the forking thread still holds
+	 * what it held: say so, as acquisitions that could not block, or an
+	 * offline replay would see its later unlocks as unlock-not-owned.
+	 * So do the threads the fork left behind, which hold theirs for
+	 * good (a lock of theirs is a deadlock with an exited owner).
+	 */
+	trace_holdings(t);
+	threads_for_each(trace_gone_holder, t);
 }

@@ -16,7 +16,8 @@
 
 #define HELD_MAX 64	 /* locks one thread can hold and be tracked */
 #define OCACHE_SIZE 256	 /* per-thread address -> record cache */
-#define CCACHE_SIZE 4096 /* per-thread seen-chain cache (64 KiB) */
+#define CCACHE_BITS 12
+#define CCACHE_SIZE (1u << CCACHE_BITS) /* seen-chain cache: 64 KiB */
 #define THREAD_NAME_MAX 16
 
 struct held {
@@ -93,6 +94,8 @@ struct eng_thread {
 	void *bk_reports;	/* banker: reports about that grant, made
 				   when the lock is taken (claims.c) */
 	struct blocked blk;	/* valid while blk.active */
+	uint32_t parked_at;	/* its index + 1 in the wait-for graph's
+				   list of parked threads, 0 none */
 	uint32_t try_fails;	/* failed trylocks in a row */
 	uint64_t try_fail_id;	/* object of the last failed trylock */
 	struct eng_thread *try_fail_owner; /* who held it then */
@@ -139,6 +142,18 @@ void threads_after_fork(struct eng_thread *self);
 void threads_lock_all(void);
 void threads_unlock_all(void);
 
+/*
+ * A thread other than 'except' whose held stack has record id in exclusive
+ * mode (dead ones too: they hold it for good), NULL if none. Reads other
+ * threads' stacks as they change: exact for stopped threads, a hint for
+ * running ones. Takes the registry lock.
+ */
+struct eng_thread *threads_excl_holder(uint64_t id,
+				       const struct eng_thread *except);
+
+/* True if t's held stack has record id in exclusive mode. */
+bool threads_holds_excl(const struct eng_thread *t, uint64_t id);
+
 /* Held-stack helpers (the owning thread only). */
 
 /* Index of the entry for record id (top-most), -1 if absent. */
@@ -168,11 +183,18 @@ static inline uint64_t threads_chain_next(const struct eng_thread *t,
 	return threads_chain_step(prev, id, mode, pc);
 }
 
+/* Home slot of a chain key in the seen-chain cache: its top bits, the
+ * best mixed ones of the multiply (the lowest bit is always 1). */
+static inline uint32_t threads_ccache_slot(uint64_t key)
+{
+	return (uint32_t)(key >> (64 - CCACHE_BITS));
+}
+
 /* Seen-chain cache: true and *stack set if key was seen by this thread. */
 static inline bool threads_ccache_get(const struct eng_thread *t,
 				      uint64_t key, uint32_t *stack)
 {
-	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
+	uint32_t i = threads_ccache_slot(key);
 	int probes;
 
 	for (probes = 0; probes < 8; probes++) {

@@ -684,8 +684,14 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = objects_get(ev->addr, KIND_NONE, false, 0, NULL);
 	int i = o ? threads_held_find(t, o->id) : -1;
+	struct eng_thread *holder = NULL;
 
-	if (o && o->kind != KIND_SEM && (i >= 0 || o->owner)) {
+	/* Held by another thread: only when the object says it is locked
+	 * (the wrappers pass what it records), so a destroy does not scan
+	 * every thread. */
+	if (o && o->kind != KIND_SEM && i < 0 && ev->owner_tid != 0)
+		holder = threads_excl_holder(o->id, t);
+	if (o && o->kind != KIND_SEM && (i >= 0 || holder)) {
 		uint32_t stack = eng_capture(ev);
 		uint64_t key = hash_mix(REP_DESTROY_LOCKED) ^ hash_mix(stack);
 		struct report *r;
@@ -693,15 +699,13 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 		if (eng_report_is_new(key) &&
 		    (r = eng_report_new(REP_DESTROY_LOCKED, SEV_ERROR))) {
 			int oi = eng_report_object(r, o->id, o->addr, o->kind, o);
-			struct eng_thread *holder = i >= 0 ? t : o->owner;
-
 			snprintf(r->message, sizeof(r->message),
 				 "%s destroyed while it is locked",
 				 report_object_kind_name(o->kind));
 			eng_report_site(r, "destroyed", t, oi, stack);
 			if (i >= 0)
 				eng_report_site(r, "locked", t, oi, t->held[i].stack);
-			else if (holder)
+			else
 				eng_report_thread(r, holder);
 			eng_report_emit(r);
 		}
@@ -868,8 +872,12 @@ static void on_try_failed(struct eng_thread *t, const struct coffman_event *ev)
 		t->try_fail_since = now_of(ev);
 	t->try_fails++;
 	t->try_fail_id = o->id;
-	t->try_fail_owner = o->owner;
-	u = o->owner;
+	/* Who holds it matters only once the run of failures is long:
+	 * looked up then, in the held stacks. */
+	t->try_fail_owner = t->try_fails >= LIVELOCK_TRIES
+				    ? threads_excl_holder(o->id, t)
+				    : NULL;
+	u = t->try_fail_owner;
 	if (t->try_fails < LIVELOCK_TRIES || !u || u == t ||
 	    u->try_fails < LIVELOCK_TRIES || u->try_fail_owner != t)
 		return;
@@ -928,12 +936,10 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		t->degraded = 1;
 		return;
 	}
-	/* Shared holders are counted; an exclusive one is just the owner
-	 * (no locked instruction on the common path). */
+	/* Shared holders are counted; an exclusive one is found in the held
+	 * stacks (no shared write on the common path). */
 	if (ev->mode != MODE_EXCL)
 		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
-	else if (o->kind != KIND_SEM) /* a semaphore has no owner */
-		o->owner = t;
 	o->n_acquired++; /* racy between readers: a hint for starvation */
 	/* Progress: any successful try, or getting the lock it failed on. */
 	if (t->try_fails && ((ev->flags & EVF_TRY) || o->id == t->try_fail_id))
@@ -991,15 +997,9 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 			h->count--;
 			return;
 		}
-		if (h->obj && h->obj->id == h->id) {
-			if (h->mode == MODE_EXCL) {
-				if (h->obj->owner == t)
-					h->obj->owner = NULL;
-			} else {
-				__atomic_fetch_sub(&h->obj->holders, 1,
-						   __ATOMIC_RELAXED);
-			}
-		}
+		if (h->obj && h->obj->id == h->id && h->mode != MODE_EXCL)
+			__atomic_fetch_sub(&h->obj->holders, 1,
+					   __ATOMIC_RELAXED);
 		if (i == t->depth - 1)
 			t->depth--; /* LIFO release: nothing to re-chain */
 		else
@@ -1022,16 +1022,20 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 	 * we cannot tell: a reader of an rwlock). */
 	if (ev->owner_tid && ev->owner_tid == t->tid)
 		return;
-	if (ev->owner_tid < 0 && !(o && o->owner && o->owner != t))
-		return;
 	if (ev->kind != KIND_MUTEX && ev->kind != KIND_RWLOCK &&
 	    ev->kind != KIND_SPIN)
 		return;
 	{
-		uint32_t stack = eng_capture(ev);
-		uint64_t key = hash_mix(REP_UNLOCK_NOT_OWNED) ^ hash_mix(stack);
-		struct eng_thread *owner = o ? o->owner : NULL;
+		struct eng_thread *owner =
+			o ? threads_excl_holder(o->id, t) : NULL;
+		uint32_t stack;
+		uint64_t key;
 		struct report *r;
+
+		if (ev->owner_tid < 0 && !owner)
+			return;
+		stack = eng_capture(ev);
+		key = hash_mix(REP_UNLOCK_NOT_OWNED) ^ hash_mix(stack);
 		int oi;
 
 		if (!eng_report_is_new(key) ||
@@ -1064,6 +1068,13 @@ static void on_thread_exit(struct eng_thread *t,
 	uint64_t key;
 	int i;
 
+	if (ev->flags & EVF_FORK_GONE) {
+		/* Replaying a fork child: one of the parent's other threads,
+		 * gone without a word, holding what it held for good. */
+		threads_exit(t);
+		waitfor_thread_exit(t);
+		return;
+	}
 	/* Semaphores have no owner: leaving with a unit is no error; and
 	 * locks destroyed while held are gone. */
 	for (i = t->depth - 1; i >= 0; i--)
@@ -1097,6 +1108,7 @@ static void on_thread_exit(struct eng_thread *t,
 	if (t->bk_row || t->bk_on)
 		claims_thread_exit(t);
 	threads_exit(t);
+	waitfor_thread_exit(t);
 }
 
 static void on_name(struct eng_thread *t, const struct coffman_event *ev)
@@ -1306,5 +1318,6 @@ void engine_fork_child(struct eng_thread *self, int pid)
 		self->ccache_used = 0;
 		threads_after_fork(self);
 	}
+	waitfor_fork_child();
 	claims_fork_child(self);
 }

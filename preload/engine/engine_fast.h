@@ -51,9 +51,11 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 				 pc ^ ((flags & EVF_TRY) ? 1 : 0));
 	if (!threads_ccache_get(t, key, &stack))
 		return false;
-	if (kind != KIND_SEM) /* a semaphore has no owner */
-		o->owner = t;
-	o->n_acquired++;
+	/* No shared write on this path: who holds a lock is read from the
+	 * held stacks; acquisitions are counted only while some thread
+	 * waits for the lock (starvation). */
+	if (__builtin_expect(o->waiters != 0, 0))
+		o->n_acquired++;
 	if (t->try_fails && ((flags & EVF_TRY) || o->id == t->try_fail_id))
 		t->try_fails = 0; /* progress ends a run of failed tries */
 	h = &t->held[t->depth++];
@@ -87,8 +89,6 @@ engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 	if (h->addr != addr || h->count != 1 || h->mode != MODE_EXCL ||
 	    h->obj->id != h->id)
 		return false;
-	if (h->obj->owner == t)
-		h->obj->owner = NULL;
 	t->depth--;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))

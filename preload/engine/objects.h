@@ -36,7 +36,8 @@ struct eng_obj {
 	uint64_t n_acquired;   /* acquisitions so far (starvation) */
 	uint32_t init_stack;   /* stack of init, or of first use */
 	uint64_t class_id;     /* lock class: init-site key */
-	struct eng_thread *owner; /* exclusive holder, NULL if none */
+	uint32_t waiters;      /* threads blocked on it now (a hint: the
+				  fast path counts n_acquired only then) */
 	uint32_t holders;      /* threads holding it (shared or units) */
 	char *name;	       /* from coffman_name(), or NULL */
 	uint32_t name_len;     /* allocation size of name */

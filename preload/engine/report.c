@@ -503,9 +503,17 @@ static void json_banker(struct out *o, const struct report *r)
 	put(o, "],\"truncated\":%s}", bk->truncated ? "true" : "false");
 }
 
+/* A thread waits for a lock whose owner exited: no cycle, just a lock
+ * nobody will ever release. */
+static bool is_dead_owner(const struct report *r)
+{
+	return r->kind == REP_DEADLOCK && !r->ncycle && !r->nedges;
+}
+
 static bool has_cycle_explanation(const struct report *r)
 {
-	return r->kind == REP_LOCK_ORDER_INVERSION || r->kind == REP_DEADLOCK ||
+	return r->kind == REP_LOCK_ORDER_INVERSION ||
+	       (r->kind == REP_DEADLOCK && !is_dead_owner(r)) ||
 	       r->kind == REP_SELF_DEADLOCK;
 }
 
@@ -526,7 +534,11 @@ static void coffman_explain(struct ctx *c, struct coffman_text *ct)
 	for (i = 0; i < r->nobjects; i++)
 		put(&o, "%s%s", i ? ", " : "",
 		    report_object_label(r, i, a, sizeof(a)));
-	put(&o, r->nobjects > 1 ? " are each held by one thread at a time"
+	if (r->kind == REP_DEADLOCK && !r->nedges) /* a knot of units */
+		put(&o, ": each unit is held by one thread at a time");
+	else
+		put(&o, r->nobjects > 1
+				? " are each held by one thread at a time"
 				: " is held by one thread at a time");
 
 	o = (struct out){ ct->hold, sizeof(ct->hold), 0 };
@@ -538,6 +550,15 @@ static void coffman_explain(struct ctx *c, struct coffman_text *ct)
 		    stack_site(c, r->sites[0].stack, s1, sizeof(s1)),
 		    stack_site(c, r->sites[1].stack, s2, sizeof(s2)));
 	}
+	/* A knot of semaphores has no edges: what each thread holds and
+	 * waits for is in its sites. */
+	for (i = 0; !r->nedges && r->kind == REP_DEADLOCK && i < r->nsites;
+	     i++)
+		put(&o, "%s%s %s %s (%s)", i ? "; " : "",
+		    thread_label(r, r->sites[i].thread, t, sizeof(t)),
+		    r->sites[i].what,
+		    report_object_label(r, r->sites[i].object, a, sizeof(a)),
+		    stack_site(c, r->sites[i].stack, s1, sizeof(s1)));
 	for (i = 0; i < r->nedges; i++) {
 		const struct rep_edge *e = &r->edges[i];
 
@@ -576,10 +597,11 @@ static void coffman_explain(struct ctx *c, struct coffman_text *ct)
 		if (r->ncycle)
 			put(&o, "%s",
 			    report_object_label(r, r->cycle[0], a, sizeof(a)));
-		put(&o, r->kind == REP_DEADLOCK
-				? ": each thread waits for the next"
-				: ": the threads take these locks in "
-				  "opposite orders");
+		put(&o, r->kind != REP_DEADLOCK ? ": the threads take these "
+						  "locks in opposite orders"
+			: r->nedges ? ": each thread waits for the next"
+				    : ": each thread waits for units only "
+				      "the others can give back");
 	}
 }
 
@@ -731,6 +753,14 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 			eng_free(ct, sizeof(*ct));
 		}
 	}
+	if (is_dead_owner(r))
+		put(&o, "coffman: why it hangs: no cycle is needed here. A "
+			"lock is released only by its owner (no preemption), "
+			"and this one's owner is gone. Unlock on every way "
+			"out of a thread (pthread_cleanup_push for "
+			"cancellation), or make the mutex robust so that the "
+			"next locker gets EOWNERDEAD and can repair the "
+			"state.\n");
 	if (r->kind == REP_ALL_THREADS_BLOCKED)
 		put(&o, "coffman: nothing is wrong with any one lock here: "
 			"every thread sleeps until another acts, and no "

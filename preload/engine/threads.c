@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "event.h"
 #include "hash.h"
 #include "lock.h"
 
@@ -110,6 +111,31 @@ void threads_after_fork(struct eng_thread *self)
 	}
 }
 
+bool threads_holds_excl(const struct eng_thread *t, uint64_t id)
+{
+	int i, n = __atomic_load_n(&t->depth, __ATOMIC_RELAXED);
+
+	if (n > HELD_MAX)
+		n = HELD_MAX;
+	for (i = 0; i < n; i++)
+		if (t->held[i].id == id && t->held[i].mode == MODE_EXCL)
+			return true;
+	return false;
+}
+
+struct eng_thread *threads_excl_holder(uint64_t id,
+				       const struct eng_thread *except)
+{
+	struct eng_thread *t;
+
+	eng_lock(&reg_lock);
+	for (t = all_threads; t; t = t->next)
+		if (t != except && threads_holds_excl(t, id))
+			break;
+	eng_unlock(&reg_lock);
+	return t;
+}
+
 void threads_lock_all(void)
 {
 	eng_lock(&reg_lock);
@@ -157,7 +183,7 @@ void threads_held_remove(struct eng_thread *t, int i)
 
 void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 {
-	uint32_t i = (uint32_t)key & (CCACHE_SIZE - 1);
+	uint32_t i = threads_ccache_slot(key);
 	int probes;
 
 	for (probes = 0; probes < 8; probes++) {
@@ -177,7 +203,8 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 	 * (picked by other bits of the key, so no one chain is always the
 	 * victim). A chain evicted only costs one more slow-path visit.
 	 */
-	i = ((uint32_t)key + (uint32_t)(key >> 40) % 8) & (CCACHE_SIZE - 1);
+	i = (threads_ccache_slot(key) + (uint32_t)(key >> 40) % 8) &
+	    (CCACHE_SIZE - 1);
 	t->ccache[i].key = key;
 	t->ccache[i].stack = stack;
 }

@@ -35,6 +35,65 @@ struct hw_site {
 
 static struct hw_site *hw_sites;
 
+/* ---- parked threads ----------------------------------------------------- */
+
+/*
+ * The threads whose held stacks are stable under wf_lock: blocked ones,
+ * and ones that exited holding locks (they hold them for good). Only they
+ * can be links of a cycle or dead owners, so holders are looked for here,
+ * not in every thread: the lock paths keep no owner in shared records.
+ */
+static struct eng_thread **parked;
+static uint32_t n_parked, parked_cap;
+
+/* Add t (wf_lock held). Out of memory, t is not searchable: a report may
+ * be missed, never made up. */
+static void park(struct eng_thread *t)
+{
+	if (t->parked_at)
+		return;
+	if (n_parked == parked_cap) {
+		uint32_t cap = parked_cap ? parked_cap * 2 : 64;
+		struct eng_thread **p = eng_alloc(cap * sizeof(*p));
+
+		if (!p)
+			return;
+		if (parked) {
+			memcpy(p, parked, n_parked * sizeof(*p));
+			eng_free(parked, parked_cap * sizeof(*p));
+		}
+		parked = p;
+		parked_cap = cap;
+	}
+	parked[n_parked++] = t;
+	t->parked_at = n_parked;
+}
+
+static void unpark(struct eng_thread *t)
+{
+	uint32_t i = t->parked_at;
+	struct eng_thread *last;
+
+	if (!i)
+		return;
+	last = parked[--n_parked];
+	parked[i - 1] = last;
+	last->parked_at = i;
+	t->parked_at = 0;
+}
+
+/* A parked thread but self holding record id exclusively, NULL if none. */
+static struct eng_thread *parked_excl_holder(uint64_t id,
+					     const struct eng_thread *self)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_parked; i++)
+		if (parked[i] != self && threads_holds_excl(parked[i], id))
+			return parked[i];
+	return NULL;
+}
+
 /* ---- who waits for whom ------------------------------------------------- */
 
 struct holder_scan {
@@ -66,6 +125,21 @@ static bool obj_live(const struct blocked *b)
 	return b->obj && b->obj->id == b->obj_id;
 }
 
+static void scan_parked(void (*fn)(void *ctx, struct eng_thread *u),
+			void *ctx)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_parked; i++)
+		fn(ctx, parked[i]);
+}
+
+/* The thread that holds what t waits for exclusively, if it is parked. */
+static struct eng_thread *excl_holder(const struct eng_thread *t)
+{
+	return obj_live(&t->blk) ? parked_excl_holder(t->blk.obj_id, t) : NULL;
+}
+
 /* The threads t waits for; returns how many (out has room for max). */
 static int holders_of(struct eng_thread *t, struct eng_thread **out, int max)
 {
@@ -82,28 +156,28 @@ static int holders_of(struct eng_thread *t, struct eng_thread **out, int max)
 	case KIND_MUTEX:
 	case KIND_SPIN:
 	case KIND_ONCE:
-		/* Only the owner we track: the tid the mutex recorded when
+		/* Only the holder we track: the tid the mutex recorded when
 		 * we began to wait may be stale by now, and a stale edge is
 		 * a false deadlock. */
-		if (obj_live(b) && b->obj->owner && b->obj->owner != t)
-			out[s.n++] = b->obj->owner;
+		if ((u = excl_holder(t)))
+			out[s.n++] = u;
 		return s.n;
 	case KIND_RWLOCK:
 		if (!obj_live(b))
 			return 0;
-		if (b->obj->owner && b->obj->owner != t) {
-			out[s.n++] = b->obj->owner;
+		if ((u = excl_holder(t))) {
+			out[s.n++] = u;
 			return s.n;
 		}
 		if (b->mode == MODE_EXCL) {
 			s.shared_only = true;
-			threads_for_each(scan_holder, &s);
+			scan_parked(scan_holder, &s);
 		}
 		return s.n;
 	case KIND_SEM:
 		if (!obj_live(b) || b->obj->is_signal || b->obj->units > 1)
 			return 0;
-		threads_for_each(scan_holder, &s);
+		scan_parked(scan_holder, &s);
 		return s.n;
 	default:
 		return 0; /* condvars, barriers: anyone may wake them */
@@ -214,7 +288,7 @@ static bool find_knot(struct cycle *k)
 		case KIND_SPIN:
 		case KIND_ONCE:
 		case KIND_RWLOCK:
-			u = obj_live(b) ? b->obj->owner : NULL;
+			u = excl_holder(t);
 			if (!u || !u->blk.active || !u->alive)
 				return false;
 			add_member(k, u);
@@ -440,13 +514,37 @@ static void record_wait(struct eng_thread *t, struct eng_obj *o,
 	b->stack = eng_capture(ev);
 	b->since_ns = now_ns;
 	b->acq_count = o ? o->n_acquired : 0;
+	if (o)
+		__atomic_fetch_add(&o->waiters, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&b->active, 1, __ATOMIC_RELEASE);
+	park(t);
+}
+
+/* t's wait is over (wf_lock held). */
+static void end_wait(struct eng_thread *t)
+{
+	struct blocked *b = &t->blk;
+
+	if (!b->active)
+		return;
+	if (b->kind == KIND_COND) {
+		__atomic_fetch_sub(&cond_waiters, 1, __ATOMIC_RELAXED);
+		if (obj_live(b))
+			__atomic_fetch_sub(&b->obj->holders, 1,
+					   __ATOMIC_RELAXED);
+	}
+	if (obj_live(b))
+		__atomic_fetch_sub(&b->obj->waiters, 1, __ATOMIC_RELAXED);
+	b->active = 0;
+	if (t->alive || !t->depth)
+		unpark(t);
 }
 
 int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		  const struct coffman_event *ev, uint64_t now_ns)
 {
 	struct report *r = NULL;
+	struct eng_thread *dead;
 	struct cycle c;
 	int found = 0;
 
@@ -455,12 +553,7 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 
 	e.stack = eng_capture(ev);
 	eng_lock(&wf_lock);
-	if (t->blk.active && t->blk.kind == KIND_COND) {
-		__atomic_fetch_sub(&cond_waiters, 1, __ATOMIC_RELAXED);
-		if (obj_live(&t->blk))
-			__atomic_fetch_sub(&t->blk.obj->holders, 1,
-					   __ATOMIC_RELAXED);
-	}
+	end_wait(t);
 	record_wait(t, o, &e, now_ns);
 	if (e.kind == KIND_COND) { /* waiters, for cheap signals */
 		__atomic_fetch_add(&cond_waiters, 1, __ATOMIC_RELAXED);
@@ -469,8 +562,8 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 	}
 	if (o && (t->blk.kind == KIND_MUTEX || t->blk.kind == KIND_SPIN ||
 		  t->blk.kind == KIND_RWLOCK) &&
-	    o->owner && o->owner != t && !o->owner->alive && !o->robust) {
-		r = dead_owner_report(t, o->owner);
+	    !o->robust && (dead = excl_holder(t)) && !dead->alive) {
+		r = dead_owner_report(t, dead);
 		found = 1;
 	} else {
 		c.t[0] = t;
@@ -488,7 +581,7 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		}
 	}
 	if (found && eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
-		t->blk.active = 0; /* the victim will not wait */
+		end_wait(t); /* the victim will not wait */
 	eng_unlock(&wf_lock);
 	if (r)
 		eng_report_emit(r);
@@ -513,7 +606,7 @@ void waitfor_signal(struct eng_obj *cond)
 	struct holder_scan s = { cond->id, NULL, NULL, 0, 0, false };
 
 	eng_lock(&wf_lock);
-	threads_for_each(mark_signaled, &s);
+	scan_parked(mark_signaled, &s);
 	eng_unlock(&wf_lock);
 }
 
@@ -523,12 +616,6 @@ void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 	struct report *r = NULL;
 
 	eng_lock(&wf_lock);
-	if (b->active && b->kind == KIND_COND) {
-		__atomic_fetch_sub(&cond_waiters, 1, __ATOMIC_RELAXED);
-		if (obj_live(b))
-			__atomic_fetch_sub(&b->obj->holders, 1,
-					   __ATOMIC_RELAXED);
-	}
 	if (b->active && t->depth > 0 && b->since_ns && now_ns > b->since_ns &&
 	    now_ns - b->since_ns >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
 		uint64_t key[2] = { t->held[t->depth - 1].stack, b->stack };
@@ -551,10 +638,37 @@ void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 			r = hold_wait_report(t, now_ns - b->since_ns);
 		}
 	}
-	b->active = 0;
+	end_wait(t);
 	eng_unlock(&wf_lock);
 	if (r)
 		eng_report_emit(r);
+}
+
+static void park_dead_holder(void *ctx, struct eng_thread *t)
+{
+	(void)ctx;
+	if (!t->alive && t->depth > 0)
+		park(t);
+}
+
+void waitfor_thread_exit(struct eng_thread *t)
+{
+	eng_lock(&wf_lock);
+	if (t->depth > 0)
+		park(t);
+	eng_unlock(&wf_lock);
+}
+
+void waitfor_fork_child(void)
+{
+	uint32_t i;
+
+	/* Every other thread is gone: those that held locks hold them
+	 * for good, the others are nothing to search. */
+	for (i = 0; i < n_parked; i++)
+		parked[i]->parked_at = 0;
+	n_parked = 0;
+	threads_for_each(park_dead_holder, NULL);
 }
 
 /* ---- the periodic tick ------------------------------------------------- */
@@ -706,6 +820,8 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 			continue;
 		if (tid_alive && t->tid && !tid_alive(t->tid)) {
 			threads_exit(t); /* it left without telling us */
+			if (t->depth > 0)
+				park(t);
 			continue;
 		}
 		live++;

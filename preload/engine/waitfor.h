@@ -37,6 +37,12 @@ void waitfor_signal(struct eng_obj *cond);
 /* t runs again (any event of t after a block). */
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns);
 
+/* t exited: what it still holds, it holds for good. */
+void waitfor_thread_exit(struct eng_thread *t);
+
+/* Fork child (engine locks reset): the other threads are gone. */
+void waitfor_fork_child(void);
+
 /*
  * Periodic checks at time now_ns. tid_alive (may be NULL) tells whether an
  * OS thread still exists; others_unknown says threads exist that the
