@@ -21,7 +21,8 @@
  * checksum fails ends the readable part.
  *
  * Blocks of different threads interleave in the file; within the file the
- * events are ordered by their sequence number, not by position. A record
+ * events are ordered by their sequence number, not by position (a
+ * TRACE_FAST record's events come right after the event it names). A record
  * that an event refers to (its stack, its thread, a string) may be in any
  * block of the file, before or after the event: readers load everything
  * first, then replay the events in sequence order.
@@ -66,6 +67,7 @@ enum coffman_trace_type {
 	TRACE_MODULE = 5, /* struct coffman_trace_module + build id + path */
 	TRACE_END = 6,	  /* struct coffman_trace_end: the process ended */
 	TRACE_OPTIONS = 7, /* struct coffman_trace_options + options text */
+	TRACE_FAST = 8,	   /* struct coffman_trace_fast + compact events */
 };
 
 enum coffman_trace_end_reason {
@@ -158,5 +160,38 @@ struct coffman_trace_options {
 	struct coffman_trace_rec rec; /* TRACE_OPTIONS, length 4 + text */
 	/* char text[length - 4]; not NUL-terminated */
 } __attribute__((packed));
+
+/*
+ * A run of one thread's commonest events in a few bytes each: exclusive
+ * acquisitions in a nesting the thread had already taken (they add no
+ * lock-order edge and could not block), and releases of the lock on top
+ * of its held stack. They happened after the thread's event whose seq is
+ * after_seq (0: before any of its events) and before its next one; a
+ * reader replays them right after that event, in record order, before any
+ * event with a higher seq.
+ *
+ * Each event is a tag byte, then LEB128 varints of the zigzag-encoded
+ * differences from the same field of the previous event of the record
+ * (of 0 for the first):
+ *
+ *   tag: bits 0-1 op (0 acquired, 1 released; 2 and 3 reserved),
+ *        bit 2 EVF_TRY, bits 3-7 kind (enum ev_kind)
+ *   addr difference, pc difference;
+ *   acquired only: stack id difference (a 32-bit id, TRACE_STACK)
+ *
+ * zigzag(d) = (d << 1) ^ (d >> 63) on the 64-bit difference taken modulo
+ * 2^64; LEB128 puts 7 bits a byte, low first, bit 7 set on all but the
+ * last (at most 10 bytes). Mode is exclusive; ts_ns, arg, owner_tid and
+ * str are 0.
+ */
+struct coffman_trace_fast {
+	struct coffman_trace_rec rec; /* TRACE_FAST, length 16 + events */
+	uint32_t thread;    /* thread number (see TRACE_THREAD) */
+	uint64_t after_seq; /* seq of the thread's event these follow */
+	/* uint8_t events[length - 16]; */
+} __attribute__((packed));
+
+#define COFFMAN_TRACE_FAST_ACQUIRED 0
+#define COFFMAN_TRACE_FAST_RELEASED 1
 
 #endif /* COFFMAN_TRACE_H */

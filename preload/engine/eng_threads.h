@@ -106,6 +106,7 @@ struct eng_thread {
 	struct trace_buf *trace_buf; /* its trace buffer, NULL until the
 					first traced event (trace_write.c) */
 	uint32_t trace_gen;	 /* trace file its own record went to */
+	uint64_t trace_last_seq; /* seq of its last traced event */
 	uint8_t trace_dirty;	 /* renamed by another thread: its trace
 				    record is written again (atomic) */
 };

@@ -1149,16 +1149,7 @@ __attribute__((noinline)) void engine_fast_trace(struct eng_thread *t,
 						 uint32_t flags, uint64_t addr,
 						 uint64_t pc, uint32_t stack)
 {
-	struct coffman_event ev = {
-		.op = op,
-		.kind = kind,
-		.mode = MODE_EXCL,
-		.flags = flags,
-		.addr = addr,
-		.pc = pc,
-	};
-
-	trace_event(t, &ev, stack);
+	trace_fast(t, op, kind, flags, addr, pc, stack);
 }
 
 /* The event being handled, so a fatal action can trace it first. */

@@ -37,16 +37,19 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 	struct held *h;
 	uint64_t key;
 	uint32_t stack;
-	int i;
 
 	if (t->blk.active || t->degraded || t->depth >= HELD_MAX)
 		return false;
+	/* The slot is current while the record's generation is the one it
+	 * saw (retiring bumps it): then o is still the object at addr. */
 	if (!o || slot->addr != addr || objects_gen(o) != slot->gen ||
-	    o->addr != addr || o->kind != kind || o->is_signal)
+	    o->kind != kind || (kind == KIND_SEM && o->is_signal))
 		return false;
-	for (i = 0; i < t->depth; i++)
-		if (t->held[i].id == o->id)
-			return false; /* re-entry: the engine decides */
+	/*
+	 * A nesting this thread has seen before. Taking again what it holds
+	 * never is one: the engine counts a re-entry instead of pushing it,
+	 * so no chain with o below o is ever cached.
+	 */
 	key = threads_chain_next(t, o->id, MODE_EXCL,
 				 pc ^ ((flags & EVF_TRY) ? 1 : 0));
 	if (!threads_ccache_get(t, key, &stack))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "crc32.h"
+#include "event.h"
 
 #define BLOCK_HDR  16u /* sizeof(struct coffman_trace_block) */
 #define REC_HDR	   4u  /* sizeof(struct coffman_trace_rec) */
@@ -21,6 +22,7 @@
 #define STRING_LEN 8u  /* before the bytes */
 #define MODULE_LEN 32u /* before build id and path */
 #define HEADER_LEN 296u
+#define FAST_LEN 16u   /* before the compact events */
 
 _Static_assert(sizeof(struct coffman_trace_header) == HEADER_LEN, "header");
 _Static_assert(sizeof(struct coffman_trace_block) == BLOCK_HDR, "block");
@@ -29,20 +31,35 @@ _Static_assert(sizeof(struct coffman_trace_stack) == STACK_LEN, "stack");
 _Static_assert(sizeof(struct coffman_trace_thread) == THREAD_LEN, "thread");
 _Static_assert(sizeof(struct coffman_trace_string) == STRING_LEN, "string");
 _Static_assert(sizeof(struct coffman_trace_module) == MODULE_LEN, "module");
+_Static_assert(sizeof(struct coffman_trace_fast) == FAST_LEN, "fast");
 
+/*
+ * A block's items are its event records and its TRACE_FAST records that
+ * hold events; an item sorts by (seq, fast): a TRACE_FAST record right
+ * after the event whose seq it names.
+ */
 struct trace_block {
-	uint64_t payload;  /* offset of the payload in the file */
-	uint32_t length;   /* payload bytes */
-	uint32_t n_events; /* event records in it */
-	uint32_t *order;   /* event offsets (from payload) by seq, or NULL
-			      when the block's events are already in order */
+	uint64_t payload; /* offset of the payload in the file */
+	uint32_t length;  /* payload bytes */
+	uint32_t n_items; /* items in it */
+	uint32_t *order;  /* item offsets (from payload) in order, or NULL
+			     when the block's items are already in order */
+};
+
+/* Running values of a TRACE_FAST record's differences. */
+struct fast_state {
+	uint64_t addr, pc, stack;
 };
 
 struct trace_cursor {
-	uint64_t seq;	/* of the event at pos */
+	uint64_t seq;	/* of the item at pos */
 	uint32_t block; /* index into blocks[] */
-	uint32_t next;	/* events of the block consumed so far */
-	uint32_t pos;	/* offset of the current event in the payload */
+	uint32_t next;	/* items of the block consumed so far */
+	uint32_t pos;	/* offset of the current item in the payload */
+	uint8_t fast;	/* the item is a TRACE_FAST record */
+	uint32_t fpos;	/* its next compact event (payload offset) */
+	uint32_t fend;	/* its end */
+	struct fast_state fs;
 };
 
 /* ---- little-endian access ---------------------------------------------- */
@@ -109,6 +126,121 @@ bool trace_is_binary(const void *buf, size_t len)
 }
 
 /* ---- records ------------------------------------------------------------ */
+
+/* An unsigned LEB128 varint at *pp, before end. */
+static bool get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t *p = *pp;
+	uint64_t x = 0;
+	unsigned shift = 0;
+
+	while (p < end && shift < 64) {
+		uint8_t c = *p++;
+
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*pp = p;
+			*v = x;
+			return true;
+		}
+		shift += 7;
+	}
+	return false;
+}
+
+static uint64_t unzigzag(uint64_t z)
+{
+	return (z >> 1) ^ (uint64_t)-(int64_t)(z & 1);
+}
+
+/*
+ * Decode the compact event at *pp (before end) of a TRACE_FAST record,
+ * advancing *pp and the running values s; fills the fields the event
+ * carries. False if it is malformed.
+ */
+static bool decode_fast(const uint8_t **pp, const uint8_t *end,
+			struct fast_state *s, struct trace_ev *ev)
+{
+	const uint8_t *p = *pp;
+	uint64_t d;
+	uint8_t tag;
+
+	if (p >= end)
+		return false;
+	tag = *p++;
+	if ((tag & 3) > COFFMAN_TRACE_FAST_RELEASED)
+		return false;
+	if (!get_varint(&p, end, &d))
+		return false;
+	s->addr += unzigzag(d);
+	if (!get_varint(&p, end, &d))
+		return false;
+	s->pc += unzigzag(d);
+	ev->stack = 0;
+	if ((tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED) {
+		if (!get_varint(&p, end, &d))
+			return false;
+		s->stack += unzigzag(d);
+		ev->stack = (uint32_t)s->stack;
+	}
+	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED ? OP_ACQUIRED
+							   : OP_RELEASE;
+	ev->kind = tag >> 3;
+	ev->mode = MODE_EXCL;
+	ev->flags = (tag & 4) ? EVF_TRY : 0;
+	ev->ts_ns = 0;
+	ev->addr = s->addr;
+	ev->arg = 0;
+	ev->pc = s->pc;
+	ev->owner_tid = 0;
+	ev->str = 0;
+	*pp = p;
+	return true;
+}
+
+/* Events in the TRACE_FAST record at p (len bytes, file offset off), or
+ * -EINVAL with the offset of the first malformed one. */
+static long fast_count(const uint8_t *p, uint16_t len, uint64_t off,
+		       char *err, size_t errlen)
+{
+	const uint8_t *q = p + FAST_LEN, *end = p + len;
+	struct fast_state s = { 0, 0, 0 };
+	struct trace_ev ev;
+	long n = 0;
+
+	while (q < end) {
+		const uint8_t *at = q;
+
+		if (!decode_fast(&q, end, &s, &ev))
+			return fail(err, errlen,
+				    "offset %llu: malformed compact event",
+				    (unsigned long long)(off + (uint64_t)(at - p)));
+		n++;
+	}
+	return n;
+}
+
+/* The record at p is an item (see struct trace_block): its sort key. */
+static bool item_key(const uint8_t *p, uint64_t *seq, uint8_t *fast)
+{
+	if (p[0] == TRACE_EVENT) {
+		*seq = le64(p + 12);
+		*fast = 0;
+		return true;
+	}
+	if (p[0] == TRACE_FAST && le16(p + 2) > FAST_LEN) {
+		*seq = le64(p + 8);
+		*fast = 1;
+		return true;
+	}
+	return false;
+}
+
+static bool key_less(uint64_t seq_a, uint8_t fast_a, uint64_t seq_b,
+		     uint8_t fast_b)
+{
+	return seq_a != seq_b ? seq_a < seq_b : fast_a < fast_b;
+}
 
 /* Decode the event record at p (EVENT_LEN bytes at least). */
 static void decode_event(const uint8_t *p, uint64_t offset, struct trace_ev *ev)
@@ -252,6 +384,20 @@ static long load_record(struct trace_reader *r, struct tables *tb,
 		m->offset = off;
 		break;
 	}
+	case TRACE_FAST: {
+		long n;
+
+		if (len < FAST_LEN)
+			return fail(err, errlen,
+				    "offset %llu: compact events record of %u "
+				    "bytes",
+				    (unsigned long long)off, len);
+		n = fast_count(p, len, off, err, errlen);
+		if (n < 0)
+			return n;
+		r->n_events += (uint64_t)n;
+		break;
+	}
 	case TRACE_OPTIONS:
 		r->options = (const char *)p + 4;
 		r->options_len = len - 4;
@@ -273,9 +419,10 @@ static long load_record(struct trace_reader *r, struct tables *tb,
 	return len;
 }
 
-/* Order of a block's events: offsets sorted by seq, stable. */
+/* Order of a block's items: offsets sorted by key, stable. */
 struct ev_pos {
 	uint64_t seq;
+	uint8_t fast;
 	uint32_t pos;
 };
 
@@ -283,16 +430,18 @@ static int cmp_pos(const void *a, const void *b)
 {
 	const struct ev_pos *x = a, *y = b;
 
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
+	if (key_less(x->seq, x->fast, y->seq, y->fast))
+		return -1;
+	if (key_less(y->seq, y->fast, x->seq, x->fast))
+		return 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* The block's events are out of seq order: sort their offsets. */
+/* The block's items are out of order: sort their offsets. */
 static int sort_block(struct trace_reader *r, struct trace_block *b)
 {
 	const uint8_t *pl = r->buf + b->payload;
-	struct ev_pos *v = malloc((size_t)b->n_events * sizeof(*v));
+	struct ev_pos *v = malloc((size_t)b->n_items * sizeof(*v));
 	uint32_t pos = 0, k = 0, i;
 
 	if (!v)
@@ -300,8 +449,7 @@ static int sort_block(struct trace_reader *r, struct trace_block *b)
 	while (pos < b->length) {
 		uint16_t len = le16(pl + pos + 2);
 
-		if (pl[pos] == TRACE_EVENT) {
-			v[k].seq = le64(pl + pos + 12);
+		if (item_key(pl + pos, &v[k].seq, &v[k].fast)) {
 			v[k].pos = pos;
 			k++;
 		}
@@ -327,6 +475,7 @@ static int load_block(struct trace_reader *r, struct tables *tb, uint64_t off,
 	const uint8_t *h = r->buf + off;
 	uint64_t left = r->len - off, seq, prev = 0;
 	uint32_t magic, length, crc, count, pos = 0, nrec = 0, nev = 0;
+	uint8_t fast, prev_fast = 0;
 	struct trace_block *b;
 	bool sorted = true;
 	int rc;
@@ -374,11 +523,13 @@ static int load_block(struct trace_reader *r, struct tables *tb, uint64_t off,
 
 		if (n < 0)
 			return (int)n;
-		if (h[BLOCK_HDR + pos] == TRACE_EVENT) {
-			seq = le64(h + BLOCK_HDR + pos + 12);
-			if (nev && seq < prev)
+		if (h[BLOCK_HDR + pos] == TRACE_EVENT)
+			r->n_events++;
+		if (item_key(h + BLOCK_HDR + pos, &seq, &fast)) {
+			if (nev && key_less(seq, fast, prev, prev_fast))
 				sorted = false;
 			prev = seq;
+			prev_fast = fast;
 			nev++;
 		}
 		pos += (uint32_t)n;
@@ -397,9 +548,8 @@ static int load_block(struct trace_reader *r, struct tables *tb, uint64_t off,
 	b = &r->blocks[r->n_blocks++];
 	b->payload = off + BLOCK_HDR;
 	b->length = length;
-	b->n_events = nev;
+	b->n_items = nev;
 	b->order = NULL;
-	r->n_events += nev;
 	if (!sorted && (rc = sort_block(r, b)) < 0)
 		return rc;
 	return 0;
@@ -458,19 +608,24 @@ static uint32_t block_event_pos(const struct trace_reader *r,
 
 	if (b->order)
 		return b->order[k];
-	/* In file order: the next event record at or after 'after'. */
+	/* In file order: the next item at or after 'after'. */
 	pl = r->buf + b->payload;
 	pos = after;
-	while (pl[pos] != TRACE_EVENT)
+	for (;;) {
+		uint64_t seq;
+		uint8_t fast;
+
+		if (item_key(pl + pos, &seq, &fast))
+			return pos;
 		pos += le16(pl + pos + 2);
-	return pos;
+	}
 }
 
 static bool cursor_less(const struct trace_cursor *a,
 			const struct trace_cursor *b)
 {
-	if (a->seq != b->seq)
-		return a->seq < b->seq;
+	if (a->seq != b->seq || a->fast != b->fast)
+		return key_less(a->seq, a->fast, b->seq, b->fast);
 	return a->block < b->block;
 }
 
@@ -500,8 +655,16 @@ static void cursor_load(const struct trace_reader *r, struct trace_cursor *c,
 {
 	const struct trace_block *b = &r->blocks[c->block];
 
+	const uint8_t *p;
+
 	c->pos = block_event_pos(r, b, c->next, after);
-	c->seq = le64(r->buf + b->payload + c->pos + 12);
+	p = r->buf + b->payload + c->pos;
+	item_key(p, &c->seq, &c->fast);
+	if (c->fast) {
+		c->fpos = c->pos + FAST_LEN;
+		c->fend = c->pos + le16(p + 2);
+		memset(&c->fs, 0, sizeof(c->fs));
+	}
 }
 
 void trace_rewind(struct trace_reader *r)
@@ -530,9 +693,23 @@ bool trace_next_event(struct trace_reader *r, struct trace_ev *ev)
 		return false;
 	c = &r->heap[0];
 	b = &r->blocks[c->block];
-	decode_event(r->buf + b->payload + c->pos, b->payload + c->pos, ev);
+	if (c->fast) {
+		const uint8_t *pl = r->buf + b->payload, *p = pl + c->fpos;
+
+		/* Checked when the block was loaded: it decodes. */
+		ev->offset = b->payload + c->fpos;
+		ev->thread = le32(pl + c->pos + 4);
+		ev->seq = c->seq;
+		(void)decode_fast(&p, pl + c->fend, &c->fs, ev);
+		c->fpos = (uint32_t)(p - pl);
+		if (c->fpos < c->fend)
+			return true; /* same item, same key: the heap holds */
+	} else {
+		decode_event(r->buf + b->payload + c->pos, b->payload + c->pos,
+			     ev);
+	}
 	len = le16(r->buf + b->payload + c->pos + 2);
-	if (++c->next < b->n_events) {
+	if (++c->next < b->n_items) {
 		cursor_load(r, c, c->pos + len);
 	} else {
 		r->heap[0] = r->heap[--r->n_heap];

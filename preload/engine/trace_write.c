@@ -26,6 +26,10 @@ _Static_assert(sizeof(struct coffman_trace_stack) == 12, "stack");
 _Static_assert(sizeof(struct coffman_trace_thread) == 36, "thread");
 _Static_assert(sizeof(struct coffman_trace_string) == 8, "string");
 _Static_assert(sizeof(struct coffman_trace_module) == 32, "module");
+_Static_assert(sizeof(struct coffman_trace_fast) == 16, "fast");
+
+#define FAST_EV_MAX 32 /* bytes of one compact event at most */
+#define FAST_LEN_MAX 65535u
 _Static_assert(BUF_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
 _Static_assert(MODULE_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
 
@@ -37,6 +41,10 @@ struct trace_buf {
 	uint32_t cap;		  /* payload bytes it can hold */
 	uint32_t used;		  /* payload bytes held, under lock */
 	uint32_t count;		  /* records held, under lock */
+	uint32_t fast_at;	  /* payload offset + 1 of the open
+				     TRACE_FAST record (the last one), 0 none */
+	uint32_t fast_stack;	  /* previous values in it */
+	uint64_t fast_addr, fast_pc;
 	uint8_t block[];	  /* block header, then the payload */
 };
 
@@ -270,6 +278,7 @@ static bool flush_buf(struct trace_buf *b, bool nowait)
 	eng_unlock(&file_lock);
 	b->used = 0;
 	b->count = 0;
+	b->fast_at = 0;
 	errno = saved;
 	return true;
 }
@@ -280,6 +289,7 @@ static uint8_t *reserve(struct trace_buf *b, size_t len, bool nowait)
 {
 	uint8_t *p;
 
+	b->fast_at = 0; /* any other record ends the open TRACE_FAST */
 	if (b->used + len > b->cap && !flush_buf(b, nowait))
 		return NULL;
 	if (b->used + len > b->cap)
@@ -390,12 +400,13 @@ static uint32_t put_string(struct trace_buf *b, const char *s)
 	return id;
 }
 
-static void put_event(struct trace_buf *b, const struct eng_thread *t,
+static void put_event(struct trace_buf *b, struct eng_thread *t,
 		      const struct coffman_event *ev, uint32_t stack,
 		      uint32_t str)
 {
 	struct coffman_trace_event r;
 	uint8_t *p = reserve(b, sizeof(r), false);
+	uint64_t seq;
 
 	if (!p)
 		return;
@@ -407,9 +418,10 @@ static void put_event(struct trace_buf *b, const struct eng_thread *t,
 	r.thread = LE32(t->num);
 	/* Reserved when the engine took the event (trace_next_seq), so the
 	 * order is the engine's; within a thread's block it only grows. */
-	r.seq = LE64(ev->seq ? ev->seq
-			     : __atomic_add_fetch(&seq_last, 1,
-						  __ATOMIC_RELAXED));
+	seq = ev->seq ? ev->seq
+		      : __atomic_add_fetch(&seq_last, 1, __ATOMIC_RELAXED);
+	r.seq = LE64(seq);
+	t->trace_last_seq = seq; /* what its next TRACE_FAST follows */
 	r.ts_ns = LE64(ev->ts_ns);
 	r.addr = LE64(ev->addr);
 	r.arg = LE64(ev->arg);
@@ -504,6 +516,101 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 	}
 	eng_unlock(&b->lock);
 out:
+	in_trace = 0;
+}
+
+/* ---- compact events (TRACE_FAST) ------------------------------------------ */
+
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static uint64_t zigzag(uint64_t now, uint64_t prev)
+{
+	uint64_t d = now - prev;
+
+	return (d << 1) ^ (uint64_t)-(int64_t)(d >> 63);
+}
+
+/* Start a TRACE_FAST record for t in b (locked), with room for one event
+ * after it. False if there is no room (flush impossible). */
+static bool open_fast(struct trace_buf *b, const struct eng_thread *t)
+{
+	struct coffman_trace_fast f;
+	uint8_t *p = reserve(b, sizeof(f) + FAST_EV_MAX, false);
+
+	if (!p)
+		return false;
+	b->used -= FAST_EV_MAX; /* only the header, for now */
+	rec_head(&f.rec, TRACE_FAST, sizeof(f));
+	f.thread = LE32(t->num);
+	f.after_seq = LE64(t->trace_last_seq);
+	memcpy(p, &f, sizeof(f));
+	b->fast_at = (uint32_t)(p - (b->block + BLOCK_HDR)) + 1;
+	b->fast_addr = 0;
+	b->fast_pc = 0;
+	b->fast_stack = 0;
+	return true;
+}
+
+void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
+		uint32_t flags, uint64_t addr, uint64_t pc, uint32_t stack)
+{
+	struct trace_buf *b = t->trace_buf;
+	uint8_t *rec, *p, *start;
+	uint32_t len;
+
+	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace)
+		return;
+	/* Its thread record first (a new file, a rename): the full path. */
+	if (!b || b->owner != t || t->trace_gen != file_gen ||
+	    __atomic_load_n(&t->trace_dirty, __ATOMIC_RELAXED) ||
+	    kind > 31) {
+		struct coffman_event ev = {
+			.op = op,
+			.kind = kind,
+			.mode = MODE_EXCL,
+			.flags = flags & EVF_TRY,
+			.addr = addr,
+			.pc = pc,
+		};
+
+		trace_event(t, &ev, stack);
+		return;
+	}
+	in_trace = 1;
+	eng_lock(&b->lock);
+	put_stack(b, stack); /* written once per file, usually long ago */
+	if (!b->fast_at || b->used + FAST_EV_MAX > b->cap ||
+	    b->used + FAST_EV_MAX - (b->fast_at - 1) > FAST_LEN_MAX) {
+		if (!open_fast(b, t))
+			goto out;
+	}
+	rec = b->block + BLOCK_HDR + b->fast_at - 1;
+	p = start = b->block + BLOCK_HDR + b->used;
+	*p++ = (uint8_t)((op == OP_ACQUIRED ? COFFMAN_TRACE_FAST_ACQUIRED
+					    : COFFMAN_TRACE_FAST_RELEASED) |
+			 ((flags & EVF_TRY) ? 4 : 0) | kind << 3);
+	p = put_varint(p, zigzag(addr, b->fast_addr));
+	p = put_varint(p, zigzag(pc, b->fast_pc));
+	b->fast_addr = addr;
+	b->fast_pc = pc;
+	if (op == OP_ACQUIRED) {
+		p = put_varint(p, zigzag(stack, b->fast_stack));
+		b->fast_stack = stack;
+	}
+	b->used += (uint32_t)(p - start);
+	len = (uint32_t)(p - rec);
+	rec[2] = (uint8_t)len;
+	rec[3] = (uint8_t)(len >> 8);
+out:
+	eng_unlock(&b->lock);
 	in_trace = 0;
 }
 

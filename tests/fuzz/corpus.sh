@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # corpus.sh - seed corpus of a fuzz target in OUT: the text seeds as they
 # are (text_trace), or turned binary by `coffman dump --binary` together
-# with copies cut short and with a byte flipped (trace_reader).
+# with copies cut short and with a byte flipped (trace_reader), which also
+# takes the binary seeds (*.bin: traces the runtime wrote) the same way.
 #
 # usage: corpus.sh TARGET COFFMAN OUT SEED_DIR...
 set -eu
@@ -13,16 +14,22 @@ shift 3
 mkdir -p "$out"
 n=0
 for dir in "$@"; do
-	for f in "$dir"/*.trace; do
+	for f in "$dir"/*.trace "$dir"/*.bin; do
 		[ -f "$f" ] || continue
+		case $f in
+		*.bin) [ "$target" = trace_reader ] || continue ;;
+		esac
 		n=$((n + 1))
-		name=$n-$(basename "$f" .trace)
+		name=$n-$(basename "$f" | sed 's/\.[a-z]*$//')
 		if [ "$target" = text_trace ]; then
 			cp "$f" "$out/$name.trace"
 			continue
 		fi
-		"$coffman" dump --binary="$out/$name.bin" "$f" 2>/dev/null ||
-			continue
+		case $f in
+		*.bin) cp "$f" "$out/$name.bin" ;;
+		*) "$coffman" dump --binary="$out/$name.bin" "$f" 2>/dev/null ||
+			continue ;;
+		esac
 		size=$(wc -c <"$out/$name.bin")
 		head -c $((size * 2 / 3)) "$out/$name.bin" >"$out/$name.cut"
 		# a flipped byte in the middle of the first block

@@ -87,7 +87,9 @@ static void read_all(uint8_t *buf, size_t size)
 
 		CHECK(ev.seq >= last); /* sequence order */
 		last = ev.seq;
-		CHECK(ev.offset + 68 <= size);
+		/* inside the buffer: a whole event record, or a compact
+		 * event of at least its tag and two varints */
+		CHECK(ev.offset + 3 <= size);
 		if (s)
 			for (uint32_t k = 0; k < s->n; k++)
 				(void)trace_stack_pc(s, k);

@@ -42,7 +42,9 @@ MODULE = struct.Struct("<BBHQQQB3s")
 assert (HDR.size, EVENT.size, STACK.size, THREAD.size, STRING.size,
         MODULE.size) == (296, 68, 12, 36, 8, 32)
 
-T_EVENT, T_STACK, T_THREAD, T_STRING, T_MODULE = 1, 2, 3, 4, 5
+FAST = struct.Struct("<BBHIQ")
+T_EVENT, T_STACK, T_THREAD, T_STRING, T_MODULE, T_FAST = 1, 2, 3, 4, 5, 8
+OP_ACQUIRED, OP_RELEASE = 4, 7
 KIND_THREAD = 7
 OP_THREAD_START, OP_WAIT, OP_WOKEN, OP_JOIN, OP_NAME, OP_PROBE = \
     10, 8, 9, 12, 15, 17
@@ -54,12 +56,46 @@ class Bad(Exception):
     pass
 
 
+def decode_fast(b, where):
+    """The compact events of a TRACE_FAST record's body: (op, kind, addr,
+    stack) each, as include/coffman/trace.h describes them."""
+    pos, vals, out = 0, [0, 0, 0], []
+
+    def varint():
+        nonlocal pos
+        v, shift = 0, 0
+        while True:
+            if pos >= len(b) or shift >= 64:
+                raise Bad("%s: compact event cut short" % where)
+            c = b[pos]
+            pos += 1
+            v |= (c & 0x7f) << shift
+            if not c & 0x80:
+                return v
+            shift += 7
+
+    while pos < len(b):
+        tag = b[pos]
+        pos += 1
+        if tag & 3 > 1:
+            raise Bad("%s: compact event tag %#x" % (where, tag))
+        fields = 3 if tag & 3 == 0 else 2
+        for i in range(fields):
+            z = varint()
+            vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
+        out.append((OP_ACQUIRED if tag & 3 == 0 else OP_RELEASE, tag >> 3,
+                    vals[0], vals[2] if tag & 3 == 0 else 0))
+    return out
+
+
 class Trace:
     """Everything one file holds, and what went wrong reading it."""
 
     def __init__(self, path):
         self.path = path
         self.events = []      # (seq, thread, op, kind, addr, stack, str)
+        self.fast = []        # compact: (after_seq, thread, op, kind, addr,
+        #                       stack, 0)
         self.stacks = {}      # id -> frames
         self.threads = {}     # num -> last (tid, parent, create_stack, name)
         self.strings = {}     # id -> bytes
@@ -169,6 +205,14 @@ class Trace:
                 bid = rec[MODULE.size:MODULE.size + idlen]
                 mpath = rec[MODULE.size + idlen:].decode(errors="replace")
                 self.modules.append((mpath, mbase, start, end, bid))
+            elif rtype == T_FAST:
+                if length < FAST.size:
+                    raise Bad("%s: compact record length %d" % (where,
+                                                               length))
+                _, _, _, thread, after = FAST.unpack_from(rec)
+                self.fast.extend((after, thread, op, kind, addr, stack, 0)
+                                 for op, kind, addr, stack in
+                                 decode_fast(rec[FAST.size:], where))
             # unknown types are skipped, as the format allows
             off += length
             n += 1
@@ -190,7 +234,15 @@ class Trace:
         if seqs and sorted(seqs) != list(range(1, len(seqs) + 1)):
             out.append("sequence numbers not 1..%d" % len(seqs))
         missing_t, missing_s, missing_str = set(), set(), set()
-        for seq, thread, op, kind, addr, stack, sid in self.events:
+        # Compact events follow an event of their own thread, or none.
+        own = {(e[1], e[0]) for e in self.events}
+        stray = {(f[1], f[0]) for f in self.fast
+                 if f[0] and (f[1], f[0]) not in own}
+        if stray:
+            out.append("compact events after no event of their thread: %s"
+                       % sorted(stray)[:10])
+        for seq, thread, op, kind, addr, stack, sid in self.events + \
+                self.fast:
             if thread not in self.threads:
                 missing_t.add(thread)
             if kind == KIND_THREAD and op in THREAD_REF_OPS and addr and \
@@ -205,7 +257,7 @@ class Trace:
                 missing_t.add(parent)
             if cstack and cstack not in self.stacks:
                 missing_s.add(cstack)
-        active = {e[1] for e in self.events}
+        active = {e[1] for e in self.events + self.fast}
         no_tid = sorted(n for n in active
                         if n in self.threads and self.threads[n][0] <= 0)
         if missing_t:
@@ -227,7 +279,8 @@ class Trace:
         names = sorted({t[3] for t in self.threads.values() if t[3]})
         return ("%s: pid %d exe %s: %d blocks, %d events, %d threads %s, "
                 "%d stacks, %d strings, %d modules%s" %
-                (self.path, self.pid, self.exe, self.blocks, len(self.events),
+                (self.path, self.pid, self.exe, self.blocks,
+                 len(self.events) + len(self.fast),
                  len(self.threads), names, len(self.stacks),
                  len(self.strings), len(self.modules),
                  ", stopped at " + self.damage if self.damage else ""))
@@ -348,11 +401,11 @@ def run(args):
 def apply_expectations(t, traces, args):
     ok = True
     if args.min_events:
-        ok &= expect(len(t.events) >= args.min_events,
-                     "%d events, wanted >= %d" % (len(t.events),
-                                                  args.min_events))
+        n = len(t.events) + len(t.fast)
+        ok &= expect(n >= args.min_events,
+                     "%d events, wanted >= %d" % (n, args.min_events))
     if args.min_threads:
-        active = {e[1] for e in t.events}
+        active = {e[1] for e in t.events + t.fast}
         ok &= expect(len(active) >= args.min_threads,
                      "%d threads with events, wanted >= %d" %
                      (len(active), args.min_threads))
