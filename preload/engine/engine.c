@@ -571,49 +571,92 @@ static uint64_t graph_key(const struct held *h)
 	return h->id;
 }
 
+/* The edge from held[i] into h as the graph records it; false when there
+ * is none to record (re-entry, a lock retired while held, a signal). */
+static bool edge_info(const struct eng_thread *t, int i, const struct held *h,
+		      const struct coffman_event *ev, struct og_edge_info *info)
+{
+	const struct held *from = &t->held[i];
+	int k, g = 0;
+
+	if (from->id == h->id || from->obj->id != from->id ||
+	    from->obj->is_signal)
+		return false;
+	memset(info, 0, sizeof(*info));
+	info->from = graph_key(from);
+	info->to = graph_key(h);
+	info->from_obj = from->obj;
+	info->to_obj = h->obj;
+	info->from_addr = from->addr;
+	info->to_addr = h->addr;
+	info->from_kind = from->kind;
+	info->to_kind = h->kind;
+	info->from_mode = from->mode;
+	info->to_mode = h->mode;
+	info->timed = (ev->flags & EVF_TIMED) ? 1 : 0;
+	info->thread = t->num;
+	info->from_stack = from->stack;
+	info->to_stack = h->stack;
+	/* Gates: exclusive locks taken before 'from'. */
+	for (k = 0; k < i && g < GATE_MAX; k++)
+		if (t->held[k].mode == MODE_EXCL && t->held[k].kind != KIND_SEM &&
+		    t->held[k].id != h->id)
+			info->gate[g++] = graph_key(&t->held[k]);
+	info->ngate = (uint8_t)g;
+	return true;
+}
+
+/*
+ * A nesting this thread's cache has forgotten (or never had) whose every
+ * edge the graph already holds, each taken before just so: nothing to
+ * learn, and no stack to capture. Counts the occurrence and returns the
+ * stack the lock was taken at then; 0 when something is new.
+ */
+static uint32_t order_known(struct eng_thread *t, const struct held *h,
+			    const struct coffman_event *ev)
+{
+	struct og_edge *known[HELD_MAX];
+	struct og_edge_info info;
+	uint32_t stack = 0;
+	int i, n = 0;
+
+	if (t->degraded || !t->depth)
+		return 0;
+	eng_lock(&graph_lock);
+	for (i = 0; i < t->depth; i++) {
+		if (!edge_info(t, i, h, ev, &info))
+			continue;
+		known[n] = graph_edge_covering(&info);
+		if (!known[n] || !known[n]->to_stack) {
+			n = 0;
+			break;
+		}
+		stack = known[n++]->to_stack;
+	}
+	for (i = 0; i < n; i++)
+		known[i]->count++;
+	eng_unlock(&graph_lock);
+	return n ? stack : 0;
+}
+
 /* Acquisition of a new chain: add edges from every held lock, check. */
 static void order_slow_path(struct eng_thread *t, struct held *h,
 			    const struct coffman_event *ev)
 {
 	struct og_edge *cyc[CYCLE_MAX];
 	struct report *pending[4];
-	int npending = 0, i, k;
+	int npending = 0, i;
 
 	if (t->degraded || !t->depth)
 		return;
 	eng_lock(&graph_lock);
 	for (i = 0; i < t->depth; i++) {
-		struct held *from = &t->held[i];
 		struct og_edge_info info;
 		struct og_edge *e;
-		int rc, n, verdict, g = 0;
+		int rc, n, verdict;
 
-		/* Skip re-entry, locks retired while held, signals. */
-		if (from->id == h->id || from->obj->id != from->id ||
-		    from->obj->is_signal)
+		if (!edge_info(t, i, h, ev, &info))
 			continue;
-		memset(&info, 0, sizeof(info));
-		info.from = graph_key(from);
-		info.to = graph_key(h);
-		info.from_obj = from->obj;
-		info.to_obj = h->obj;
-		info.from_addr = from->addr;
-		info.to_addr = h->addr;
-		info.from_kind = from->kind;
-		info.to_kind = h->kind;
-		info.from_mode = from->mode;
-		info.to_mode = h->mode;
-		info.timed = (ev->flags & EVF_TIMED) ? 1 : 0;
-		info.thread = t->num;
-		info.from_stack = from->stack;
-		info.to_stack = h->stack;
-		/* Gates: exclusive locks taken before 'from'. */
-		for (k = 0; k < i && g < GATE_MAX; k++)
-			if (t->held[k].mode == MODE_EXCL &&
-			    t->held[k].kind != KIND_SEM &&
-			    t->held[k].id != h->id)
-				info.gate[g++] = graph_key(&t->held[k]);
-		info.ngate = (uint8_t)g;
 		rc = graph_add_edge(&info, &e);
 		if (rc <= 0 || !e)
 			continue;
@@ -908,6 +951,7 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	struct held *h;
 	uint64_t key;
 	uint32_t stack;
+	bool ordered;
 	int i;
 
 	if (!o)
@@ -962,7 +1006,6 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		t->depth++;
 		return;
 	}
-	h->stack = eng_capture(ev);
 	h->chain = key;
 	/*
 	 * A trylock cannot block: it adds no edge into the lock it took.
@@ -970,9 +1013,21 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	 * just created it (nobody else can hold it yet): CPython creates each
 	 * thread's "tstate" lock that way and holds it for the thread's life.
 	 */
-	if (!(ev->flags & EVF_TRY) &&
-	    !(o->kind == KIND_SEM && !o->acquired && o->init_thread == t->num))
-		order_slow_path(t, h, ev);
+	ordered = !(ev->flags & EVF_TRY) &&
+		  !(o->kind == KIND_SEM && !o->acquired &&
+		    o->init_thread == t->num);
+	/* More nestings than the cache holds, all known to the graph: the
+	 * stack they were taken at first stands for this one too (and is
+	 * what the trace records for it). */
+	if (ordered && !ev->stack && !ev_stack &&
+	    (stack = order_known(t, h, ev))) {
+		ev_stack = stack;
+		h->stack = stack;
+	} else {
+		h->stack = eng_capture(ev);
+		if (ordered)
+			order_slow_path(t, h, ev);
+	}
 	o->acquired = 1;
 	t->depth++;
 	threads_ccache_put(t, key, h->stack);

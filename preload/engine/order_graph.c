@@ -60,6 +60,26 @@ static bool gate_intersect(struct og_edge *e, const struct og_edge_info *in)
 	return shrank;
 }
 
+struct og_edge *graph_edge_covering(const struct og_edge_info *info)
+{
+	uint64_t key[2] = { info->from, info->to };
+	struct og_edge *e;
+	int i, j;
+
+	HASH_FIND(hh, edges, key, sizeof(key), e);
+	if (!e || (!e->multi_thread && info->thread != e->thread) ||
+	    (e->timed && !info->timed))
+		return NULL;
+	for (i = 0; i < e->ngate; i++) {
+		for (j = 0; j < info->ngate; j++)
+			if (info->gate[j] == e->gate[i])
+				break;
+		if (j == info->ngate)
+			return NULL; /* the gate would shrink */
+	}
+	return e;
+}
+
 int graph_add_edge(const struct og_edge_info *info, struct og_edge **out)
 {
 	uint64_t key[2] = { info->from, info->to };
@@ -124,8 +144,14 @@ int graph_add_edge(const struct og_edge_info *info, struct og_edge **out)
 		}
 	}
 	e->out_next = from->out;
+	if (from->out)
+		from->out->out_pprev = &e->out_next;
+	e->out_pprev = &from->out;
 	from->out = e;
 	e->in_next = to->in;
+	if (to->in)
+		to->in->in_pprev = &e->in_next;
+	e->in_pprev = &to->in;
 	to->in = e;
 	n_edges++;
 	*out = e;
@@ -213,53 +239,30 @@ int graph_find_cycle(struct og_edge *e, graph_judge_fn judge, void *ctx,
 	return s.best;
 }
 
-static void unlink_out(struct og_node *n, struct og_edge *e)
+/* Take e out of both adjacency lists and free it. */
+static void drop_edge(struct og_edge *e)
 {
-	struct og_edge **pp;
-
-	for (pp = &n->out; *pp; pp = &(*pp)->out_next)
-		if (*pp == e) {
-			*pp = e->out_next;
-			return;
-		}
-}
-
-static void unlink_in(struct og_node *n, struct og_edge *e)
-{
-	struct og_edge **pp;
-
-	for (pp = &n->in; *pp; pp = &(*pp)->in_next)
-		if (*pp == e) {
-			*pp = e->in_next;
-			return;
-		}
+	*e->out_pprev = e->out_next;
+	if (e->out_next)
+		e->out_next->out_pprev = e->out_pprev;
+	*e->in_pprev = e->in_next;
+	if (e->in_next)
+		e->in_next->in_pprev = e->in_pprev;
+	HASH_DEL(edges, e);
+	eng_free(e, sizeof(*e));
+	n_edges--;
 }
 
 void graph_remove_node(uint64_t id)
 {
-	struct og_node *n = node_get(id, false), *other;
-	struct og_edge *e, *next;
+	struct og_node *n = node_get(id, false);
 
 	if (!n)
 		return;
-	for (e = n->out; e; e = next) {
-		next = e->out_next;
-		other = node_get(e->key[1], false);
-		if (other)
-			unlink_in(other, e);
-		HASH_DEL(edges, e);
-		eng_free(e, sizeof(*e));
-		n_edges--;
-	}
-	for (e = n->in; e; e = next) {
-		next = e->in_next;
-		other = node_get(e->key[0], false);
-		if (other)
-			unlink_out(other, e);
-		HASH_DEL(edges, e);
-		eng_free(e, sizeof(*e));
-		n_edges--;
-	}
+	while (n->out)
+		drop_edge(n->out);
+	while (n->in)
+		drop_edge(n->in);
 	HASH_DEL(nodes, n);
 	eng_free(n, sizeof(*n));
 	n_nodes--;

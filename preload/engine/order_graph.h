@@ -36,6 +36,8 @@ struct og_edge {
 	uint64_t count;		/* occurrences seen by the slow path */
 	struct og_edge *out_next; /* next edge out of the same node */
 	struct og_edge *in_next;  /* next edge into the same node */
+	struct og_edge **out_pprev; /* what points at it in those lists, */
+	struct og_edge **in_pprev;  /* so a node leaves in O(its edges) */
 	UT_hash_handle hh;
 };
 
@@ -62,6 +64,13 @@ enum {
  * the edge in *out. Only NEW and WIDER can create or worsen a cycle.
  */
 int graph_add_edge(const struct og_edge_info *info, struct og_edge **out);
+
+/*
+ * The edge info->from -> info->to if the graph has it and adding info
+ * would change nothing but its count (no gate lost, no new thread, no
+ * untimed occurrence of a timed edge); NULL otherwise.
+ */
+struct og_edge *graph_edge_covering(const struct og_edge_info *info);
 
 /*
  * Judge a candidate cycle edges[0..n-1] (edges[0] is the one just added):
