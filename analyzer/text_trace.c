@@ -686,9 +686,12 @@ static int split_attrs(struct parser *ps, struct tok *tv, int from, int n,
 		} else if (attr(t, "stack", &v)) {
 			if (a->stack)
 				return perr(ps, "two call sites on one line");
-			if (!parse_u64(v.p, v.n, &u) || !u || u > UINT32_MAX)
-				return perr(ps, "bad stack id '%s'",
-					    show(&v, buf, sizeof(buf)));
+			if (!parse_u64(v.p, v.n, &u) || !u ||
+			    u >= TEXT_SITE_STACK0)
+				return perr(ps,
+					    "bad stack id '%s' (from 1 to %u)",
+					    show(&v, buf, sizeof(buf)),
+					    TEXT_SITE_STACK0 - 1);
 			a->stack = (uint32_t)u;
 		} else if (attr(t, "t", &v)) {
 			if (!parse_time(v.p, v.n, &a->t))
