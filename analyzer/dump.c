@@ -236,14 +236,15 @@ static void put_flags(FILE *f, uint8_t flags)
 		      { EVF_TIMED, "timed" },
 		      { EVF_CONDWAIT, "condwait" },
 		      { EVF_TYPE_KNOWN, "typed" },
-		      { EVF_FORK_GONE, "forkgone" } };
+		      { EVF_FORK_GONE, "forkgone" },
+		      { EVF_PSHARED, "pshared" } };
 	const char *sep = "";
 	size_t i;
 
 	if (!flags)
 		return;
 	if (flags & ~(EVF_TRY | EVF_TIMED | EVF_CONDWAIT | EVF_TYPE_KNOWN |
-		      EVF_FORK_GONE)) {
+		      EVF_FORK_GONE | EVF_PSHARED)) {
 		fprintf(f, " flags=0x%x", flags);
 		return;
 	}

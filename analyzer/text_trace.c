@@ -632,7 +632,8 @@ static bool parse_flags(const struct tok *v, uint8_t *out)
 		      { "timed", EVF_TIMED },
 		      { "condwait", EVF_CONDWAIT },
 		      { "typed", EVF_TYPE_KNOWN },
-		      { "forkgone", EVF_FORK_GONE } };
+		      { "forkgone", EVF_FORK_GONE },
+		      { "pshared", EVF_PSHARED } };
 	size_t i = 0, s, k;
 	uint64_t num;
 	uint8_t f = 0;
@@ -721,8 +722,8 @@ static int split_attrs(struct parser *ps, struct tok *tv, int from, int n,
 			if (!parse_flags(&v, &a->flags))
 				return perr(ps,
 					    "bad flags '%s' (want try, timed, "
-					    "condwait, typed, forkgone joined "
-					    "by '+')",
+					    "condwait, typed, forkgone, "
+					    "pshared joined by '+')",
 					    show(&v, buf, sizeof(buf)));
 			a->has_flags = true;
 		} else if (attr(t, "mode", &v)) {

@@ -21,7 +21,7 @@
  *   t=TIME                     time since the start: 12.5ms, 3s, 40us,
  *                              100ns; a line without t= has the time of
  *                              the line before (the first: 0)
- *   pc=ADDR owner=TID arg=N flags=try+timed+condwait+typed+forkgone
+ *   pc=ADDR owner=TID arg=N flags=try+timed+condwait+typed+forkgone+pshared
  *   mode=shared
  *                              raw event fields, on one-event lines only
  * Objects are names ([A-Za-z_][A-Za-z0-9_.[]]*: "A", "forks[2]", named

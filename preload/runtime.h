@@ -6,8 +6,11 @@
 #ifndef COFFMAN_RUNTIME_H
 #define COFFMAN_RUNTIME_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "engine.h"
@@ -56,6 +59,37 @@ static inline void rt_leave(void)
 	rt_busy = 0;
 }
 
+/*
+ * Is the primitive at addr (kind) process-shared, so that another process
+ * may hold, post or signal it? Read from glibc's layouts: the mutex type's
+ * pshared bit, the rwlock's shared flag, the condvar's shared bit, and the
+ * futex mode of barriers and semaphores (named ones are shared).
+ */
+static inline bool rt_pshared(uint32_t kind, const void *addr)
+{
+	int v;
+
+	if (!addr)
+		return false;
+	switch (kind) {
+	case KIND_MUTEX:
+		return (((const pthread_mutex_t *)addr)->__data.__kind & 128) != 0;
+	case KIND_RWLOCK:
+		return ((const pthread_rwlock_t *)addr)->__data.__shared != 0;
+	case KIND_COND:
+		return (((const pthread_cond_t *)addr)->__data.__wrefs & 1) != 0;
+	case KIND_BARRIER: /* struct pthread_barrier: in, round, count, shared */
+		memcpy(&v, (const char *)addr + 12, sizeof(v));
+		return v != 0; /* glibc's LLL_SHARED (128); LLL_PRIVATE is 0 */
+	case KIND_SEM: /* struct new_sem: 64-bit value, then private */
+		memcpy(&v, (const char *)addr + (sizeof(void *) == 8 ? 8 : 4),
+		       sizeof(v));
+		return v != 0; /* the same futex mode */
+	default:
+		return false;
+	}
+}
+
 /* Feed one event for thread t (guard held), with the owner tid the object
  * itself records. Returns engine_event's value. */
 static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
@@ -67,7 +101,9 @@ static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
 		.op = op,
 		.kind = kind,
 		.mode = mode,
-		.flags = flags,
+		.flags = flags | (op != OP_RETIRE_RANGE && rt_pshared(kind, addr)
+					  ? EVF_PSHARED
+					  : 0),
 		.addr = (uint64_t)(uintptr_t)addr,
 		.arg = arg,
 		.pc = (uint64_t)(uintptr_t)pc,

@@ -343,8 +343,16 @@ static void apply_subtype(struct eng_obj *o, const struct coffman_event *ev)
 		o->writer_pref = ev->arg == RWKIND_PREFER_WRITER_NONRECURSIVE;
 		break;
 	case KIND_SEM:
-		if (ev->op == OP_INIT)
-			o->units = (uint32_t)ev->arg;
+		if (ev->op != OP_INIT)
+			break;
+		o->units = (uint32_t)ev->arg;
+		/*
+		 * Shared with other processes and created empty: whoever
+		 * posts it first holds no unit, and may be a process we do
+		 * not see. A signal from the start, not a lock.
+		 */
+		if (!ev->arg && (ev->flags & EVF_PSHARED))
+			o->is_signal = 1;
 		break;
 	default:
 		break;
@@ -364,6 +372,13 @@ static void forget_object(uint64_t id)
  * The live record for addr, through the thread's cache; created on first
  * use (statically initialised objects never see an init call).
  */
+/* Seen to be process-shared: for good (the object's life). */
+static struct eng_obj *mark_pshared(struct eng_obj *o)
+{
+	o->pshared = 1;
+	return o;
+}
+
 struct eng_obj *eng_lookup(struct eng_thread *t,
 			      const struct coffman_event *ev, bool create)
 {
@@ -376,7 +391,9 @@ struct eng_obj *eng_lookup(struct eng_thread *t,
 
 	if (o && slot->addr == ev->addr && objects_gen(o) == slot->gen &&
 	    o->addr == ev->addr && (o->kind == ev->kind || !ev->kind))
-		return o;
+		return (ev->flags & EVF_PSHARED) && !o->pshared
+			       ? mark_pshared(o)
+			       : o;
 	o = objects_get(ev->addr, ev->kind, false, 0, NULL);
 	if (!o && create) {
 		/* First use: its site is the object's birthplace. */
@@ -387,6 +404,8 @@ struct eng_obj *eng_lookup(struct eng_thread *t,
 	if (!o)
 		return NULL;
 	apply_subtype(o, ev);
+	if ((ev->flags & EVF_PSHARED) && !o->pshared)
+		mark_pshared(o);
 	slot->addr = ev->addr;
 	slot->obj = o;
 	slot->gen = objects_gen(o);
@@ -715,6 +734,8 @@ static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 		const uint64_t *pcs;
 
 		apply_subtype(o, ev);
+		if (ev->flags & EVF_PSHARED)
+			mark_pshared(o);
 		/* Its class: where it is initialised (lockdep's rule). */
 		o->inited = 1;
 		o->init_thread = t->num;

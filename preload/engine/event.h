@@ -75,6 +75,8 @@ enum ev_rwlock_kind {
 				    mutex type, rwlock kind, sem value */
 #define EVF_CLAIMS_DONE (1u << 4) /* OP_CLAIM: the thread takes nothing
 				     more (coffman_claims_done) */
+#define EVF_PSHARED (1u << 6) /* the object is process-shared: another
+				 process may hold, post or signal it */
 #define EVF_FORK_GONE (1u << 5) /* OP_THREAD_EXIT in a fork child's trace:
 				   the thread does not exist in the child
 				   (no report; what it held stays held) */

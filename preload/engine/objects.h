@@ -26,6 +26,10 @@ struct eng_obj {
 	uint8_t is_signal;     /* semaphore seen posted by a non-holder:
 				  a signal, never a lock */
 	uint8_t writer_pref;   /* rwlock: writers block new readers */
+	uint8_t pshared;       /* process-shared: another process may hold,
+				  post or signal it (a semaphore is then a
+				  signal, and waiting for it is no proof of
+				  a hang) */
 	uint32_t units;	       /* semaphore: initial value, 0 unknown;
 				  barrier: parties */
 	uint8_t robust;	       /* robust mutex: a dead owner is no hang */

@@ -784,6 +784,9 @@ static bool sync_wait(const struct blocked *b)
 
 	if (!b->active || b->timed || b->kind == KIND_NONE)
 		return false;
+	/* Another process may end it: no proof that nothing can. */
+	if (obj_live(b) && b->obj->pshared)
+		return false;
 	/* Woken, and just not running yet. */
 	if (b->kind == KIND_COND && b->signaled)
 		return false;
