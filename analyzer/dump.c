@@ -56,6 +56,7 @@ static const char *const op_names[OP_MAX] = {
 	[OP_RETIRE_RANGE] = "retire",
 	[OP_PROBE] = "probe",
 	[OP_SIGNAL] = "signal",
+	[OP_SIGACTION] = "sigaction",
 };
 
 static const char *const kind_names[KIND_MAX] = {
@@ -346,6 +347,11 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 		named = false;
 	if (named && ev->op == OP_CLAIM && ev->kind == KIND_THREAD)
 		named = false;
+	if (named && ev->op == OP_SIGACTION &&
+	    (ev->kind || ev->addr || ev->flags || ev->mode ||
+	     !(ev->arg & SIGACTION_SIG_MASK) ||
+	     (ev->arg & ~(uint64_t)(SIGACTION_SIG_MASK | SIGACTION_HANDLER))))
+		named = false;
 	if (named && ev->op == OP_NAME) {
 		s = ev->str ? trace_find_string(d->r, ev->str) : NULL;
 		named = s != NULL;
@@ -362,6 +368,17 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 
 		e.flags = 0; /* the word says it */
 		fprintf(d->f, "T%u claims_done", ev->thread);
+		put_tail(d, &e, true);
+		fputc('\n', d->f);
+		return 0;
+	}
+	if (ev->op == OP_SIGACTION) {
+		struct trace_ev e = *ev;
+
+		e.arg = 0; /* the words say it */
+		fprintf(d->f, "T%u sigaction %u%s", ev->thread,
+			(unsigned)(ev->arg & SIGACTION_SIG_MASK),
+			(ev->arg & SIGACTION_HANDLER) ? " handler" : "");
 		put_tail(d, &e, true);
 		fputc('\n', d->f);
 		return 0;

@@ -923,6 +923,7 @@ enum {
 	O_FREE,
 	O_CLAIM,
 	O_CLAIMS_DONE,
+	O_SIGACTION,
 	/* raw: one engine event each */
 	O_RAW_ACQUIRE,
 	O_RAW_ACQUIRED,
@@ -973,6 +974,7 @@ static const struct opdef ops[] = {
 	{ "fork", O_RAW_FORK },
 	{ "claim", O_CLAIM },
 	{ "claims_done", O_CLAIMS_DONE },
+	{ "sigaction", O_SIGACTION },
 	{ "retire", O_RAW_RETIRE },
 	{ "probe", O_RAW_PROBE },
 	{ "event", O_RAW_EVENT },
@@ -1471,6 +1473,31 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		ev_add(&eb, thread, OP_CLAIM, KIND_NONE, MODE_EXCL,
 		       EVF_CLAIMS_DONE, 0);
 		break;
+	case O_SIGACTION: {
+		/* sigaction SIG [handler]: its action set, a handler or not */
+		uint64_t sig = 0;
+		bool handler = false;
+
+		if (!o.obj || o.obj->quoted ||
+		    !parse_u64(o.obj->p, o.obj->n, &sig) || !sig ||
+		    sig > SIGACTION_SIG_MASK)
+			return perr(ps, "want: sigaction SIGNAL [handler] "
+					"(SIGNAL from 1 to %u)",
+				    SIGACTION_SIG_MASK);
+		if (o.nrest >= 1) {
+			if (!tok_is(&o.rest[0], "handler"))
+				return perr(ps, "unexpected '%s'",
+					    show(&o.rest[0], buf,
+						 sizeof(buf)));
+			handler = true;
+		}
+		if ((rc = extra_words(ps, &o, o.nrest >= 1 ? 1 : 0)))
+			return rc;
+		e = ev_add(&eb, thread, OP_SIGACTION, KIND_NONE, MODE_EXCL, 0,
+			   0);
+		e->arg = sig | (handler ? SIGACTION_HANDLER : 0);
+		break;
+	}
 	case O_FREE: {
 		uint64_t len = 1;
 

@@ -29,6 +29,8 @@ void real_resolve(void)
 	NEXT(realloc, "realloc");
 	NEXT(malloc_usable_size, "malloc_usable_size");
 	NEXT(munmap, "munmap");
+	NEXT(sigaction, "sigaction");
+	NEXT(signal, "signal");
 	NEXT(pthread_mutex_init, "pthread_mutex_init");
 	NEXT(pthread_mutex_destroy, "pthread_mutex_destroy");
 	NEXT(pthread_mutex_lock, "pthread_mutex_lock");

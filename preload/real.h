@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stddef.h>
 #include <threads.h>
 #include <sys/types.h>
@@ -123,6 +124,9 @@ struct real_fns {
 	void *(*realloc)(void *, size_t);
 	size_t (*malloc_usable_size)(void *);
 	int (*munmap)(void *, size_t);
+
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	sighandler_t (*signal)(int, sighandler_t);
 };
 
 extern struct real_fns real;

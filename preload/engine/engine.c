@@ -1293,6 +1293,10 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 			waitfor_signal(o);
 		break;
 	}
+	case OP_SIGACTION:
+		waitfor_sigaction((int)(ev->arg & SIGACTION_SIG_MASK),
+				  (ev->arg & SIGACTION_HANDLER) != 0);
+		break;
 	case OP_TRY_FAILED:
 		on_try_failed(t, ev);
 		break;

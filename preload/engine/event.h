@@ -40,6 +40,8 @@ enum ev_op {
 	OP_RETIRE_RANGE, /* memory [addr, addr+arg) freed: retire objects */
 	OP_PROBE,	 /* a call that only looks (sem_getvalue, ...) */
 	OP_SIGNAL,	 /* cond signal (arg 0) or broadcast (arg 1) */
+	OP_SIGACTION,	 /* a signal's action was set: arg is the signal
+			    number, | SIGACTION_HANDLER if now a handler */
 	OP_MAX
 };
 
@@ -66,6 +68,10 @@ enum ev_rwlock_kind {
 /* Mutex subtype bit beside the type: robust (owner death is reported to
  * the next locker with EOWNERDEAD, so it is not a hang). */
 #define MTYPE_ROBUST_BIT 16
+
+/* OP_SIGACTION's arg. */
+#define SIGACTION_SIG_MASK 0xffu
+#define SIGACTION_HANDLER 0x100u
 
 /* Event flags. */
 #define EVF_TRY (1u << 0)      /* a trylock: cannot block, adds no edge */

@@ -2,6 +2,7 @@
 /* waitfor.c - wait-for graph, actual deadlocks, all-threads-blocked. */
 #include "waitfor.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,27 @@
  */
 static struct eng_lock wf_lock = ENG_LOCK_INIT;
 int cond_waiters; /* threads in a condvar wait, anywhere */
+
+/*
+ * Signals (bit sig - 1) that have a handler and can come from outside the
+ * thread: not the ones a fault raises in the faulting thread itself.
+ */
+static uint64_t async_handlers;
+
+void waitfor_sigaction(int sig, bool handler)
+{
+	uint64_t bit;
+
+	if (sig < 1 || sig > 64 || sig == SIGSEGV || sig == SIGBUS ||
+	    sig == SIGILL || sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS ||
+	    sig == SIGABRT)
+		return;
+	bit = 1ull << (sig - 1);
+	if (handler)
+		__atomic_fetch_or(&async_handlers, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&async_handlers, ~bit, __ATOMIC_RELAXED);
+}
 
 struct hw_site {
 	uint64_t key[2];   /* held stack, blocking stack */
@@ -786,6 +808,10 @@ static bool sync_wait(const struct blocked *b)
 		return false;
 	/* Another process may end it: no proof that nothing can. */
 	if (obj_live(b) && b->obj->pshared)
+		return false;
+	/* A signal handler may post it, or make the wait fail (EINTR). */
+	if (b->kind == KIND_SEM &&
+	    __atomic_load_n(&async_handlers, __ATOMIC_RELAXED))
 		return false;
 	/* Woken, and just not running yet. */
 	if (b->kind == KIND_COND && b->signaled)

@@ -37,6 +37,12 @@ void waitfor_signal(struct eng_obj *cond);
 /* t runs again (any event of t after a block). */
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns);
 
+/*
+ * The program set signal sig's action: a handler or not. While a signal
+ * that can come from outside has a handler, semaphore waits may end by it.
+ */
+void waitfor_sigaction(int sig, bool handler);
+
 /* t exited: what it still holds, it holds for good. */
 void waitfor_thread_exit(struct eng_thread *t);
 

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <string.h>
 #include <threads.h>
 #include <unistd.h>
@@ -271,6 +272,21 @@ static void cover_spin(void)
 	COVER("pthread_spin_destroy", CHECK_EQ(pthread_spin_destroy(&s), 0));
 }
 
+static void ignore_signal(int sig)
+{
+	(void)sig;
+}
+
+static void cover_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ignore_signal;
+	COVER("sigaction", CHECK_EQ(sigaction(SIGUSR2, &sa, NULL), 0));
+	COVER("signal", CHECK(signal(SIGUSR2, SIG_DFL) != SIG_ERR));
+}
+
 static void cover_sem(void)
 {
 	struct timespec ts;
@@ -421,6 +437,7 @@ int main(int argc, char **argv)
 	cover_rwlock();
 	cover_spin();
 	cover_sem();
+	cover_signals();
 	cover_cond();
 	cover_threads();
 	check_list(argv[1]);
