@@ -1037,6 +1037,8 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	ordered = !(ev->flags & EVF_TRY) &&
 		  !(o->kind == KIND_SEM && !o->acquired &&
 		    o->init_thread == t->num);
+	if (o->init_thread != t->num)
+		o->shared_use = 1;
 	/* More nestings than the cache holds, all known to the graph: the
 	 * stack they were taken at first stands for this one too (and is
 	 * what the trace records for it). */

@@ -35,6 +35,8 @@ struct eng_obj {
 	uint8_t robust;	       /* robust mutex: a dead owner is no hang */
 	uint8_t inited;	       /* seen through an init call (not static) */
 	uint8_t acquired;      /* acquired at least once */
+	uint8_t shared_use;    /* acquired by a thread other than the one
+				  that initialised it */
 	uint32_t init_thread;  /* thread (num) that initialised it, 0 none */
 	uint64_t class_pc;     /* call site of its init: the lock class */
 	uint64_t n_acquired;   /* acquisitions so far (starvation) */

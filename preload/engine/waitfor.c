@@ -518,6 +518,33 @@ static struct report *dead_owner_report(struct eng_thread *t,
 	return r;
 }
 
+/*
+ * Blocked thread t's held locks that make it a hold-and-wait: the index of
+ * the top-most (-1 if none) and their number in *n. Not a semaphore that
+ * no thread but its creator has taken (nobody else has needed it: CPython
+ * marks each thread's life with one, which joiners wait for), nor the one
+ * it waits for itself (holding a unit and waiting for another is how a
+ * waiter sleeps until signalled: CPython's Condition).
+ */
+static int locks_held_across(const struct eng_thread *t, int *n)
+{
+	int i, top = -1;
+
+	*n = 0;
+	for (i = 0; i < t->depth; i++) {
+		const struct held *h = &t->held[i];
+
+		if (h->kind == KIND_SEM &&
+		    (h->id == t->blk.obj_id ||
+		     (h->obj->id == h->id && h->obj->init_thread &&
+		      !h->obj->shared_use)))
+			continue;
+		top = i;
+		(*n)++;
+	}
+	return top;
+}
+
 /* ---- blocking ----------------------------------------------------------- */
 
 static void record_wait(struct eng_thread *t, struct eng_obj *o,
@@ -636,11 +663,13 @@ void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 {
 	struct blocked *b = &t->blk;
 	struct report *r = NULL;
+	int top, nheld;
 
 	eng_lock(&wf_lock);
-	if (b->active && t->depth > 0 && b->since_ns && now_ns > b->since_ns &&
+	if (b->active && (top = locks_held_across(t, &nheld)) >= 0 &&
+	    b->since_ns && now_ns > b->since_ns &&
 	    now_ns - b->since_ns >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
-		uint64_t key[2] = { t->held[t->depth - 1].stack, b->stack };
+		uint64_t key[2] = { t->held[top].stack, b->stack };
 		struct hw_site *s;
 
 		HASH_FIND(hh, hw_sites, key, sizeof(key), s);
@@ -718,7 +747,8 @@ bool waitfor_busy(void)
 
 static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur)
 {
-	const struct held *h = &t->held[t->depth - 1];
+	int n, top = locks_held_across(t, &n);
+	const struct held *h = &t->held[top];
 	uint64_t key = hash_mix(REP_HOLD_AND_WAIT) + hash_mix(h->stack) * 3 +
 		       hash_mix(t->blk.stack);
 	struct report *r;
@@ -732,8 +762,8 @@ static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur)
 	snprintf(r->message, sizeof(r->message),
 		 "hold and wait: thread T%u has waited %llu ms while holding "
 		 "%d lock%s; every thread that needs %s waits as long",
-		 t->num, (unsigned long long)(dur / NS_PER_MS), t->depth,
-		 t->depth == 1 ? "" : "s", t->depth == 1 ? "it" : "them");
+		 t->num, (unsigned long long)(dur / NS_PER_MS), n,
+		 n == 1 ? "" : "s", n == 1 ? "it" : "them");
 	eng_report_site(r, "holds", t, oi, h->stack);
 	eng_report_site(r, wait_verb(&t->blk), t, wi, t->blk.stack);
 	held_sites(r, t, h->id);
@@ -829,7 +859,7 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 		  bool others_unknown)
 {
 	struct report *pending[16];
-	int npending = 0, i, live = 0, asleep = 0;
+	int npending = 0, i, live = 0, asleep = 0, nheld;
 	struct snapshot s;
 	bool deadlock = false;
 
@@ -873,7 +903,8 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 				}
 			}
 		}
-		if (t->depth > 0 && !(b->reported & BLK_REPORTED_HOLD) &&
+		if (locks_held_across(t, &nheld) >= 0 &&
+		    !(b->reported & BLK_REPORTED_HOLD) &&
 		    dur >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
 			b->reported |= BLK_REPORTED_HOLD;
 			pending[npending] = hold_wait_report(t, dur);
