@@ -121,8 +121,8 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, 0, 0, 0, NULL, pc);
 	rc = real.pthread_mutex_trylock(m);
-	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX, 0,
-					    (uintptr_t)pc)) {
+	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
+					    MODE_EXCL, 0, (uintptr_t)pc)) {
 		rt_leave();
 		return 0;
 	}
@@ -154,7 +154,7 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 		return banked_lock(t, m, EVF_TRY, 0, 0, NULL, pc);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
-					    EVF_TRY, (uintptr_t)pc))
+					    MODE_EXCL, EVF_TRY, (uintptr_t)pc))
 		;
 	else if (acquired_ok(rc))
 		mutex_event(t, OP_ACQUIRED, EVF_TRY, m, pc);

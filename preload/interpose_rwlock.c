@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "claims.h"
+#include "engine_fast.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -138,6 +139,14 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 		return rc;
 	}
 	rc = rw_real(mode, RW_TRY, rw, 0, NULL);
+	/* A nesting this thread knows: the thread-local fast path (not for
+	 * timed calls, nor with claims, which see every acquisition). */
+	if (rc == 0 && !flags && !t->bk_on &&
+	    engine_fast_acquired(t, (uintptr_t)rw, KIND_RWLOCK, mode,
+				 call == RW_TRY ? EVF_TRY : 0, (uintptr_t)pc)) {
+		rt_leave();
+		return 0;
+	}
 	if (call == RW_TRY) {
 		if (rc == 0)
 			rw_event(t, OP_ACQUIRED, mode, EVF_TRY, rw, pc);
@@ -229,8 +238,12 @@ COFFMAN_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rw)
 	struct eng_thread *t = rt_enter();
 
 	if (t) {
-		rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw, rw_owner(rw),
-			       __builtin_return_address(0));
+		if (UNLIKELY(t->bk_on) ||
+		    !engine_fast_release(t, (uintptr_t)rw,
+					 (uintptr_t)__builtin_return_address(0)))
+			rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw,
+				       rw_owner(rw),
+				       __builtin_return_address(0));
 		rt_leave();
 	}
 	return R(pthread_rwlock_unlock)(rw);

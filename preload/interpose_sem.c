@@ -161,8 +161,8 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		if (rc != 0 && err == ETIMEDOUT)
 			sem_event(t, OP_TIMED_OUT, flags, s, 0, pc);
 	}
-	if (rc == 0 && !engine_fast_acquired(t, (uintptr_t)s, KIND_SEM, 0,
-					     (uintptr_t)pc))
+	if (rc == 0 && !engine_fast_acquired(t, (uintptr_t)s, KIND_SEM,
+					     MODE_EXCL, 0, (uintptr_t)pc))
 		sem_event(t, OP_ACQUIRED, flags, s, 0, pc);
 	rt_leave();
 	errno = err;

@@ -90,8 +90,8 @@ COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 	if (UNLIKELY(t->bk_on))
 		return banked_spin(t, s, 0, pc);
 	rc = real.pthread_spin_trylock(s);
-	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)s, KIND_SPIN, 0,
-					    (uintptr_t)pc)) {
+	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)s, KIND_SPIN,
+					    MODE_EXCL, 0, (uintptr_t)pc)) {
 		rt_leave();
 		return 0;
 	}

@@ -1001,10 +1001,7 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		t->degraded = 1;
 		return;
 	}
-	/* Shared holders are counted; an exclusive one is found in the held
-	 * stacks (no shared write on the common path). */
-	if (ev->mode != MODE_EXCL)
-		__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
+	/* Who holds it is found in the held stacks: no shared write. */
 	o->n_acquired++; /* racy between readers: a hint for starvation */
 	/* Progress: any successful try, or getting the lock it failed on. */
 	if (t->try_fails && ((ev->flags & EVF_TRY) || o->id == t->try_fail_id))
@@ -1075,9 +1072,6 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 			h->count--;
 			return;
 		}
-		if (h->obj && h->obj->id == h->id && h->mode != MODE_EXCL)
-			__atomic_fetch_sub(&h->obj->holders, 1,
-					   __ATOMIC_RELAXED);
 		if (i == t->depth - 1)
 			t->depth--; /* LIFO release: nothing to re-chain */
 		else
@@ -1222,12 +1216,12 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 
 static int dispatch(struct eng_thread *t, const struct coffman_event *ev);
 
-__attribute__((noinline)) void engine_fast_trace(struct eng_thread *t,
-						 uint32_t op, uint32_t kind,
-						 uint32_t flags, uint64_t addr,
-						 uint64_t pc, uint32_t stack)
+__attribute__((noinline)) void
+engine_fast_trace(struct eng_thread *t, uint32_t op, uint32_t kind,
+		  uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
+		  uint32_t stack)
 {
-	trace_fast(t, op, kind, flags, addr, pc, stack);
+	trace_fast(t, op, kind, mode, flags, addr, pc, stack);
 }
 
 /* The event being handled, so a fatal action can trace it first. */

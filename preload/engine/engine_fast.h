@@ -21,15 +21,14 @@
 
 /* Record a fast-path event in the trace (trace=...): engine.c. */
 void engine_fast_trace(struct eng_thread *t, uint32_t op, uint32_t kind,
-		       uint32_t flags, uint64_t addr, uint64_t pc,
-		       uint32_t stack);
+		       uint32_t mode, uint32_t flags, uint64_t addr,
+		       uint64_t pc, uint32_t stack);
 
-/* Thread t acquired the exclusive lock at addr (kind) from call site pc;
- * flags may hold EVF_TRY. */
+/* Thread t acquired the lock at addr (kind) in mode (shared: an rwlock's
+ * read lock) from call site pc; flags may hold EVF_TRY. */
 static inline __attribute__((always_inline)) bool
-engine_fast_acquired(struct eng_thread *t, uint64_t addr,
-					uint32_t kind, uint32_t flags,
-					uint64_t pc)
+engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
+		     uint32_t mode, uint32_t flags, uint64_t pc)
 {
 	const struct ocache_slot *slot =
 		&t->ocache[((addr >> 3) ^ (addr >> 11)) & (OCACHE_SIZE - 1)];
@@ -50,7 +49,7 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 	 * never is one: the engine counts a re-entry instead of pushing it,
 	 * so no chain with o below o is ever cached.
 	 */
-	key = threads_chain_next(t, o->id, MODE_EXCL,
+	key = threads_chain_next(t, o->id, mode,
 				 pc ^ ((flags & EVF_TRY) ? 1 : 0));
 	if (!threads_ccache_get(t, key, &stack))
 		return false;
@@ -69,13 +68,13 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr,
 	h->pc = pc;
 	h->stack = stack;
 	h->count = 1;
-	h->mode = MODE_EXCL;
+	h->mode = (uint8_t)mode;
 	h->flags = (uint8_t)(flags & EVF_TRY);
 	h->kind = (uint8_t)kind;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
-		engine_fast_trace(t, OP_ACQUIRED, kind, flags & EVF_TRY, addr,
-				  pc, stack);
+		engine_fast_trace(t, OP_ACQUIRED, kind, mode, flags & EVF_TRY,
+				  addr, pc, stack);
 	return true;
 }
 
@@ -89,13 +88,13 @@ engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 	if (t->blk.active || !t->depth)
 		return false;
 	h = &t->held[t->depth - 1];
-	if (h->addr != addr || h->count != 1 || h->mode != MODE_EXCL ||
-	    h->obj->id != h->id)
+	if (h->addr != addr || h->count != 1 || h->obj->id != h->id)
 		return false;
 	t->depth--;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
-		engine_fast_trace(t, OP_RELEASE, h->kind, 0, addr, pc, 0);
+		engine_fast_trace(t, OP_RELEASE, h->kind, h->mode, 0, addr, pc,
+				  0);
 	return true;
 }
 

@@ -44,7 +44,7 @@ struct eng_obj {
 	uint64_t class_id;     /* lock class: init-site key */
 	uint32_t waiters;      /* threads blocked on it now (a hint: the
 				  fast path counts n_acquired only then) */
-	uint32_t holders;      /* threads holding it (shared or units) */
+	uint32_t holders;      /* condvar: threads waiting on it */
 	char *name;	       /* from coffman_name(), or NULL */
 	uint32_t name_len;     /* allocation size of name */
 	struct eng_obj *page_next; /* next record in the same page bucket */

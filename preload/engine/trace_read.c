@@ -168,7 +168,7 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 	if (p >= end)
 		return false;
 	tag = *p++;
-	if ((tag & 3) > COFFMAN_TRACE_FAST_RELEASED)
+	if ((tag & 3) > COFFMAN_TRACE_FAST_ACQUIRED_SHARED)
 		return false;
 	if (!get_varint(&p, end, &d))
 		return false;
@@ -177,16 +177,18 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 		return false;
 	s->pc += unzigzag(d);
 	ev->stack = 0;
-	if ((tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED) {
+	if ((tag & 3) != COFFMAN_TRACE_FAST_RELEASED) {
 		if (!get_varint(&p, end, &d))
 			return false;
 		s->stack += unzigzag(d);
 		ev->stack = (uint32_t)s->stack;
 	}
-	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED ? OP_ACQUIRED
-							   : OP_RELEASE;
+	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_RELEASED ? OP_RELEASE
+							   : OP_ACQUIRED;
 	ev->kind = tag >> 3;
-	ev->mode = MODE_EXCL;
+	ev->mode = (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED_SHARED
+			   ? MODE_SHARED
+			   : MODE_EXCL;
 	ev->flags = (tag & 4) ? EVF_TRY : 0;
 	ev->ts_ns = 0;
 	ev->addr = s->addr;

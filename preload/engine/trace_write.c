@@ -560,7 +560,8 @@ static bool open_fast(struct trace_buf *b, const struct eng_thread *t)
 }
 
 void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
-		uint32_t flags, uint64_t addr, uint64_t pc, uint32_t stack)
+		uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
+		uint32_t stack)
 {
 	struct trace_buf *b = t->trace_buf;
 	uint8_t *rec, *p, *start;
@@ -575,7 +576,7 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		struct coffman_event ev = {
 			.op = op,
 			.kind = kind,
-			.mode = MODE_EXCL,
+			.mode = op == OP_ACQUIRED ? mode : MODE_EXCL,
 			.flags = flags & EVF_TRY,
 			.addr = addr,
 			.pc = pc,
@@ -594,8 +595,9 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 	}
 	rec = b->block + BLOCK_HDR + b->fast_at - 1;
 	p = start = b->block + BLOCK_HDR + b->used;
-	*p++ = (uint8_t)((op == OP_ACQUIRED ? COFFMAN_TRACE_FAST_ACQUIRED
-					    : COFFMAN_TRACE_FAST_RELEASED) |
+	*p++ = (uint8_t)((op != OP_ACQUIRED	 ? COFFMAN_TRACE_FAST_RELEASED
+			  : mode == MODE_SHARED ? COFFMAN_TRACE_FAST_ACQUIRED_SHARED
+						: COFFMAN_TRACE_FAST_ACQUIRED) |
 			 ((flags & EVF_TRY) ? 4 : 0) | kind << 3);
 	p = put_varint(p, zigzag(addr, b->fast_addr));
 	p = put_varint(p, zigzag(pc, b->fast_pc));

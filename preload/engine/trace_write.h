@@ -37,11 +37,12 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 		 uint32_t stack);
 
 /*
- * A fast-path event of t (OP_ACQUIRED of an exclusive lock in a known
- * nesting, or OP_RELEASE of its top lock), in a TRACE_FAST record.
+ * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting, in
+ * mode, or OP_RELEASE of its top lock), in a TRACE_FAST record.
  */
 void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
-		uint32_t flags, uint64_t addr, uint64_t pc, uint32_t stack);
+		uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
+		uint32_t stack);
 
 /* Record a loaded object (path, load bias, address range, build id). */
 void trace_module(const char *path, uint64_t base, uint64_t start,

@@ -77,14 +77,14 @@ def decode_fast(b, where):
     while pos < len(b):
         tag = b[pos]
         pos += 1
-        if tag & 3 > 1:
+        if tag & 3 > 2:
             raise Bad("%s: compact event tag %#x" % (where, tag))
-        fields = 3 if tag & 3 == 0 else 2
-        for i in range(fields):
+        acquired = tag & 3 != 1   # 0 exclusive, 2 shared; 1 released
+        for i in range(3 if acquired else 2):
             z = varint()
             vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
-        out.append((OP_ACQUIRED if tag & 3 == 0 else OP_RELEASE, tag >> 3,
-                    vals[0], vals[2] if tag & 3 == 0 else 0))
+        out.append((OP_ACQUIRED if acquired else OP_RELEASE, tag >> 3,
+                    vals[0], vals[2] if acquired else 0))
     return out
 
 
