@@ -357,6 +357,7 @@ static void key_dtor(void *p)
 	ev.op = OP_THREAD_EXIT;
 	ev.stack = t->exit_stack;
 	engine_event(t, &ev);
+	stack_thread_exit();
 }
 
 struct eng_thread *rt_attach(void)
@@ -435,6 +436,7 @@ static void fork_child(void)
 {
 	engine_fork_child(rt_thread, getpid());
 	symbolize_fork_done();
+	stack_fork_child();
 	watchdog_started = 0; /* it did not survive the fork */
 	if (rt_thread)
 		rt_thread->tid = gettid();

@@ -51,6 +51,17 @@ typedef int unw_backtrace_fn(void **buffer, int size);
 extern void *__libc_stack_end;
 
 static unw_backtrace_fn *unw_backtrace_p; /* NULL: walk frame pointers */
+
+/*
+ * libunwind keeps a frame cache of 256 KiB for each thread it walks. At
+ * most this many live threads use it; the others walk frame pointers
+ * (their first frame, the call site in the program, is exact either way),
+ * so a program of thousands of threads does not pay that for each.
+ */
+#define STACK_UNWIND_THREADS 64
+static int unwind_threads; /* live threads that use libunwind (atomic) */
+static __thread signed char unwind_mine /* 1 uses it, -1 not, 0 undecided */
+	__attribute__((tls_model("initial-exec")));
 static uintptr_t text_lo;		  /* libcoffman.so text, inclusive */
 static uintptr_t text_hi;		  /* and exclusive; 0/0 before init */
 static int initialised;			  /* stored last, release/acquire */
@@ -117,9 +128,13 @@ void stack_init(void)
 	if (h) {
 		fn = (unw_backtrace_fn *)dlsym(h, "unw_backtrace");
 		if (fn) {
-			/* Lazy setup (caches, dl_iterate_phdr) runs now. */
+			/* Lazy setup (caches, dl_iterate_phdr) runs now,
+			 * and this thread has its frame cache. */
 			fn(warm, (int)(sizeof(warm) / sizeof(warm[0])));
 			unw_backtrace_p = fn;
+			unwind_mine = 1;
+			__atomic_add_fetch(&unwind_threads, 1,
+					   __ATOMIC_RELAXED);
 		} else {
 			dlclose(h);
 		}
@@ -204,6 +219,33 @@ static int capture_frames(uint64_t *pcs, int max)
 	return n;
 }
 
+static bool use_unwind(void)
+{
+	if (!unwind_mine) {
+		if (__atomic_add_fetch(&unwind_threads, 1, __ATOMIC_RELAXED) <=
+		    STACK_UNWIND_THREADS) {
+			unwind_mine = 1;
+		} else {
+			__atomic_sub_fetch(&unwind_threads, 1, __ATOMIC_RELAXED);
+			unwind_mine = -1;
+		}
+	}
+	return unwind_mine > 0;
+}
+
+void stack_fork_child(void)
+{
+	__atomic_store_n(&unwind_threads, unwind_mine > 0 ? 1 : 0,
+			 __ATOMIC_RELAXED);
+}
+
+void stack_thread_exit(void)
+{
+	if (unwind_mine > 0)
+		__atomic_sub_fetch(&unwind_threads, 1, __ATOMIC_RELAXED);
+	unwind_mine = -1;
+}
+
 int stack_capture(uint64_t *pcs, int max)
 {
 	int n;
@@ -213,7 +255,7 @@ int stack_capture(uint64_t *pcs, int max)
 	    !__atomic_load_n(&initialised, __ATOMIC_ACQUIRE))
 		return 0;
 	in_capture = 1;
-	if (unw_backtrace_p)
+	if (unw_backtrace_p && use_unwind())
 		n = capture_unwind(pcs, max);
 	else
 		n = capture_frames(pcs, max);

@@ -24,6 +24,12 @@ void stack_init(void);
  */
 int stack_capture(uint64_t *pcs, int max);
 
+/* The calling thread captures no more stacks (it is exiting). */
+void stack_thread_exit(void);
+
+/* Fork child: the forking thread is the only one left. */
+void stack_fork_child(void);
+
 /* True if pc lies in libcoffman.so's own text. */
 int stack_pc_is_ours(uint64_t pc);
 

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * many_threads_inversion_reported.c - 79 workers take lock_a then lock_b
+ * and stay alive; then one more thread takes them the other way round.
+ * That is more threads than walk their stacks with libunwind at once (its
+ * cache costs 256 KiB a thread), so the last one walks frame pointers:
+ * the report still names the line of every acquisition in the cycle.
+ *
+ * EXPECT exit=66
+ * EXPECT reports=1
+ * EXPECT report kind=lock-order-inversion severity=error lines=@a1,@b1,@b2,@a2 objects=lock_a,lock_b
+ */
+#include <pthread.h>
+
+#include "check.h"
+
+#define NWORKERS 79
+
+static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t all_done, release;
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a1 */
+	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b1 */
+	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
+	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
+	pthread_barrier_wait(&all_done);
+	pthread_barrier_wait(&release); /* alive until the inverter is done */
+	return NULL;
+}
+
+/* Created once every worker has taken its stacks, while they live. */
+static void *inverter(void *arg)
+{
+	(void)arg;
+	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b2 */
+	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a2 */
+	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
+	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t[NWORKERS], inv;
+	long i;
+
+	pthread_barrier_init(&all_done, NULL, NWORKERS + 1);
+	pthread_barrier_init(&release, NULL, NWORKERS + 1);
+	for (i = 0; i < NWORKERS; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, worker, NULL), 0);
+	pthread_barrier_wait(&all_done);
+	CHECK_EQ(pthread_create(&inv, NULL, inverter, NULL), 0);
+	CHECK_EQ(pthread_join(inv, NULL), 0);
+	pthread_barrier_wait(&release);
+	for (i = 0; i < NWORKERS; i++)
+		CHECK_EQ(pthread_join(t[i], NULL), 0);
+	return 0;
+}
