@@ -345,7 +345,9 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 	if (named && ev->op == OP_THREAD_EXIT &&
 	    (ev->kind || ev->addr || ev->str))
 		named = false;
-	if (named && ev->op == OP_CLAIM && ev->kind == KIND_THREAD)
+	/* "claim X N" takes N up to 2^31 - 1 */
+	if (named && ev->op == OP_CLAIM &&
+	    (ev->kind == KIND_THREAD || ev->arg > 0x7fffffff))
 		named = false;
 	if (named && ev->op == OP_SIGACTION &&
 	    (ev->kind || ev->addr || ev->flags || ev->mode ||
