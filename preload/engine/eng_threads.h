@@ -15,7 +15,8 @@
 #include "objects.h"
 
 #define HELD_MAX 64	 /* locks one thread can hold and be tracked */
-#define OCACHE_SIZE 256	 /* per-thread address -> record cache */
+#define OCACHE_BITS 10
+#define OCACHE_SIZE (1u << OCACHE_BITS) /* per-thread address -> record */
 #define CCACHE_BITS 12
 #define CCACHE_SIZE (1u << CCACHE_BITS) /* seen-chain cache: 64 KiB */
 #define THREAD_NAME_MAX 16
@@ -182,6 +183,13 @@ static inline uint64_t threads_chain_next(const struct eng_thread *t,
 	uint64_t prev = t->depth ? t->held[t->depth - 1].chain : 0;
 
 	return threads_chain_step(prev, id, mode, pc);
+}
+
+/* Slot of an object address in the per-thread object cache: a
+ * multiplicative hash, so that arrays of locks spread over it. */
+static inline uint32_t threads_ocache_slot(uint64_t addr)
+{
+	return (uint32_t)((addr * 0x9e3779b97f4a7c15ULL) >> (64 - OCACHE_BITS));
 }
 
 /* Home slot of a chain key in the seen-chain cache: its top bits, the

@@ -382,9 +382,7 @@ static struct eng_obj *mark_pshared(struct eng_obj *o)
 struct eng_obj *eng_lookup(struct eng_thread *t,
 			      const struct coffman_event *ev, bool create)
 {
-	struct ocache_slot *slot =
-		&t->ocache[((ev->addr >> 3) ^ (ev->addr >> 11)) &
-			   (OCACHE_SIZE - 1)];
+	struct ocache_slot *slot = &t->ocache[threads_ocache_slot(ev->addr)];
 	struct eng_obj *o = slot->obj;
 	uint64_t retired = 0;
 	uint32_t stack = 0;

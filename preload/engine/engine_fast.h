@@ -31,7 +31,7 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 		     uint32_t mode, uint32_t flags, uint64_t pc)
 {
 	const struct ocache_slot *slot =
-		&t->ocache[((addr >> 3) ^ (addr >> 11)) & (OCACHE_SIZE - 1)];
+		&t->ocache[threads_ocache_slot(addr)];
 	struct eng_obj *o = slot->obj;
 	struct held *h;
 	uint64_t key;

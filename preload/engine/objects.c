@@ -22,10 +22,26 @@ struct page_bucket {
 	UT_hash_handle hh;
 };
 
+/* Open-addressing index of a shard's live records by address. */
+struct addr_slot {
+	uint64_t addr;
+	struct eng_obj *o; /* NULL empty, GONE a deleted entry */
+};
+
+#define GONE ((struct eng_obj *)1)
+#define INDEX_MIN 64
+
+/*
+ * A shard holds the records of the pages that hash to it: by page (for
+ * retiring the objects of freed memory) and by address (for lookups, so
+ * an array of locks on one page costs no list walk).
+ */
 struct shard {
 	struct eng_lock lock;
 	struct page_bucket *pages;
-	char pad[64 - sizeof(struct eng_lock) - sizeof(void *)];
+	struct addr_slot *index;
+	uint32_t cap;  /* slots, a power of two; 0 before the first */
+	uint32_t used; /* live and deleted entries */
 } __attribute__((aligned(64)));
 
 static struct shard shards[NSHARDS];
@@ -89,18 +105,95 @@ static void record_free(struct eng_obj *o)
 	eng_unlock(&free_lock);
 }
 
+/* ---- the address index (shard lock held) ------------------------------- */
+
+static uint32_t index_home(const struct shard *s, uint64_t addr)
+{
+	return (uint32_t)hash_mix(addr) & (s->cap - 1);
+}
+
+static struct addr_slot *index_find(const struct shard *s, uint64_t addr)
+{
+	uint32_t i, n;
+
+	if (!s->cap)
+		return NULL;
+	for (i = index_home(s, addr), n = 0; n < s->cap;
+	     i = (i + 1) & (s->cap - 1), n++) {
+		struct addr_slot *e = &s->index[i];
+
+		if (!e->o)
+			return NULL;
+		if (e->o != GONE && e->addr == addr)
+			return e;
+	}
+	return NULL;
+}
+
+/* Room for one more entry: grow (and drop deleted ones) past half full.
+ * False when out of memory. */
+static bool index_reserve(struct shard *s)
+{
+	struct addr_slot *old = s->index, *tab;
+	uint32_t oldcap = s->cap, cap, i, live = 0;
+
+	if ((s->used + 1) * 2 <= s->cap)
+		return true;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].o && old[i].o != GONE)
+			live++;
+	/* At most a quarter full once rebuilt (deleted entries are dropped);
+	 * never smaller, as the page tables never shrink either. */
+	cap = oldcap ? oldcap : INDEX_MIN;
+	while (cap < (live + 1) * 4)
+		cap *= 2;
+	tab = eng_alloc(cap * sizeof(*tab));
+	if (!tab)
+		return false;
+	s->index = tab;
+	s->cap = cap;
+	s->used = 0;
+	for (i = 0; i < oldcap; i++) {
+		uint32_t j;
+
+		if (!old[i].o || old[i].o == GONE)
+			continue;
+		for (j = index_home(s, old[i].addr); tab[j].o;
+		     j = (j + 1) & (cap - 1))
+			;
+		tab[j] = old[i];
+		s->used++;
+	}
+	if (old)
+		eng_free(old, oldcap * sizeof(*old));
+	return true;
+}
+
+/* Add o (index_reserve() said there is room). */
+static void index_add(struct shard *s, struct eng_obj *o)
+{
+	uint32_t i;
+
+	for (i = index_home(s, o->addr);
+	     s->index[i].o && s->index[i].o != GONE; i = (i + 1) & (s->cap - 1))
+		;
+	if (!s->index[i].o)
+		s->used++;
+	s->index[i].addr = o->addr;
+	s->index[i].o = o;
+}
+
 /* Unlink o from its bucket and retire it; call with the shard lock held. */
 static void retire_locked(struct shard *s, struct page_bucket *b,
 			  struct eng_obj *o)
 {
-	struct eng_obj **pp;
+	struct addr_slot *e = index_find(s, o->addr);
 
-	for (pp = &b->objs; *pp; pp = &(*pp)->page_next) {
-		if (*pp == o) {
-			*pp = o->page_next;
-			break;
-		}
-	}
+	if (e && e->o == o)
+		e->o = GONE;
+	*o->page_pprev = o->page_next;
+	if (o->page_next)
+		o->page_next->page_pprev = o->page_pprev;
 	if (!b->objs) {
 		HASH_DEL(s->pages, b);
 		eng_free(b, sizeof(*b));
@@ -120,30 +213,33 @@ struct eng_obj *objects_get(uint64_t addr, uint32_t kind, bool create,
 
 	if (retired_id)
 		*retired_id = 0;
+	struct addr_slot *e;
+
 	eng_lock(&s->lock);
-	HASH_FIND(hh, s->pages, &page, sizeof(page), b);
-	if (b) {
-		for (o = b->objs; o; o = o->page_next) {
-			if (o->addr != addr)
-				continue;
-			if (o->kind == kind || kind == KIND_NONE) {
-				eng_unlock(&s->lock);
-				return o;
-			}
-			/* The memory now holds another kind of object. */
-			old = o;
-			break;
+	e = index_find(s, addr);
+	if (e) {
+		o = e->o;
+		if (o->kind == kind || kind == KIND_NONE) {
+			eng_unlock(&s->lock);
+			return o;
 		}
+		/* The memory now holds another kind of object. */
+		old = o;
 	}
 	if (!create) {
 		eng_unlock(&s->lock);
 		return NULL;
 	}
+	HASH_FIND(hh, s->pages, &page, sizeof(page), b);
 	if (old) {
 		if (retired_id)
 			*retired_id = old->id;
 		retire_locked(s, b, old);
 		HASH_FIND(hh, s->pages, &page, sizeof(page), b);
+	}
+	if (!index_reserve(s)) {
+		eng_unlock(&s->lock);
+		return NULL;
 	}
 	o = record_new();
 	if (!o) {
@@ -179,7 +275,11 @@ struct eng_obj *objects_get(uint64_t addr, uint32_t kind, bool create,
 	o->init_stack = stack;
 	o->class_id = stack ? stack : o->id;
 	o->page_next = b->objs;
+	if (b->objs)
+		b->objs->page_pprev = &o->page_next;
+	o->page_pprev = &b->objs;
 	b->objs = o;
+	index_add(s, o);
 	filter_set(page);
 	__atomic_fetch_add(&n_live, 1, __ATOMIC_RELAXED);
 	eng_unlock(&s->lock);
@@ -193,14 +293,15 @@ uint64_t objects_retire(uint64_t addr)
 	struct page_bucket *b;
 	struct eng_obj *o;
 
+	struct addr_slot *e;
+
 	eng_lock(&s->lock);
-	HASH_FIND(hh, s->pages, &page, sizeof(page), b);
-	for (o = b ? b->objs : NULL; o; o = o->page_next) {
-		if (o->addr == addr) {
-			id = o->id;
-			retire_locked(s, b, o);
-			break;
-		}
+	e = index_find(s, addr);
+	o = e ? e->o : NULL;
+	if (o) {
+		HASH_FIND(hh, s->pages, &page, sizeof(page), b);
+		id = o->id;
+		retire_locked(s, b, o);
 	}
 	eng_unlock(&s->lock);
 	if (id)
@@ -269,6 +370,17 @@ int objects_set_name(struct eng_obj *o, const char *name)
 	o->name = copy;
 	o->name_len = 64;
 	return 0;
+}
+
+size_t objects_index_bytes(void)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < NSHARDS; i++)
+		n += (size_t)__atomic_load_n(&shards[i].cap, __ATOMIC_RELAXED) *
+		     sizeof(struct addr_slot);
+	return n;
 }
 
 uint64_t objects_count(void)

@@ -48,6 +48,7 @@ struct eng_obj {
 	char *name;	       /* from coffman_name(), or NULL */
 	uint32_t name_len;     /* allocation size of name */
 	struct eng_obj *page_next; /* next record in the same page bucket */
+	struct eng_obj **page_pprev; /* what points at it in that list */
 	struct eng_obj *free_next; /* free list link */
 };
 
@@ -92,6 +93,10 @@ size_t objects_kind_size(uint32_t kind);
 
 /* Number of live records. */
 uint64_t objects_count(void);
+
+/* Bytes of the shards' address indexes: each grows with the most records
+ * its shard has held at once, and never shrinks. */
+size_t objects_index_bytes(void);
 
 /* Fork support: take/drop every shard lock. */
 void objects_lock_all(void);

@@ -2,10 +2,11 @@
 /*
  * contended_ordered_silent.c - eight threads hammer three mutexes, always
  * in the order m[0] < m[1] < m[2] (each taking some of them), for about a
- * second in four rounds of fresh threads. They block on each other all
- * the time, but with one global order no wait-for cycle can exist: a
- * deadlock report here would come from stale owner or blocked state (a
- * waiter -> owner edge kept after the owner let go).
+ * second in four rounds of fresh threads (or 20,000 iterations each).
+ * They block on each other all the time, but with one global order no
+ * wait-for cycle can exist: a deadlock report here would come from stale
+ * owner or blocked state (a waiter -> owner edge kept after the owner let
+ * go).
  *
  * EXPECT options=watchdog_ms=100
  * EXPECT exit=0
@@ -19,6 +20,9 @@
 #define THREADS	 8
 #define ROUNDS	 4
 #define ROUND_MS 250
+#define ROUND_MAX 20000 /* iterations a thread makes in a round at most:
+			    keeps the trace its agreement test replays small
+			    on a fast machine */
 
 pthread_mutex_t m[3] = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
 			 PTHREAD_MUTEX_INITIALIZER };
@@ -30,7 +34,7 @@ static void *hammer(void *arg)
 	long long end = dl_now_ms() + ROUND_MS;
 	unsigned n = 0;
 
-	while (dl_now_ms() < end) {
+	while (n < ROUND_MAX && dl_now_ms() < end) {
 		/* Which locks: a subset that depends on the thread and the
 		 * iteration, never empty, always taken in index order. */
 		unsigned set = ((unsigned)id + n++) % 7 + 1;
