@@ -934,17 +934,19 @@ static void on_try_failed(struct eng_thread *t, const struct coffman_event *ev)
 		t->try_fail_since = now_of(ev);
 	t->try_fails++;
 	t->try_fail_id = o->id;
-	/* Who holds it matters only once the run of failures is long:
-	 * looked up then, in the held stacks. */
-	t->try_fail_owner = t->try_fails >= LIVELOCK_TRIES
-				    ? threads_excl_holder(o->id, t)
-				    : NULL;
-	u = t->try_fail_owner;
-	if (t->try_fails < LIVELOCK_TRIES || !u || u == t ||
-	    u->try_fails < LIVELOCK_TRIES || u->try_fail_owner != t)
+	/*
+	 * Who holds it matters only once the run of failures is long and
+	 * has lasted (a livelock lasts): looked up then, in the held stacks,
+	 * so that a short spin on a trylock costs no scan of every thread.
+	 */
+	t->try_fail_owner = NULL;
+	if (t->try_fails < LIVELOCK_TRIES ||
+	    now_of(ev) - t->try_fail_since < LIVELOCK_NS)
 		return;
-	/* A livelock lasts: both have been failing for a while. */
-	if (now_of(ev) - t->try_fail_since < LIVELOCK_NS ||
+	t->try_fail_owner = threads_excl_holder(o->id, t);
+	u = t->try_fail_owner;
+	if (!u || u == t || u->try_fails < LIVELOCK_TRIES ||
+	    u->try_fail_owner != t ||
 	    now_of(ev) - u->try_fail_since < LIVELOCK_NS)
 		return;
 	key = hash_mix(REP_LIVELOCK) + hash_mix(t->num) + hash_mix(u->num);
