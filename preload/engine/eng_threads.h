@@ -67,6 +67,7 @@ struct trace_buf; /* trace_write.c */
 #define BLK_REPORTED_HOLD (1u << 0)
 #define BLK_REPORTED_STARVE (1u << 1)
 #define BLK_RECHECKED (1u << 2)
+#define BLK_IN_DEADLOCK (1u << 3) /* part of a deadlock already found */
 
 struct eng_thread {
 	uint32_t num;		/* 1, 2, ...: order of first appearance */

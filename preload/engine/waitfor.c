@@ -545,6 +545,21 @@ static int locks_held_across(const struct eng_thread *t, int *n)
 	return top;
 }
 
+/*
+ * The threads of a deadlock just found (c->t[0..n-1], or t alone): their
+ * hang is explained, and an all-threads-blocked report would only say it
+ * again.
+ */
+static void mark_deadlocked(struct cycle *c, struct eng_thread *t, int n)
+{
+	int i;
+
+	if (t)
+		t->blk.reported |= BLK_IN_DEADLOCK;
+	for (i = 0; i < n; i++)
+		c->t[i]->blk.reported |= BLK_IN_DEADLOCK;
+}
+
 /* ---- blocking ----------------------------------------------------------- */
 
 static void record_wait(struct eng_thread *t, struct eng_obj *o,
@@ -614,6 +629,7 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 	    !o->robust && (dead = excl_holder(t)) && !dead->alive) {
 		r = dead_owner_report(t, dead);
 		found = 1;
+		mark_deadlocked(&c, t, 0);
 	} else {
 		c.t[0] = t;
 		c.n = 1;
@@ -621,11 +637,13 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 			r = deadlock_report(
 				&c, eng_opts.on_deadlock == ON_DEADLOCK_RECOVER);
 			found = 1;
+			mark_deadlocked(&c, NULL, c.n);
 		} else if (t->blk.kind == KIND_SEM) {
 			c.n = 1;
 			if (find_knot(&c)) {
 				r = knot_report(&c);
 				found = 1;
+				mark_deadlocked(&c, NULL, c.n);
 			}
 		}
 	}
@@ -860,6 +878,7 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 {
 	struct report *pending[16];
 	int npending = 0, i, live = 0, asleep = 0, nheld;
+	bool explained = false; /* a deadlock found already holds them */
 	struct snapshot s;
 	bool deadlock = false;
 
@@ -891,11 +910,14 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 		if (sync_wait(b) &&
 		    dur >= (uint64_t)eng_opts.watchdog_ms * NS_PER_MS)
 			asleep++;
+		if (b->reported & BLK_IN_DEADLOCK)
+			explained = true;
 		if (dur >= RECHECK_NS && !(b->reported & BLK_RECHECKED)) {
 			struct cycle c = { { t }, 1 };
 
 			b->reported |= BLK_RECHECKED;
 			if (find_cycle(&c, t)) {
+				mark_deadlocked(&c, NULL, c.n);
 				pending[npending] = deadlock_report(&c, false);
 				if (pending[npending]) {
 					npending++;
@@ -921,7 +943,7 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 				npending++;
 		}
 	}
-	if (live > 0 && asleep == live && !others_unknown) {
+	if (live > 0 && asleep == live && !others_unknown && !explained) {
 		pending[npending] = all_blocked_report(&s);
 		if (pending[npending]) {
 			npending++;
