@@ -524,7 +524,9 @@ static struct report *dead_owner_report(struct eng_thread *t,
  * no thread but its creator has taken (nobody else has needed it: CPython
  * marks each thread's life with one, which joiners wait for), nor the one
  * it waits for itself (holding a unit and waiting for another is how a
- * waiter sleeps until signalled: CPython's Condition).
+ * waiter sleeps until signalled: CPython's Condition), nor one shared with
+ * other processes (their posts are not seen: a unit taken may be a signal
+ * another process sent, as multiprocessing's are).
  */
 static int locks_held_across(const struct eng_thread *t, int *n)
 {
@@ -536,8 +538,9 @@ static int locks_held_across(const struct eng_thread *t, int *n)
 
 		if (h->kind == KIND_SEM &&
 		    (h->id == t->blk.obj_id ||
-		     (h->obj->id == h->id && h->obj->init_thread &&
-		      !h->obj->shared_use)))
+		     (h->obj->id == h->id &&
+		      ((h->obj->init_thread && !h->obj->shared_use) ||
+		       h->obj->pshared))))
 			continue;
 		top = i;
 		(*n)++;
