@@ -107,9 +107,13 @@ static void record_free(struct eng_obj *o)
 
 /* ---- the address index (shard lock held) ------------------------------- */
 
+/* Pages spread over the table, each page's objects next to each other:
+ * neighbouring locks (arrays, a struct's members) share cache lines. */
 static uint32_t index_home(const struct shard *s, uint64_t addr)
 {
-	return (uint32_t)hash_mix(addr) & (s->cap - 1);
+	return (uint32_t)(hash_mix(addr >> PAGE_SHIFT) +
+			  ((addr & ((1u << PAGE_SHIFT) - 1)) >> 3)) &
+	       (s->cap - 1);
 }
 
 static struct addr_slot *index_find(const struct shard *s, uint64_t addr)
