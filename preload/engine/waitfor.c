@@ -726,6 +726,8 @@ static void park_dead_holder(void *ctx, struct eng_thread *t)
 void waitfor_thread_exit(struct eng_thread *t)
 {
 	eng_lock(&wf_lock);
+	/* Cancelled in a wait, or gone without a word: the wait is over. */
+	end_wait(t);
 	if (t->depth > 0)
 		park(t);
 	eng_unlock(&wf_lock);
