@@ -164,7 +164,8 @@ struct coffman_trace_options {
 /*
  * A run of one thread's commonest events in a few bytes each:
  * acquisitions in a nesting the thread had already taken (they add no
- * lock-order edge), and releases of the lock on top of its held stack. They happened after the thread's event whose seq is
+ * lock-order edge), releases of the lock on top of its held stack, and
+ * failed tries of a semaphore the thread has used before. They happened after the thread's event whose seq is
  * after_seq (0: before any of its events) and before its next one; a
  * reader replays them right after that event, in record order, before any
  * event with a higher seq.
@@ -174,14 +175,14 @@ struct coffman_trace_options {
  * (of 0 for the first):
  *
  *   tag: bits 0-1 op (0 acquired exclusive, 1 released, 2 acquired
- *        shared; 3 reserved), bit 2 EVF_TRY, bits 3-7 kind (enum ev_kind)
+ *        shared, 3 try failed), bit 2 EVF_TRY, bits 3-7 kind (ev_kind)
  *   addr difference, pc difference;
  *   acquired only: stack id difference (a 32-bit id, TRACE_STACK)
  *
  * zigzag(d) = (d << 1) ^ (d >> 63) on the 64-bit difference taken modulo
  * 2^64; LEB128 puts 7 bits a byte, low first, bit 7 set on all but the
- * last (at most 10 bytes). A release's mode is exclusive; ts_ns, arg,
- * owner_tid and str are 0.
+ * last (at most 10 bytes). A release's or failed try's mode is
+ * exclusive; ts_ns, arg, owner_tid and str are 0.
  */
 struct coffman_trace_fast {
 	struct coffman_trace_rec rec; /* TRACE_FAST, length 16 + events */
@@ -193,5 +194,6 @@ struct coffman_trace_fast {
 #define COFFMAN_TRACE_FAST_ACQUIRED 0
 #define COFFMAN_TRACE_FAST_RELEASED 1
 #define COFFMAN_TRACE_FAST_ACQUIRED_SHARED 2
+#define COFFMAN_TRACE_FAST_TRY_FAILED 3
 
 #endif /* COFFMAN_TRACE_H */

@@ -79,19 +79,25 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 }
 
 /*
- * A sem_trywait of thread t on the semaphore at addr failed: true if the
- * engine has nothing to do with it (it knows the semaphore, and a failed
- * try on one is no step towards a livelock) and no trace is written.
+ * A sem_trywait of thread t on the semaphore at addr (call site pc)
+ * failed: true if the engine has nothing to do with it (it knows the
+ * semaphore, and a failed try on one is no step towards a livelock); the
+ * trace still gets it, as a compact event.
  */
 static inline __attribute__((always_inline)) bool
-engine_fast_sem_try_failed(const struct eng_thread *t, uint64_t addr)
+engine_fast_sem_try_failed(struct eng_thread *t, uint64_t addr, uint64_t pc)
 {
 	const struct ocache_slot *slot = &t->ocache[threads_ocache_slot(addr)];
 	const struct eng_obj *o = slot->obj;
 
-	return !__builtin_expect(trace_enabled, 0) && !t->blk.active && o &&
-	       slot->addr == addr && objects_gen(o) == slot->gen &&
-	       o->kind == KIND_SEM;
+	if (t->blk.active || !o || slot->addr != addr ||
+	    objects_gen(o) != slot->gen || o->kind != KIND_SEM)
+		return false;
+	t->n_events++;
+	if (__builtin_expect(trace_enabled, 0))
+		engine_fast_trace(t, OP_TRY_FAILED, KIND_SEM, MODE_EXCL, EVF_TRY,
+				  addr, pc, 0);
+	return true;
 }
 
 /* Thread t releases the lock at addr, if it is the top of its stack;

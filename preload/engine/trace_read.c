@@ -168,8 +168,6 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 	if (p >= end)
 		return false;
 	tag = *p++;
-	if ((tag & 3) > COFFMAN_TRACE_FAST_ACQUIRED_SHARED)
-		return false;
 	if (!get_varint(&p, end, &d))
 		return false;
 	s->addr += unzigzag(d);
@@ -177,14 +175,16 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 		return false;
 	s->pc += unzigzag(d);
 	ev->stack = 0;
-	if ((tag & 3) != COFFMAN_TRACE_FAST_RELEASED) {
+	if ((tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED ||
+	    (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED_SHARED) {
 		if (!get_varint(&p, end, &d))
 			return false;
 		s->stack += unzigzag(d);
 		ev->stack = (uint32_t)s->stack;
 	}
-	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_RELEASED ? OP_RELEASE
-							   : OP_ACQUIRED;
+	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_RELEASED     ? OP_RELEASE
+		 : (tag & 3) == COFFMAN_TRACE_FAST_TRY_FAILED ? OP_TRY_FAILED
+							       : OP_ACQUIRED;
 	ev->kind = tag >> 3;
 	ev->mode = (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED_SHARED
 			   ? MODE_SHARED

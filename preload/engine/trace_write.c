@@ -595,7 +595,8 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 	}
 	rec = b->block + BLOCK_HDR + b->fast_at - 1;
 	p = start = b->block + BLOCK_HDR + b->used;
-	*p++ = (uint8_t)((op != OP_ACQUIRED	 ? COFFMAN_TRACE_FAST_RELEASED
+	*p++ = (uint8_t)((op == OP_TRY_FAILED	 ? COFFMAN_TRACE_FAST_TRY_FAILED
+			  : op != OP_ACQUIRED	 ? COFFMAN_TRACE_FAST_RELEASED
 			  : mode == MODE_SHARED ? COFFMAN_TRACE_FAST_ACQUIRED_SHARED
 						: COFFMAN_TRACE_FAST_ACQUIRED) |
 			 ((flags & EVF_TRY) ? 4 : 0) | kind << 3);

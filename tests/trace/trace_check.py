@@ -44,7 +44,7 @@ assert (HDR.size, EVENT.size, STACK.size, THREAD.size, STRING.size,
 
 FAST = struct.Struct("<BBHIQ")
 T_EVENT, T_STACK, T_THREAD, T_STRING, T_MODULE, T_FAST = 1, 2, 3, 4, 5, 8
-OP_ACQUIRED, OP_RELEASE = 4, 7
+OP_ACQUIRED, OP_TRY_FAILED, OP_RELEASE = 4, 5, 7
 KIND_THREAD = 7
 OP_THREAD_START, OP_WAIT, OP_WOKEN, OP_JOIN, OP_NAME, OP_PROBE = \
     10, 8, 9, 12, 15, 17
@@ -77,13 +77,13 @@ def decode_fast(b, where):
     while pos < len(b):
         tag = b[pos]
         pos += 1
-        if tag & 3 > 2:
-            raise Bad("%s: compact event tag %#x" % (where, tag))
-        acquired = tag & 3 != 1   # 0 exclusive, 2 shared; 1 released
+        op = tag & 3   # 0 acquired, 1 released, 2 acquired shared, 3 try
+        acquired = op in (0, 2)
         for i in range(3 if acquired else 2):
             z = varint()
             vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
-        out.append((OP_ACQUIRED if acquired else OP_RELEASE, tag >> 3,
+        out.append((OP_ACQUIRED if acquired else
+                    OP_RELEASE if op == 1 else OP_TRY_FAILED, tag >> 3,
                     vals[0], vals[2] if acquired else 0))
     return out
 
