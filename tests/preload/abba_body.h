@@ -3,7 +3,8 @@
  * abba_body.h - the A/B inversion the exit-path tests share: thread
  * "first" takes lock_a then lock_b, thread "second" lock_b then lock_a,
  * one after the other. Include it from one test source only per program;
- * the harness reads the @markers here too.
+ * the harness reads the @markers here too. A test that keeps its locks
+ * elsewhere defines ABBA_LOCK_A and ABBA_LOCK_B (pointers) first.
  */
 #ifndef COFFMAN_TEST_ABBA_BODY_H
 #define COFFMAN_TEST_ABBA_BODY_H
@@ -12,17 +13,21 @@
 
 #include "check.h"
 
+#ifndef ABBA_LOCK_A
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
+#define ABBA_LOCK_A (&lock_a)
+#define ABBA_LOCK_B (&lock_b)
+#endif
 
 static void *a_then_b(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "first");
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a1 */
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b1 */
-	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
-	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
+	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_A), 0); /* @a1 */
+	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_B), 0); /* @b1 */
+	CHECK_EQ(pthread_mutex_unlock(ABBA_LOCK_B), 0);
+	CHECK_EQ(pthread_mutex_unlock(ABBA_LOCK_A), 0);
 	return NULL;
 }
 
@@ -30,10 +35,10 @@ static void *b_then_a(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "second");
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b2 */
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a2 */
-	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
-	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
+	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_B), 0); /* @b2 */
+	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_A), 0); /* @a2 */
+	CHECK_EQ(pthread_mutex_unlock(ABBA_LOCK_A), 0);
+	CHECK_EQ(pthread_mutex_unlock(ABBA_LOCK_B), 0);
 	return NULL;
 }
 
