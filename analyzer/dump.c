@@ -429,8 +429,11 @@ static void put_header(struct dump *d, const char *path, bool is_text)
 	const struct trace_reader *r = d->r;
 	size_t i;
 
-	fprintf(d->f, "# coffman trace %s (%s)\n", path,
-		is_text ? "text" : "binary, version 1");
+	if (is_text)
+		fprintf(d->f, "# coffman trace %s (text)\n", path);
+	else
+		fprintf(d->f, "# coffman trace %s (binary, version %u)\n",
+			path, (unsigned)r->version);
 	if (r->warning[0])
 		fprintf(d->f, "# warning: %s\n", r->warning);
 	fprintf(d->f, "process pid=%u ppid=%u exe=", r->pid, r->ppid);

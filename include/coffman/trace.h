@@ -37,7 +37,10 @@
 #include <stdint.h>
 
 #define COFFMAN_TRACE_MAGIC "COFFTRC1" /* 8 bytes, no NUL */
-#define COFFMAN_TRACE_VERSION 1
+/* Version 2 added TRACE_FAST records (which a version 1 reader would
+ * skip, losing events): a reader of version 2 reads both. */
+#define COFFMAN_TRACE_VERSION 2
+#define COFFMAN_TRACE_VERSION_MIN 1
 #define COFFMAN_TRACE_BLOCK_MAGIC 0x4b4c4243u /* "CBLK" little-endian */
 #define COFFMAN_TRACE_BLOCK_MAX (1u << 20) /* payload bytes at most */
 

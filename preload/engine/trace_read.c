@@ -760,11 +760,13 @@ int trace_open_mem(struct trace_reader *r, const void *buf, size_t len,
 			    HEADER_LEN);
 	r->version = le32(r->buf + 8);
 	r->header_size = le32(r->buf + 12);
-	if (r->version != COFFMAN_TRACE_VERSION)
+	if (r->version < COFFMAN_TRACE_VERSION_MIN ||
+	    r->version > COFFMAN_TRACE_VERSION)
 		return fail(err, errlen,
 			    "offset 8: unsupported version %u (this coffman "
-			    "reads version %u)",
-			    r->version, COFFMAN_TRACE_VERSION);
+			    "reads versions %u to %u)",
+			    r->version, COFFMAN_TRACE_VERSION_MIN,
+			    COFFMAN_TRACE_VERSION);
 	if (r->header_size < HEADER_LEN || r->header_size > (1u << 20))
 		return fail(err, errlen, "offset 12: bad header size %u",
 			    r->header_size);

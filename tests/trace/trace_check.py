@@ -27,7 +27,7 @@ import time
 import zlib
 
 MAGIC = b"COFFTRC1"
-VERSION = 1
+VERSIONS = (1, 2)
 BLOCK_MAGIC = 0x4B4C4243
 BLOCK_MAX = 1 << 20
 
@@ -116,7 +116,7 @@ class Trace:
          self.start_rt, exe) = HDR.unpack_from(data, 0)
         if magic != MAGIC:
             raise Bad("%s: offset 0: bad magic %r" % (self.path, magic))
-        if version != VERSION or hsize != HDR.size:
+        if version not in VERSIONS or hsize != HDR.size:
             raise Bad("%s: version %d, header size %d" %
                       (self.path, version, hsize))
         if b"\0" not in exe:
