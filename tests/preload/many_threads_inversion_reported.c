@@ -8,38 +8,21 @@
  *
  * EXPECT exit=66
  * EXPECT reports=1
- * EXPECT report kind=lock-order-inversion severity=error lines=@a1,@b1,@b2,@a2 objects=lock_a,lock_b
+ * EXPECT report kind=lock-order-inversion severity=error lines=@a1,@b1,@b2,@a2 threads=first,second objects=lock_a,lock_b
  */
 #include <pthread.h>
 
-#include "check.h"
+#include "abba_body.h"
 
 #define NWORKERS 79
 
-static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t all_done, release;
 
 static void *worker(void *arg)
 {
-	(void)arg;
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a1 */
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b1 */
-	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
-	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
+	a_then_b(arg);
 	pthread_barrier_wait(&all_done);
 	pthread_barrier_wait(&release); /* alive until the inverter is done */
-	return NULL;
-}
-
-/* Created once every worker has taken its stacks, while they live. */
-static void *inverter(void *arg)
-{
-	(void)arg;
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b2 */
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a2 */
-	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
-	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
 	return NULL;
 }
 
@@ -53,7 +36,8 @@ int main(void)
 	for (i = 0; i < NWORKERS; i++)
 		CHECK_EQ(pthread_create(&t[i], NULL, worker, NULL), 0);
 	pthread_barrier_wait(&all_done);
-	CHECK_EQ(pthread_create(&inv, NULL, inverter, NULL), 0);
+	/* Created once every worker has taken its stacks, while they live. */
+	CHECK_EQ(pthread_create(&inv, NULL, b_then_a, NULL), 0);
 	CHECK_EQ(pthread_join(inv, NULL), 0);
 	pthread_barrier_wait(&release);
 	for (i = 0; i < NWORKERS; i++)
