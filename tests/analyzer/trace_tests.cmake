@@ -145,6 +145,12 @@ function(coffman_agreement_tests python)
       if(NOT TARGET pt_${name})
         continue()
       endif()
+      # Ended by a signal it has no handler for (the runtime installs none
+      # for those: a handler would change what the program sees), so its
+      # trace loses the buffered tail, as with SIGKILL.
+      if(name STREQUAL "deadlock_not_repeated_as_all_blocked")
+        continue()
+      endif()
       get_target_property(type pt_${name} TYPE)
       if(NOT type STREQUAL "EXECUTABLE")
         continue()
