@@ -78,6 +78,8 @@ static const struct option_help option_help[] = {
 	  "holding a lock while waiting this long [1000]" },
 	{ "starvation_ms", "MS",
 	  "waiting this long for a lock is starvation [5000]" },
+	{ "spin", "N",
+	  "retries of a contended mutex or rwlock before it blocks [100]" },
 };
 
 static const char run_usage[] =

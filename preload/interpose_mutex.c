@@ -19,6 +19,28 @@ static int32_t mutex_owner(const pthread_mutex_t *m)
 	return __atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED);
 }
 
+/*
+ * A trylock of thread t found m taken: retry it up to rt_spin times, a
+ * pause between tries, a try only when the lock word says free. Most
+ * critical sections are short, and recording a wait (the wait-for
+ * graph's lock, a timestamp) costs more than a few retries. Not when t
+ * holds m itself: that wait is for the engine to see now.
+ */
+static int spin_trylock(struct eng_thread *t, pthread_mutex_t *m)
+{
+	int k, rc = EBUSY;
+
+	if (mutex_owner(m) == t->tid)
+		return EBUSY;
+	for (k = rt_spin; k > 0; k--) {
+		rt_cpu_relax();
+		if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0 &&
+		    (rc = real.pthread_mutex_trylock(m)) != EBUSY)
+			break;
+	}
+	return rc;
+}
+
 static int acquired_ok(int rc)
 {
 	return rc == 0 || rc == EOWNERDEAD;
@@ -121,6 +143,8 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, 0, 0, 0, NULL, pc);
 	rc = real.pthread_mutex_trylock(m);
+	if (UNLIKELY(rc == EBUSY))
+		rc = spin_trylock(t, m);
 	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
 					    MODE_EXCL, 0, (uintptr_t)pc)) {
 		rt_leave();
@@ -181,6 +205,8 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, EVF_TIMED, clocked, clk, abstime, pc);
 	rc = real.pthread_mutex_trylock(m);
+	if (rc == EBUSY)
+		rc = spin_trylock(t, m);
 	if (rc == EBUSY) {
 		if (mutex_event(t, OP_ACQUIRE, EVF_TIMED, m, pc) == -EDEADLK) {
 			rt_leave();

@@ -139,6 +139,17 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 		return rc;
 	}
 	rc = rw_real(mode, RW_TRY, rw, 0, NULL);
+	/* Contended: retry a while before recording the wait (a try of
+	 * glibc's only reads the lock while it cannot be had). EDEADLK,
+	 * the thread's own write lock, is for the engine to see now. */
+	if (UNLIKELY(rc == EBUSY) && call != RW_TRY && !t->bk_on) {
+		int k;
+
+		for (k = rt_spin; k > 0 && rc == EBUSY; k--) {
+			rt_cpu_relax();
+			rc = rw_real(mode, RW_TRY, rw, 0, NULL);
+		}
+	}
 	/* A nesting this thread knows: the thread-local fast path (not for
 	 * timed calls, nor with claims, which see every acquisition). */
 	if (rc == 0 && !flags && !t->bk_on &&

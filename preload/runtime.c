@@ -29,6 +29,7 @@ __thread struct eng_thread *rt_thread
 	__attribute__((tls_model("initial-exec")));
 __thread volatile int rt_busy __attribute__((tls_model("initial-exec")));
 int rt_active;
+int rt_spin;
 
 static struct coffman_options options;
 static int text_fd = -1; /* private dup of stderr, or the log file */
@@ -466,6 +467,7 @@ __attribute__((constructor)) static void rt_init(void)
 		options_parse(&options, env, bad_option, NULL);
 	if (getenv("COFFMAN_ABORT") && getenv("COFFMAN_ABORT")[0] == '1')
 		options.on_deadlock = ON_DEADLOCK_ABORT;
+	rt_spin = options.spin;
 	text_fd = options.log[0] ? open_out(options.log) : -1;
 	if (text_fd < 0)
 		text_fd = high_fd(dup(2));

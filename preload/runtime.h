@@ -29,6 +29,21 @@ extern __thread volatile int rt_busy
 	__attribute__((tls_model("initial-exec")));
 /* Non-zero once options are read and the engine is ready. */
 extern int rt_active;
+/* The spin option: retries of a contended lock before its wait is
+ * recorded (each after a pause). */
+extern int rt_spin;
+
+/* A pause in a spin loop: lets the sibling hyperthread run. */
+static inline void rt_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
 
 /* Attach the calling thread (first call from a thread we did not start). */
 struct eng_thread *rt_attach(void);

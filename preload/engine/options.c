@@ -34,6 +34,7 @@ enum opt_key {
 	K_WATCHDOG_MS,
 	K_HOLD_WAIT_MS,
 	K_STARVATION_MS,
+	K_SPIN,
 	K_COUNT
 };
 
@@ -52,6 +53,7 @@ const char *const options_keys[] = {
 	[K_WATCHDOG_MS] = "watchdog_ms",
 	[K_HOLD_WAIT_MS] = "hold_wait_ms",
 	[K_STARVATION_MS] = "starvation_ms",
+	[K_SPIN] = "spin",
 	[K_COUNT] = NULL,
 };
 
@@ -116,6 +118,7 @@ static const struct opt_desc descs[K_COUNT] = {
 	[K_WATCHDOG_MS] = INT_OPT(watchdog_ms, MS_MIN, MS_MAX),
 	[K_HOLD_WAIT_MS] = INT_OPT(hold_wait_ms, MS_MIN, MS_MAX),
 	[K_STARVATION_MS] = INT_OPT(starvation_ms, MS_MIN, MS_MAX),
+	[K_SPIN] = INT_OPT(spin, 0, 100000),
 };
 
 /* A message built in the caller's buffer: it truncates, never overflows. */
@@ -285,6 +288,7 @@ void options_defaults(struct coffman_options *o)
 	o->watchdog_ms = 1000;
 	o->hold_wait_ms = 1000;
 	o->starvation_ms = 5000;
+	o->spin = 100;
 }
 
 int options_set(struct coffman_options *o, const char *key, const char *value,

@@ -44,6 +44,8 @@ struct coffman_options {
 	int watchdog_ms;		 /* all-threads-blocked delay */
 	int hold_wait_ms;		 /* hold-and-wait threshold */
 	int starvation_ms;		 /* starvation threshold */
+	int spin;			 /* retries of a contended lock
+					    before its wait is recorded */
 };
 
 /* Fill *o with the documented defaults. */

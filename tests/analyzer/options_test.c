@@ -15,7 +15,7 @@
 #define VALID_KEYS                                                         \
 	"log, json, trace, on_deadlock, exitcode, stack_depth, identity, " \
 	"banker, claims, suppressions, verbosity, watchdog_ms, "           \
-	"hold_wait_ms, starvation_ms"
+	"hold_wait_ms, starvation_ms, spin"
 
 static char err[512];
 
@@ -74,6 +74,7 @@ static void test_defaults(void)
 	CHECK_INT(o.watchdog_ms, 1000);
 	CHECK_INT(o.hold_wait_ms, 1000);
 	CHECK_INT(o.starvation_ms, 5000);
+	CHECK_INT(o.spin, 100);
 }
 
 static void test_keys_list(void)
@@ -82,7 +83,7 @@ static void test_keys_list(void)
 		"log",		"json",		 "trace",     "on_deadlock",
 		"exitcode",	"stack_depth",	 "identity",  "banker",
 		"claims",	"suppressions",	 "verbosity", "watchdog_ms",
-		"hold_wait_ms", "starvation_ms",
+		"hold_wait_ms", "starvation_ms", "spin",
 	};
 	struct coffman_options o;
 	size_t n;
@@ -183,6 +184,7 @@ static void test_ints(void)
 		{ "watchdog_ms", 1, 86400000 },
 		{ "hold_wait_ms", 1, 86400000 },
 		{ "starvation_ms", 1, 86400000 },
+		{ "spin", 0, 100000 },
 	};
 	struct coffman_options o;
 	char val[32], msg[128];
@@ -194,6 +196,7 @@ static void test_ints(void)
 			     : !strcmp(key, "verbosity")    ? &o.verbosity
 			     : !strcmp(key, "watchdog_ms")  ? &o.watchdog_ms
 			     : !strcmp(key, "hold_wait_ms") ? &o.hold_wait_ms
+			     : !strcmp(key, "spin")	    ? &o.spin
 							    : &o.starvation_ms;
 
 		snprintf(val, sizeof(val), "%d", ranges[i].min);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * deadlock_spin_prompt.c - a contended lock is retried spin=N times before
+ * its wait is recorded; with the largest N a deadlock is still reported
+ * as it forms, for a mutex and for an rwlock: each thread holds one and
+ * asks for the other's. An interval timer armed once both hold their
+ * first lock ends the process with status 3 if the runtime has not
+ * reported and exited (on_deadlock=exit) within 1 s.
+ *
+ * EXPECT options=on_deadlock=exit:spin=100000
+ * EXPECT exit=66
+ * EXPECT reports=1
+ * EXPECT report kind=deadlock severity=error lines=@w1,@m2 threads=left,right objects=lock_m,lock_rw
+ * EXPECT stderr!~=too late
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "dl.h"
+
+static pthread_mutex_t lock_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t lock_rw = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_barrier_t both_hold_one;
+
+static void too_late(int sig)
+{
+	static const char msg[] = "too late: no deadlock report within 1 s\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(4);
+	_exit(3);
+}
+
+static void *left(void *arg)
+{
+	struct itimerval one_second;
+
+	(void)arg;
+	CHECK_EQ(pthread_mutex_lock(&lock_m), 0);
+	dl_barrier_wait(&both_hold_one);
+	memset(&one_second, 0, sizeof(one_second));
+	one_second.it_value.tv_sec = 1;
+	CHECK_EQ(setitimer(ITIMER_REAL, &one_second, NULL), 0);
+	pthread_rwlock_wrlock(&lock_rw); /* @w1 */
+	exit(1);
+}
+
+static void *right(void *arg)
+{
+	(void)arg;
+	CHECK_EQ(pthread_rwlock_wrlock(&lock_rw), 0);
+	dl_barrier_wait(&both_hold_one);
+	pthread_mutex_lock(&lock_m); /* @m2 */
+	exit(1);
+}
+
+int main(void)
+{
+	struct dl_thread l, r;
+
+	CHECK(signal(SIGALRM, too_late) != SIG_ERR);
+	CHECK_EQ(pthread_barrier_init(&both_hold_one, NULL, 2), 0);
+	dl_spawn(&l, "left", left, NULL);
+	dl_spawn(&r, "right", right, NULL);
+	dl_join(&l);
+	return 1;
+}
