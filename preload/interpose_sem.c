@@ -95,8 +95,7 @@ sem_banked(struct eng_thread *t, enum sem_call call, sem_t *s, clockid_t clk,
 	}
 	rc = sem_real(SEM_TRY, s, 0, NULL);
 	err = errno;
-	if (rc != 0 && err == EAGAIN && call == SEM_TRY &&
-	    !engine_fast_sem_try_failed(t, (uintptr_t)s, (uintptr_t)pc))
+	if (rc != 0 && err == EAGAIN && call == SEM_TRY)
 		sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);
 	if (rc != 0 && err == EAGAIN && call != SEM_TRY) {
 		if (rt_event(t, OP_ACQUIRE, KIND_SEM, MODE_EXCL, flags, s, 0,
@@ -144,7 +143,8 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		return sem_banked(t, call, s, clk, ts, pc);
 	rc = sem_real(SEM_TRY, s, 0, NULL);
 	err = errno;
-	if (rc != 0 && err == EAGAIN && call == SEM_TRY)
+	if (rc != 0 && err == EAGAIN && call == SEM_TRY &&
+	    !engine_fast_sem_try_failed(t, (uintptr_t)s, (uintptr_t)pc))
 		sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);
 	if (rc != 0 && err == EAGAIN && call != SEM_TRY) {
 		if (rt_event(t, OP_ACQUIRE, KIND_SEM, MODE_EXCL, flags, s, 0,

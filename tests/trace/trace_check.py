@@ -418,6 +418,15 @@ def apply_expectations(t, traces, args):
     for e in args.exe:
         ok &= expect(any(e in u.exe for u in traces),
                      "no trace written by a program matching %r" % e)
+    if args.compact_sem_tries:
+        # op, kind: failed tries of a semaphore (kind 4), compact or not
+        fast = sum(1 for e in t.fast if e[2] == OP_TRY_FAILED and e[3] == 4)
+        full = sum(1 for e in t.events
+                   if e[2] == OP_TRY_FAILED and e[3] == 4)
+        ok &= expect(fast >= args.compact_sem_tries and full == 0,
+                     "%d compact and %d full failed semaphore tries, "
+                     "wanted >= %d compact and no full one" %
+                     (fast, full, args.compact_sem_tries))
     if args.build_id:
         ok &= expect(any(mod[0] == t.exe and mod[4] for mod in t.modules),
                      "no build id for %s" % t.exe)
@@ -437,6 +446,9 @@ def main():
         p.add_argument("--thread-name", action="append", default=[])
         p.add_argument("--module", action="append", default=[])
         p.add_argument("--exe", action="append", default=[])
+        p.add_argument("--compact-sem-tries", type=int, default=0,
+                       help="at least this many failed semaphore tries, "
+                       "all as compact events")
         p.add_argument("--build-id", action="store_true",
                        help="the program's module has a build id")
     chk = sub.choices["check"]

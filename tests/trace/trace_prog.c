@@ -13,9 +13,12 @@
  *   dlopen    dlopen libm, then as exit (its module is in the trace)
  *   rename    a thread named by itself, then renamed by main
  *   many      60 threads one after another, each filling a few blocks
+ *   semtry    1000 failed sem_trywait calls on a semaphore the thread
+ *             holds (CPython tries every lock that way first)
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +128,17 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "many")) {
 		for (i = 0; i < 60; i++)
 			run_threads(1, 2000);
+		return 0;
+	}
+	if (!strcmp(mode, "semtry")) {
+		sem_t s;
+
+		CHECK(sem_init(&s, 0, 1) == 0);
+		CHECK(sem_wait(&s) == 0);
+		for (i = 0; i < 1000; i++)
+			CHECK(sem_trywait(&s) == -1);
+		CHECK(sem_post(&s) == 0);
+		CHECK(sem_destroy(&s) == 0);
 		return 0;
 	}
 	if (!strcmp(mode, "rename")) {
