@@ -3,6 +3,8 @@
 #include "trace_write.h"
 
 #include <errno.h>
+#include <linux/membarrier.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,8 +35,22 @@ _Static_assert(sizeof(struct coffman_trace_fast) == 16, "fast");
 _Static_assert(BUF_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
 _Static_assert(MODULE_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
 
+/*
+ * A buffer is its thread's, but another thread may flush it (at exit, a
+ * fork, a report, a fatal signal): the lock serialises every access but
+ * the owner's compact events. Those, the most frequent, take no lock when
+ * the kernel has membarrier(2): the owner marks the buffer busy, checks
+ * that no flusher wants it, appends and clears busy, with no atomic
+ * instruction; a flusher takes the lock, raises flush_req, has every
+ * running thread of the process pass a memory barrier (membarrier), then
+ * waits for busy to clear. Either the owner sees flush_req and takes the
+ * locked path, or the flusher sees busy and waits for the append to end.
+ */
 struct trace_buf {
-	struct eng_lock lock;	  /* every append and flush */
+	struct eng_lock lock;	  /* every append but the owner's compact
+				     events, and every flush */
+	uint32_t busy;		  /* owner appending without the lock */
+	uint32_t flush_req;	  /* flushers that want it (atomic) */
 	uint32_t in_use;	  /* 1 while a thread owns it (atomic) */
 	const struct eng_thread *owner; /* the thread appending to it */
 	struct trace_buf *next;	  /* all buffers, push-only list */
@@ -49,6 +65,8 @@ struct trace_buf {
 };
 
 int trace_enabled;
+/* The owner's compact events take no lock (membarrier registered). */
+static int lock_free;
 
 static int trace_fd = -1;	/* under file_lock */
 static int trace_errno;		/* first failure, 0 none (atomic) */
@@ -559,13 +577,56 @@ static bool open_fast(struct trace_buf *b, const struct eng_thread *t)
 	return true;
 }
 
+/* Append one compact event to b's open TRACE_FAST record (room for it
+ * checked by the caller). */
+static inline void put_fast(struct trace_buf *b, uint32_t op, uint32_t kind,
+			    uint32_t mode, uint32_t flags, uint64_t addr,
+			    uint64_t pc, uint32_t stack)
+{
+	uint8_t *rec = b->block + BLOCK_HDR + b->fast_at - 1;
+	uint8_t *p = b->block + BLOCK_HDR + b->used, *start = p;
+	uint32_t len;
+
+	*p++ = (uint8_t)((op == OP_TRY_FAILED	 ? COFFMAN_TRACE_FAST_TRY_FAILED
+			  : op != OP_ACQUIRED	 ? COFFMAN_TRACE_FAST_RELEASED
+			  : mode == MODE_SHARED ? COFFMAN_TRACE_FAST_ACQUIRED_SHARED
+						: COFFMAN_TRACE_FAST_ACQUIRED) |
+			 ((flags & EVF_TRY) ? 4 : 0) | kind << 3);
+	p = put_varint(p, zigzag(addr, b->fast_addr));
+	p = put_varint(p, zigzag(pc, b->fast_pc));
+	b->fast_addr = addr;
+	b->fast_pc = pc;
+	if (op == OP_ACQUIRED) {
+		p = put_varint(p, zigzag(stack, b->fast_stack));
+		b->fast_stack = stack;
+	}
+	b->used += (uint32_t)(p - start);
+	len = (uint32_t)(p - rec);
+	rec[2] = (uint8_t)len;
+	rec[3] = (uint8_t)(len >> 8);
+}
+
+/* An open TRACE_FAST record in b with room for one more event. */
+static inline bool fast_room(const struct trace_buf *b)
+{
+	return b->fast_at && b->used + FAST_EV_MAX <= b->cap &&
+	       b->used + FAST_EV_MAX - (b->fast_at - 1) <= FAST_LEN_MAX;
+}
+
+/* Is stack id's record in the file (or on its way)? */
+static inline bool stack_known(uint32_t id)
+{
+	return !id || (id < STACK_BITS &&
+		       (__atomic_load_n(&stack_written[id / 64],
+					__ATOMIC_RELAXED) &
+			(1ull << (id % 64))));
+}
+
 void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
 		uint32_t stack)
 {
 	struct trace_buf *b = t->trace_buf;
-	uint8_t *rec, *p, *start;
-	uint32_t len;
 
 	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace)
 		return;
@@ -585,34 +646,23 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		trace_event(t, &ev, stack);
 		return;
 	}
+	if (lock_free && stack_known(stack)) {
+		__atomic_store_n(&b->busy, 1, __ATOMIC_RELAXED);
+		/* Ordered against the load below by a flusher's membarrier. */
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&b->flush_req, __ATOMIC_RELAXED) &&
+		    fast_room(b)) {
+			put_fast(b, op, kind, mode, flags, addr, pc, stack);
+			__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
+			return;
+		}
+		__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
+	}
 	in_trace = 1;
 	eng_lock(&b->lock);
 	put_stack(b, stack); /* written once per file, usually long ago */
-	if (!b->fast_at || b->used + FAST_EV_MAX > b->cap ||
-	    b->used + FAST_EV_MAX - (b->fast_at - 1) > FAST_LEN_MAX) {
-		if (!open_fast(b, t))
-			goto out;
-	}
-	rec = b->block + BLOCK_HDR + b->fast_at - 1;
-	p = start = b->block + BLOCK_HDR + b->used;
-	*p++ = (uint8_t)((op == OP_TRY_FAILED	 ? COFFMAN_TRACE_FAST_TRY_FAILED
-			  : op != OP_ACQUIRED	 ? COFFMAN_TRACE_FAST_RELEASED
-			  : mode == MODE_SHARED ? COFFMAN_TRACE_FAST_ACQUIRED_SHARED
-						: COFFMAN_TRACE_FAST_ACQUIRED) |
-			 ((flags & EVF_TRY) ? 4 : 0) | kind << 3);
-	p = put_varint(p, zigzag(addr, b->fast_addr));
-	p = put_varint(p, zigzag(pc, b->fast_pc));
-	b->fast_addr = addr;
-	b->fast_pc = pc;
-	if (op == OP_ACQUIRED) {
-		p = put_varint(p, zigzag(stack, b->fast_stack));
-		b->fast_stack = stack;
-	}
-	b->used += (uint32_t)(p - start);
-	len = (uint32_t)(p - rec);
-	rec[2] = (uint8_t)len;
-	rec[3] = (uint8_t)(len >> 8);
-out:
+	if (fast_room(b) || open_fast(b, t))
+		put_fast(b, op, kind, mode, flags, addr, pc, stack);
 	eng_unlock(&b->lock);
 	in_trace = 0;
 }
@@ -675,12 +725,48 @@ uint64_t trace_next_seq(void)
 	return __atomic_add_fetch(&seq_last, 1, __ATOMIC_RELAXED);
 }
 
+/* Every running thread of the process passes a full memory barrier. */
+static void barrier_all(void)
+{
+	if (lock_free)
+		syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+}
+
+/*
+ * Wait for b's owner to end a lock-free append (b locked, flush_req
+ * raised, barrier_all() since). Bounded: a thread that never returns to
+ * it (a signal handler that interrupted it, and flushes now, on that very
+ * thread) leaves the buffer unflushed. True when it ended.
+ */
+static bool owner_done(const struct trace_buf *b)
+{
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		if (!__atomic_load_n(&b->busy, __ATOMIC_ACQUIRE))
+			return true;
+		if (i < 100)
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		else
+			sched_yield();
+	}
+	return false;
+}
+
+/* Flush b, which another thread may own (b's flush_req raised and
+ * barrier_all() called since, when lock_free). */
 static void flush_one(struct trace_buf *b, bool nowait)
 {
 	if (!take(&b->lock, nowait))
 		return;
-	flush_buf(b, nowait);
+	if (!lock_free || owner_done(b))
+		flush_buf(b, nowait);
 	eng_unlock(&b->lock);
+}
+
+static void want_flush(struct trace_buf *b, int d)
+{
+	__atomic_add_fetch(&b->flush_req, d, __ATOMIC_RELAXED);
 }
 
 void trace_flush_thread(struct eng_thread *t)
@@ -691,21 +777,32 @@ void trace_flush_thread(struct eng_thread *t)
 	if (!b || b->owner != t)
 		return;
 	in_trace++;
-	flush_one(b, nowait);
+	/* Its own thread, so never in a lock-free append meanwhile (a signal
+	 * handler that interrupts one finds in_trace 0, and the guard). */
+	if (take(&b->lock, nowait)) {
+		flush_buf(b, nowait);
+		eng_unlock(&b->lock);
+	}
 	in_trace--;
 }
 
 void trace_flush_all(void)
 {
-	struct trace_buf *b;
+	struct trace_buf *b, *first;
 	bool nowait = in_trace != 0;
 
 	in_trace++;
 	/* Modules first: a trace cut short can still be symbolised. */
 	if (module_buf)
 		flush_one(module_buf, nowait);
-	for (b = __atomic_load_n(&all_bufs, __ATOMIC_ACQUIRE); b; b = b->next)
+	first = __atomic_load_n(&all_bufs, __ATOMIC_ACQUIRE);
+	for (b = first; b; b = b->next)
+		want_flush(b, 1);
+	barrier_all();
+	for (b = first; b; b = b->next)
 		flush_one(b, nowait);
+	for (b = first; b; b = b->next)
+		want_flush(b, -1);
 	in_trace--;
 }
 
@@ -789,6 +886,17 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 		trace_errno = 0;
 	}
 	eng_unlock(&file_lock);
+	/* Lock-free compact events need the flushers' barrier: once per
+	 * process image (a fork child registers again, harmlessly). */
+	if (rc == 0 && !lock_free) {
+		long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+		lock_free = cmds > 0 &&
+			    (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+			    syscall(SYS_membarrier,
+				    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+				    0, 0) == 0;
+	}
 	if (rc == 0)
 		__atomic_store_n(&trace_enabled, 1, __ATOMIC_RELEASE);
 	return rc;
@@ -822,6 +930,9 @@ void trace_after_fork(void)
 	eng_lock_reset(&file_lock);
 	for (b = all_bufs; b; b = b->next) {
 		eng_lock_reset(&b->lock);
+		b->busy = 0;
+		b->flush_req = 0;
+		b->fast_at = 0;
 		b->used = 0;
 		b->count = 0;
 		b->owner = NULL;
@@ -833,6 +944,7 @@ void trace_after_fork(void)
 		module_buf->count = 0;
 	}
 	trace_enabled = 0;
+	lock_free = 0; /* registered again by the child's trace_start */
 	if (trace_fd >= 0)
 		close(trace_fd);
 	trace_fd = -1;

@@ -13,6 +13,8 @@
  *   dlopen    dlopen libm, then as exit (its module is in the trace)
  *   rename    a thread named by itself, then renamed by main
  *   many      60 threads one after another, each filling a few blocks
+ *   exitbusy  two threads lock and unlock without pause while main exits
+ *             (the flush at exit meets appends in progress)
  *   semtry    1000 failed sem_trywait calls on a semaphore the thread
  *             holds (CPython tries every lock that way first)
  */
@@ -53,6 +55,23 @@ static void *locker(void *arg)
 		CHECK(pthread_mutex_unlock(&a) == 0);
 		if (rounds < 0 && i % 100 == 99)
 			nanosleep(&ms, NULL);
+	}
+	return NULL;
+}
+
+/* Lock and unlock a lock of its own, without end. */
+static void *busy_locker(void *arg)
+{
+	pthread_mutex_t own = PTHREAD_MUTEX_INITIALIZER;
+	volatile int spin;
+
+	(void)arg;
+	for (;;) {
+		CHECK(pthread_mutex_lock(&own) == 0);
+		CHECK(pthread_mutex_unlock(&own) == 0);
+		/* A little work between: keeps the trace to a few MB. */
+		for (spin = 0; spin < 5000; spin++)
+			;
 	}
 	return NULL;
 }
@@ -129,6 +148,16 @@ int main(int argc, char **argv)
 		for (i = 0; i < 60; i++)
 			run_threads(1, 2000);
 		return 0;
+	}
+	if (!strcmp(mode, "exitbusy")) {
+		struct timespec tenth = { 0, 100000000 };
+		pthread_t t[2];
+
+		for (i = 0; i < 2; i++)
+			CHECK(pthread_create(&t[i], NULL, busy_locker, NULL) ==
+			      0);
+		nanosleep(&tenth, NULL);
+		exit(0);
 	}
 	if (!strcmp(mode, "semtry")) {
 		sem_t s;
