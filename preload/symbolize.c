@@ -233,6 +233,49 @@ unlock:
 	pthread_mutex_unlock(&dw_lock);
 }
 
+struct seg_find {
+	uint64_t addr;	/* in: a data address */
+	uint64_t first; /* out: the start of the object's first segment */
+};
+
+static int seg_cb(struct dl_phdr_info *info, size_t size, void *p)
+{
+	struct seg_find *f = p;
+	uint64_t first = 0;
+	bool hit = false;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uint64_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (!first)
+			first = lo;
+		if (f->addr >= lo && f->addr < lo + ph->p_memsz)
+			hit = true;
+	}
+	if (!hit)
+		return 0;
+	f->first = first;
+	return 1;
+}
+
+/*
+ * A file-backed address of the object whose segments (.bss included)
+ * hold addr, or 0: libdwfl knows a module by its file mappings in
+ * /proc/self/maps, and a large .bss lies past them, in anonymous memory.
+ */
+static uint64_t file_backed_twin(uint64_t addr)
+{
+	struct seg_find f = { addr, 0 };
+
+	dl_iterate_phdr(seg_cb, &f);
+	return f.first;
+}
+
 /* The symbol covering a data address and addr's offset in it. */
 static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
 		    uint64_t *size)
@@ -240,10 +283,19 @@ static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
 	GElf_Off o = 0;
 	GElf_Sym sym;
 	const char *n = NULL;
+	uint64_t twin = 0;
 	Dwfl_Module *mod;
 
 	pthread_mutex_lock(&dw_lock);
 	mod = module_for(addr);
+	/* Outside dl_iterate_phdr: it takes the loader's lock. */
+	if (!mod) {
+		pthread_mutex_unlock(&dw_lock);
+		twin = file_backed_twin(addr);
+		pthread_mutex_lock(&dw_lock);
+		if (twin)
+			mod = module_for(twin);
+	}
 	if (mod)
 		n = dw.module_addrinfo(mod, addr, &o, &sym, NULL, NULL, NULL);
 	if (n && (o < sym.st_size || (o == 0 && sym.st_size == 0))) {
