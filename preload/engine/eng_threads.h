@@ -10,6 +10,7 @@
 #define COFFMAN_ENG_THREADS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "objects.h"
@@ -17,8 +18,11 @@
 #define HELD_MAX 64	 /* locks one thread can hold and be tracked */
 #define OCACHE_BITS 10
 #define OCACHE_SIZE (1u << OCACHE_BITS) /* per-thread address -> record */
-#define CCACHE_BITS 12
-#define CCACHE_SIZE (1u << CCACHE_BITS) /* seen-chain cache: 64 KiB */
+/* Seen-chain cache: open addressing, grown (doubled) at half full from
+ * 1024 slots (16 KiB) up to 65536 (1 MiB); lossy beyond. */
+#define CCACHE_MIN_BITS 10
+#define CCACHE_MAX_BITS 16
+#define CCACHE_PROBES 16
 #define THREAD_NAME_MAX 16
 
 struct held {
@@ -88,8 +92,11 @@ struct eng_thread {
 	int overflow;		/* acquisitions dropped because held[] full */
 	struct held held[HELD_MAX];
 	struct ocache_slot ocache[OCACHE_SIZE];
-	struct ccache_slot ccache[CCACHE_SIZE];
-	int ccache_used;
+	struct ccache_slot *ccache; /* its slots; threads_ccache_empty
+				       until the first chain */
+	uint32_t ccache_mask;	/* slots - 1 */
+	uint32_t ccache_shift;	/* 64 - log2(slots): home slot = key >> it */
+	uint32_t ccache_used;	/* slots in use */
 	uint64_t n_events;	/* events this thread fed the engine */
 	uint64_t bk_pending;	/* banker: object whose unit claims_before()
 				   granted, acquisition not yet seen; 0 none */
@@ -193,21 +200,19 @@ static inline uint32_t threads_ocache_slot(uint64_t addr)
 	return (uint32_t)((addr * 0x9e3779b97f4a7c15ULL) >> (64 - OCACHE_BITS));
 }
 
-/* Home slot of a chain key in the seen-chain cache: its top bits, the
- * best mixed ones of the multiply (the lowest bit is always 1). */
-static inline uint32_t threads_ccache_slot(uint64_t key)
-{
-	return (uint32_t)(key >> (64 - CCACHE_BITS));
-}
+/* The table of a thread without chains yet: all empty, never written. */
+extern struct ccache_slot threads_ccache_empty[CCACHE_PROBES];
 
-/* Seen-chain cache: true and *stack set if key was seen by this thread. */
+/* Seen-chain cache: true and *stack set if key was seen by this thread.
+ * The home slot is the key's top bits, the best mixed ones of the
+ * multiply (the lowest bit is always 1). */
 static inline bool threads_ccache_get(const struct eng_thread *t,
 				      uint64_t key, uint32_t *stack)
 {
-	uint32_t i = threads_ccache_slot(key);
+	uint32_t i = (uint32_t)(key >> t->ccache_shift);
 	int probes;
 
-	for (probes = 0; probes < 8; probes++) {
+	for (probes = 0; probes < CCACHE_PROBES; probes++) {
 		const struct ccache_slot *s = &t->ccache[i];
 
 		if (s->key == key) {
@@ -216,11 +221,18 @@ static inline bool threads_ccache_get(const struct eng_thread *t,
 		}
 		if (!s->key)
 			return false;
-		i = (i + 1) & (CCACHE_SIZE - 1);
+		i = (i + 1) & t->ccache_mask;
 	}
 	return false;
 }
 
+/* Remember chain key (its stack) for thread t; lossy when full. */
 void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack);
+/* Forget every chain (a fork child), keeping the table. */
+void threads_ccache_clear(struct eng_thread *t);
+/* Give the table back (t exited: it takes no more locks). */
+void threads_ccache_free(struct eng_thread *t);
+/* Bytes of t's table. */
+size_t threads_ccache_bytes(const struct eng_thread *t);
 
 #endif /* COFFMAN_ENG_THREADS_H */

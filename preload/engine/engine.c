@@ -1144,6 +1144,7 @@ static void on_thread_exit(struct eng_thread *t,
 		/* Replaying a fork child: one of the parent's other threads,
 		 * gone without a word, holding what it held for good. */
 		threads_exit(t);
+		threads_ccache_free(t);
 		waitfor_thread_exit(t);
 		return;
 	}
@@ -1180,6 +1181,7 @@ static void on_thread_exit(struct eng_thread *t,
 	if (t->bk_row || t->bk_on)
 		claims_thread_exit(t);
 	threads_exit(t);
+	threads_ccache_free(t);
 	waitfor_thread_exit(t);
 }
 
@@ -1381,8 +1383,7 @@ void engine_fork_child(struct eng_thread *self, int pid)
 		for (i = self->depth - 1; i >= 0; i--)
 			if (self->held[i].kind == KIND_SEM)
 				threads_held_remove(self, i);
-		memset(self->ccache, 0, sizeof(self->ccache));
-		self->ccache_used = 0;
+		threads_ccache_clear(self);
 		threads_after_fork(self);
 	}
 	waitfor_fork_child();

@@ -17,6 +17,7 @@
 struct eng_thread;
 
 struct eng_obj {
+	/* What the lock fast path reads, together at the start. */
 	uint64_t id;	       /* unique; 0 while the record is free */
 	uint64_t addr;	       /* the object's address in the program */
 	uint32_t gen;	       /* bumped when retired */
@@ -25,28 +26,28 @@ struct eng_obj {
 	uint8_t retired;       /* 1 once retired (record may be reused) */
 	uint8_t is_signal;     /* semaphore seen posted by a non-holder:
 				  a signal, never a lock */
+	uint32_t waiters;      /* threads blocked on it now (a hint: the
+				  fast path counts n_acquired only then) */
 	uint8_t writer_pref;   /* rwlock: writers block new readers */
 	uint8_t pshared;       /* process-shared: another process may hold,
 				  post or signal it (a semaphore is then a
 				  signal, and waiting for it is no proof of
 				  a hang) */
-	uint32_t units;	       /* semaphore: initial value, 0 unknown;
-				  barrier: parties */
 	uint8_t robust;	       /* robust mutex: a dead owner is no hang */
 	uint8_t inited;	       /* seen through an init call (not static) */
+	uint32_t units;	       /* semaphore: initial value, 0 unknown;
+				  barrier: parties */
 	uint8_t acquired;      /* acquired at least once */
 	uint8_t shared_use;    /* acquired by a thread other than the one
 				  that initialised it */
 	uint32_t init_thread;  /* thread (num) that initialised it, 0 none */
+	uint32_t init_stack;   /* stack of init, or of first use */
 	uint64_t class_pc;     /* call site of its init: the lock class */
 	uint64_t n_acquired;   /* acquisitions so far (starvation) */
-	uint32_t init_stack;   /* stack of init, or of first use */
 	uint64_t class_id;     /* lock class: init-site key */
-	uint32_t waiters;      /* threads blocked on it now (a hint: the
-				  fast path counts n_acquired only then) */
 	uint32_t holders;      /* condvar: threads waiting on it */
-	char *name;	       /* from coffman_name(), or NULL */
 	uint32_t name_len;     /* allocation size of name */
+	char *name;	       /* from coffman_name(), or NULL */
 	struct eng_obj *page_next; /* next record in the same page bucket */
 	struct eng_obj **page_pprev; /* what points at it in that list */
 	struct eng_obj *free_next; /* free list link */

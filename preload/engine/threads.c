@@ -14,12 +14,24 @@ static struct eng_thread *all_threads;
 static uint32_t n_threads;
 static uint32_t n_live;
 
+struct ccache_slot threads_ccache_empty[CCACHE_PROBES];
+
+/* Point t at the shared empty table. */
+static void ccache_none(struct eng_thread *t)
+{
+	t->ccache = threads_ccache_empty;
+	t->ccache_mask = CCACHE_PROBES - 1;
+	t->ccache_shift = 64 - __builtin_ctz(CCACHE_PROBES);
+	t->ccache_used = 0;
+}
+
 struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 {
 	struct eng_thread *t = eng_alloc(sizeof(*t));
 
 	if (!t)
 		return NULL;
+	ccache_none(t);
 	t->tid = tid;
 	t->parent = parent;
 	t->alive = 1;
@@ -181,12 +193,37 @@ void threads_held_remove(struct eng_thread *t, int i)
 	}
 }
 
-void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
+size_t threads_ccache_bytes(const struct eng_thread *t)
 {
-	uint32_t i = threads_ccache_slot(key);
+	return t->ccache == threads_ccache_empty
+		       ? 0
+		       : ((size_t)t->ccache_mask + 1) * sizeof(*t->ccache);
+}
+
+void threads_ccache_free(struct eng_thread *t)
+{
+	size_t bytes = threads_ccache_bytes(t);
+	struct ccache_slot *old = t->ccache;
+
+	ccache_none(t);
+	if (bytes)
+		eng_free(old, bytes);
+}
+
+void threads_ccache_clear(struct eng_thread *t)
+{
+	if (t->ccache != threads_ccache_empty)
+		memset(t->ccache, 0, threads_ccache_bytes(t));
+	t->ccache_used = 0;
+}
+
+/* Place key in t's table if a slot within reach is free (or has it). */
+static bool ccache_place(struct eng_thread *t, uint64_t key, uint32_t stack)
+{
+	uint32_t i = (uint32_t)(key >> t->ccache_shift);
 	int probes;
 
-	for (probes = 0; probes < 8; probes++) {
+	for (probes = 0; probes < CCACHE_PROBES; probes++) {
 		struct ccache_slot *s = &t->ccache[i];
 
 		if (!s->key || s->key == key) {
@@ -194,17 +231,61 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 				t->ccache_used++;
 			s->key = key;
 			s->stack = stack;
-			return;
+			return true;
 		}
-		i = (i + 1) & (CCACHE_SIZE - 1);
+		i = (i + 1) & t->ccache_mask;
 	}
+	return false;
+}
+
+/* Move t to a table of 2^bits slots. False if out of memory. */
+static bool ccache_resize(struct eng_thread *t, int bits)
+{
+	struct ccache_slot *old = t->ccache;
+	size_t old_bytes = threads_ccache_bytes(t), n = (size_t)1 << bits, i;
+	struct ccache_slot *tab = eng_alloc(n * sizeof(*tab));
+
+	if (!tab)
+		return false;
+	t->ccache = tab;
+	t->ccache_mask = (uint32_t)n - 1;
+	t->ccache_shift = 64 - (uint32_t)bits;
+	t->ccache_used = 0;
+	for (i = 0; old_bytes && i < old_bytes / sizeof(*old); i++)
+		if (old[i].key)
+			ccache_place(t, old[i].key, old[i].stack);
+	if (old_bytes)
+		eng_free(old, old_bytes);
+	return true;
+}
+
+void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
+{
+	int bits = 64 - (int)t->ccache_shift;
+	uint32_t i;
+
+	/* An exited thread takes no more locks worth a table. */
+	if (!t->alive)
+		return;
+	/* Half full: twice the slots, while under the cap. */
+	if ((t->ccache == threads_ccache_empty ||
+	     (t->ccache_used + 1) * 2 > t->ccache_mask + 1) &&
+	    bits < CCACHE_MAX_BITS &&
+	    !ccache_resize(t, t->ccache == threads_ccache_empty
+				     ? CCACHE_MIN_BITS
+				     : bits + 1))
+		return;
+	if (t->ccache == threads_ccache_empty || ccache_place(t, key, stack))
+		return;
 	/*
-	 * A lossy cache: with the neighbourhood full, evict one of its slots
-	 * (picked by other bits of the key, so no one chain is always the
-	 * victim). A chain evicted only costs one more slow-path visit.
+	 * A lossy cache at its cap: with the neighbourhood full, evict one
+	 * of its slots (picked by other bits of the key, so no one chain is
+	 * always the victim). A chain evicted only costs one more slow-path
+	 * visit.
 	 */
-	i = (threads_ccache_slot(key) + (uint32_t)(key >> 40) % 8) &
-	    (CCACHE_SIZE - 1);
+	i = ((uint32_t)(key >> t->ccache_shift) +
+	     (uint32_t)(key >> 20) % CCACHE_PROBES) &
+	    t->ccache_mask;
 	t->ccache[i].key = key;
 	t->ccache[i].stack = stack;
 }
