@@ -2,6 +2,7 @@
 /* alloc.c - mmap-backed size-class allocator for engine records. */
 #include "alloc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -53,6 +54,7 @@ static size_t round_page(size_t n)
 void *eng_alloc(size_t n)
 {
 	struct free_block *b;
+	bool fresh = false;
 	size_t sz;
 	void *p;
 	int c;
@@ -90,6 +92,7 @@ void *eng_alloc(size_t n)
 		free_list[c] = b->next;
 		p = b;
 	} else {
+		fresh = true; /* from a new mapping: zero already */
 		if (chunk_left < sz) {
 			char *chunk = map(CHUNK);
 
@@ -109,7 +112,8 @@ void *eng_alloc(size_t n)
 	if (bytes_in_use > bytes_peak)
 		bytes_peak = bytes_in_use;
 	eng_unlock(&alloc_lock);
-	memset(p, 0, sz);
+	if (!fresh)
+		memset(p, 0, sz);
 	return p;
 }
 
