@@ -102,7 +102,7 @@ COFFMAN_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
 		threads_exit(nt);
 		eng_free(s, sizeof(*s));
 	} else {
-		nt->handle = (uint64_t)*th;
+		threads_set_handle(nt, (uint64_t)*th);
 		created(num, __builtin_return_address(0));
 	}
 	return rc;
@@ -175,7 +175,7 @@ COFFMAN_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 		eng_free(s, sizeof(*s));
 	} else {
 		/* Now, not when it first runs: a join may come first. */
-		nt->handle = (uint64_t)*th;
+		threads_set_handle(nt, (uint64_t)*th);
 		created(num, __builtin_return_address(0));
 	}
 	return rc;

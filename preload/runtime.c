@@ -367,7 +367,7 @@ struct eng_thread *rt_attach(void)
 
 	if (!t)
 		return NULL;
-	t->handle = (uint64_t)pthread_self();
+	threads_set_handle(t, (uint64_t)pthread_self());
 	rt_thread = t;
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, t);
@@ -377,7 +377,7 @@ struct eng_thread *rt_attach(void)
 void rt_thread_started(struct eng_thread *t)
 {
 	t->tid = gettid();
-	t->handle = (uint64_t)pthread_self();
+	threads_set_handle(t, (uint64_t)pthread_self());
 	rt_thread = t;
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, t);

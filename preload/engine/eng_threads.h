@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "objects.h"
 
 #define HELD_MAX 64	 /* locks one thread can hold and be tracked */
@@ -110,7 +111,10 @@ struct eng_thread {
 	struct eng_thread *try_fail_owner; /* who held it then */
 	uint64_t try_fail_since; /* time of the first failure in the row */
 	struct eng_thread *next; /* registry list */
-	uint64_t handle;	 /* front end's thread handle (pthread_t) */
+	uint64_t handle;	 /* front end's thread handle (pthread_t):
+				    set with threads_set_handle() */
+	UT_hash_handle hh_handle; /* live threads by handle */
+	uint8_t handle_in;	 /* in that table */
 	void *frontend;		 /* owned by the front end */
 	struct trace_buf *trace_buf; /* its trace buffer, NULL until the
 					first traced event (trace_write.c) */
@@ -131,6 +135,10 @@ struct eng_thread *threads_find_tid(int32_t tid);
 
 /* Find a live thread by front-end handle; NULL if unknown. */
 struct eng_thread *threads_find_handle(uint64_t handle);
+
+/* Set t's front-end handle (the creator and the thread itself may both
+ * do it). */
+void threads_set_handle(struct eng_thread *t, uint64_t handle);
 
 /* Mark exited. The record stays (reports may name it). */
 void threads_exit(struct eng_thread *t);

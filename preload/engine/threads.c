@@ -12,6 +12,43 @@
 static struct eng_lock reg_lock = ENG_LOCK_INIT;
 static struct eng_thread *all_threads;
 static uint32_t n_threads;
+/* Indexes, under reg_lock: by number (by_num[num - 1]), and live threads
+ * by handle (joins and renames look threads up by pthread_t). */
+static struct eng_thread **by_num;
+static uint32_t by_num_cap;
+static struct eng_thread *by_handle;
+static bool handle_index_lossy; /* an insert failed: scan when missing */
+
+/* Room for thread number n in by_num (reg_lock held). */
+static bool by_num_room(uint32_t n)
+{
+	struct eng_thread **grown;
+	uint32_t cap = by_num_cap ? by_num_cap : 64;
+
+	if (n <= by_num_cap)
+		return true;
+	while (cap < n)
+		cap *= 2;
+	grown = eng_alloc((size_t)cap * sizeof(*grown));
+	if (!grown)
+		return false;
+	if (by_num) {
+		memcpy(grown, by_num, (size_t)by_num_cap * sizeof(*grown));
+		eng_free(by_num, (size_t)by_num_cap * sizeof(*grown));
+	}
+	by_num = grown;
+	by_num_cap = cap;
+	return true;
+}
+
+/* Take t out of the handle index (reg_lock held). */
+static void handle_out(struct eng_thread *t)
+{
+	if (t->handle_in) {
+		HASH_DELETE(hh_handle, by_handle, t);
+		t->handle_in = 0;
+	}
+}
 static uint32_t n_live;
 
 struct ccache_slot threads_ccache_empty[CCACHE_PROBES];
@@ -36,7 +73,13 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 	t->parent = parent;
 	t->alive = 1;
 	eng_lock(&reg_lock);
+	if (!by_num_room(n_threads + 1)) {
+		eng_unlock(&reg_lock);
+		eng_free(t, sizeof(*t));
+		return NULL;
+	}
 	t->num = ++n_threads;
+	by_num[t->num - 1] = t;
 	n_live++;
 	t->next = all_threads;
 	all_threads = t;
@@ -46,12 +89,11 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 
 struct eng_thread *threads_find(uint32_t num)
 {
-	struct eng_thread *t;
+	struct eng_thread *t = NULL;
 
 	eng_lock(&reg_lock);
-	for (t = all_threads; t; t = t->next)
-		if (t->num == num)
-			break;
+	if (num >= 1 && num <= n_threads)
+		t = by_num[num - 1];
 	eng_unlock(&reg_lock);
 	return t;
 }
@@ -73,11 +115,34 @@ struct eng_thread *threads_find_handle(uint64_t handle)
 	struct eng_thread *t;
 
 	eng_lock(&reg_lock);
-	for (t = all_threads; t; t = t->next)
-		if (t->handle == handle && t->alive)
-			break;
+	HASH_FIND(hh_handle, by_handle, &handle, sizeof(handle), t);
+	if (!t && handle_index_lossy)
+		for (t = all_threads; t; t = t->next)
+			if (t->handle == handle && t->alive)
+				break;
 	eng_unlock(&reg_lock);
 	return t;
+}
+
+void threads_set_handle(struct eng_thread *t, uint64_t handle)
+{
+	unsigned long oom;
+
+	eng_lock(&reg_lock);
+	if (!t->handle_in || t->handle != handle) {
+		handle_out(t);
+		t->handle = handle;
+		if (t->alive) {
+			oom = hash_oom_count;
+			HASH_ADD(hh_handle, by_handle, handle, sizeof(handle),
+				 t);
+			if (hash_oom_count != oom)
+				handle_index_lossy = true;
+			else
+				t->handle_in = 1;
+		}
+	}
+	eng_unlock(&reg_lock);
 }
 
 void threads_exit(struct eng_thread *t)
@@ -87,6 +152,7 @@ void threads_exit(struct eng_thread *t)
 		t->alive = 0;
 		n_live--;
 	}
+	handle_out(t);
 	eng_unlock(&reg_lock);
 }
 
@@ -120,6 +186,8 @@ void threads_after_fork(struct eng_thread *self)
 		t->alive = (t == self);
 		if (t->alive)
 			n_live++;
+		else
+			handle_out(t);
 	}
 }
 
