@@ -551,28 +551,52 @@ static struct report *inversion_report(struct og_edge **cyc, int n,
 	return r;
 }
 
-static uint64_t cycle_key(struct og_edge **cyc, int n, int verdict)
-{
-	uint64_t k = hash_mix(REP_LOCK_ORDER_INVERSION * 31 + verdict);
-	int i;
+/* Cycles reported through one set of sites that cannot tell locks
+ * apart: beyond this many, the others are left out. */
+#define SAME_SITES_MAX 3
 
-	for (i = 0; i < n; i++)
-		k = key_combine_unordered(
-			k, hash_mix(cyc[i]->from_stack) * 3 +
-				   hash_mix(cyc[i]->to_stack ^ 0xabcdef));
-	/*
-	 * Sites alone name the finding, unless they cannot tell locks apart:
-	 * no stacks (hand-written traces), or both ends taken at the very
-	 * same stack (an interpreter such as CPython takes every lock from
-	 * one C call site). Then the objects themselves are the key.
-	 */
+/*
+ * Is this cycle a new finding? Sites alone name it, unless they cannot
+ * tell locks apart: no stacks (hand-written traces), or both ends taken
+ * at the very same stack (an interpreter such as CPython takes every
+ * lock from one C call site; a loop takes an array of locks). Then the
+ * objects are part of the key too, and at most SAME_SITES_MAX such cycles
+ * are reported per set of sites: a loop that takes 45 locks in rotating
+ * order closes thousands of cycles, all the same mistake in the code.
+ */
+static bool cycle_is_new(struct og_edge **cyc, int n, int verdict)
+{
+	uint64_t k = hash_mix(REP_LOCK_ORDER_INVERSION * 31 + verdict), objs;
+	uint64_t pair[CYCLE_MAX], v;
+	int i, j;
+
+	/* The set of (held, acquired) site pairs, each once: a cycle that
+	 * goes round the same two lines again is the same finding. */
+	for (i = 0; i < n && i < CYCLE_MAX; i++) {
+		v = hash_mix(cyc[i]->from_stack) * 3 +
+		    hash_mix(cyc[i]->to_stack ^ 0xabcdef);
+		for (j = i; j > 0 && pair[j - 1] > v; j--)
+			pair[j] = pair[j - 1];
+		pair[j] = v;
+	}
+	for (i = 0; i < n && i < CYCLE_MAX; i++)
+		if (!i || pair[i] != pair[i - 1])
+			k = key_combine_unordered(k, pair[i]);
 	for (i = 0; i < n; i++)
 		if (cyc[i]->from_stack == cyc[i]->to_stack)
 			break;
-	if (i < n)
-		for (i = 0; i < n; i++)
-			k = key_combine_unordered(k, hash_mix(cyc[i]->key[0]));
-	return k;
+	if (i == n)
+		return eng_report_is_new(k);
+	objs = k;
+	for (i = 0; i < n; i++)
+		objs = key_combine_unordered(objs, hash_mix(cyc[i]->key[0]));
+	if (!eng_report_is_new(objs))
+		return false;
+	/* Count them in the set of seen keys: sites key + 1, + 2, ... */
+	for (i = 1; i <= SAME_SITES_MAX; i++)
+		if (eng_report_is_new(hash_mix(k + (uint64_t)i)))
+			return true;
+	return false;
 }
 
 /*
@@ -691,7 +715,7 @@ static void order_slow_path(struct eng_thread *t, struct held *h,
 			if (deadlock_cycle_marked(ids, n))
 				continue;
 		}
-		if (!eng_report_is_new(cycle_key(cyc, n, verdict)))
+		if (!cycle_is_new(cyc, n, verdict))
 			continue;
 		pending[npending] = inversion_report(cyc, n, verdict);
 		if (pending[npending])
@@ -1148,11 +1172,13 @@ static void on_thread_exit(struct eng_thread *t,
 		waitfor_thread_exit(t);
 		return;
 	}
-	/* Semaphores have no owner: leaving with a unit is no error; and
-	 * locks destroyed while held are gone. */
+	/* Semaphores have no owner: leaving with a unit is no error; locks
+	 * destroyed while held are gone; and a robust mutex is there for
+	 * this: its next locker is told (EOWNERDEAD) and recovers it. */
 	for (i = t->depth - 1; i >= 0; i--)
 		if (t->held[i].kind == KIND_SEM ||
-		    t->held[i].obj->id != t->held[i].id)
+		    t->held[i].obj->id != t->held[i].id ||
+		    (t->held[i].kind == KIND_MUTEX && t->held[i].obj->robust))
 			threads_held_remove(t, i);
 	if (t->depth > 0) {
 		stack = eng_capture(ev);

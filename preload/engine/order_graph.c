@@ -8,6 +8,11 @@
 #include "alloc.h"
 
 #define SEARCH_BUDGET 200000 /* edge visits per cycle search */
+/* Edge visits left to look for an error once a warning cycle is found:
+ * a dense graph of one thread's locks (a loop taking an array of them in
+ * rotating order) has more simple cycles than any budget, and each new
+ * edge would spend all of it. */
+#define SEARCH_AFTER_WARNING 4000
 
 struct og_node {
 	uint64_t id;
@@ -194,6 +199,8 @@ static bool dfs(struct search *s, struct og_node *node)
 
 			reaches = true;
 			if (v > s->best) {
+				if (!s->best && s->budget > SEARCH_AFTER_WARNING)
+					s->budget = SEARCH_AFTER_WARNING;
 				s->best = v;
 				memcpy(s->best_cycle, s->path,
 				       (size_t)s->len * sizeof(s->path[0]));
