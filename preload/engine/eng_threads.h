@@ -81,7 +81,9 @@ struct eng_thread {
 	uint32_t create_stack;	/* where it was created */
 	uint32_t exit_stack;	/* where it exited */
 	uint8_t alive;		/* 0 once it exited */
-	uint8_t degraded;	/* held stack overflowed: edges not tracked */
+	uint8_t degraded;	/* held stack overflowed: edges not tracked
+				   until the locks it had no room for are
+				   released */
 	uint8_t bk_on;		/* banker: its acquisitions take the checked
 				   path (it has claims, or claims-file rules
 				   to match); read inline by the wrappers */

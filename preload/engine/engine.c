@@ -1111,7 +1111,10 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 		return;
 	}
 	if (t->overflow) {
-		t->overflow--;
+		/* One the held stack had no room for. With the last of them
+		 * gone the stack is exact again: edges count again. */
+		if (!--t->overflow)
+			t->degraded = 0;
 		return;
 	}
 	/* Taken where we could not see it, by this thread (or by someone
