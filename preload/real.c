@@ -31,6 +31,8 @@ void real_resolve(void)
 	NEXT(munmap, "munmap");
 	NEXT(sigaction, "sigaction");
 	NEXT(signal, "signal");
+	NEXT(prctl, "prctl");
+	NEXT(syscall, "syscall");
 	NEXT(pthread_mutex_init, "pthread_mutex_init");
 	NEXT(pthread_mutex_destroy, "pthread_mutex_destroy");
 	NEXT(pthread_mutex_lock, "pthread_mutex_lock");

@@ -127,6 +127,9 @@ struct real_fns {
 
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	sighandler_t (*signal)(int, sighandler_t);
+
+	int (*prctl)(int, ...);
+	long (*syscall)(long, ...);
 };
 
 extern struct real_fns real;

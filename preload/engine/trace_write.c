@@ -646,11 +646,14 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		trace_event(t, &ev, stack);
 		return;
 	}
-	if (lock_free && stack_known(stack)) {
+	if (__atomic_load_n(&lock_free, __ATOMIC_RELAXED) &&
+	    stack_known(stack)) {
 		__atomic_store_n(&b->busy, 1, __ATOMIC_RELAXED);
-		/* Ordered against the load below by a flusher's membarrier. */
+		/* Ordered against the loads below by a flusher's (or
+		 * trace_barriers_off's) membarrier. */
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&b->flush_req, __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&lock_free, __ATOMIC_RELAXED) &&
 		    fast_room(b)) {
 			put_fast(b, op, kind, mode, flags, addr, pc, stack);
 			__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
@@ -751,6 +754,20 @@ static bool owner_done(const struct trace_buf *b)
 			sched_yield();
 	}
 	return false;
+}
+
+void trace_barriers_off(void)
+{
+	struct trace_buf *b;
+
+	if (!__atomic_load_n(&lock_free, __ATOMIC_RELAXED))
+		return;
+	/* An owner marks its buffer busy, then reads lock_free: after the
+	 * barrier, either it sees 0 or we see it busy and wait. */
+	__atomic_store_n(&lock_free, 0, __ATOMIC_SEQ_CST);
+	syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+	for (b = __atomic_load_n(&all_bufs, __ATOMIC_ACQUIRE); b; b = b->next)
+		owner_done(b);
 }
 
 /* Flush b, which another thread may own (b's flush_req raised and

@@ -44,6 +44,14 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
 		uint32_t stack);
 
+/*
+ * From now on, compact events take the buffer lock like every other
+ * append, and flushers call no membarrier(2): the program is about to
+ * install a seccomp filter, which may not allow it. Waits for appends in
+ * progress without the lock to end.
+ */
+void trace_barriers_off(void);
+
 /* Record a loaded object (path, load bias, address range, build id). */
 void trace_module(const char *path, uint64_t base, uint64_t start,
 		  uint64_t end, const uint8_t *build_id, uint8_t build_id_len);

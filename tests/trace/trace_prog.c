@@ -15,10 +15,19 @@
  *   many      60 threads one after another, each filling a few blocks
  *   exitbusy  two threads lock and unlock without pause while main exits
  *             (the flush at exit meets appends in progress)
+ *   seccomp   threads lock and unlock while main installs a seccomp filter
+ *             that kills the process on membarrier(2) (with prctl), then
+ *             exits: the flush at exit must do without membarrier
+ *   seccomp-syscall  the same, the filter installed with syscall(2)
  *   semtry    1000 failed sem_trywait calls on a semaphore the thread
  *             holds (CPython tries every lock that way first)
  */
 #include <dlfcn.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -74,6 +83,27 @@ static void *busy_locker(void *arg)
 			;
 	}
 	return NULL;
+}
+
+/* Kill the process on membarrier(2), allow every other call. */
+static void forbid_membarrier(int with_syscall)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_membarrier, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
+	if (with_syscall)
+		CHECK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) ==
+		      0);
+	else
+		CHECK(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) ==
+		      0);
 }
 
 /* n threads at once, each taking a then b 'rounds' times. */
@@ -156,6 +186,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++)
 			CHECK(pthread_create(&t[i], NULL, busy_locker, NULL) ==
 			      0);
+		nanosleep(&tenth, NULL);
+		exit(0);
+	}
+	if (!strcmp(mode, "seccomp") || !strcmp(mode, "seccomp-syscall")) {
+		struct timespec tenth = { 0, 100000000 };
+		pthread_t t[2];
+
+		for (i = 0; i < 2; i++)
+			CHECK(pthread_create(&t[i], NULL, busy_locker, NULL) ==
+			      0);
+		nanosleep(&tenth, NULL);
+		forbid_membarrier(!strcmp(mode, "seccomp-syscall"));
 		nanosleep(&tenth, NULL);
 		exit(0);
 	}
