@@ -3,6 +3,7 @@
 #include "trace_write.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/membarrier.h>
 #include <sched.h>
 #include <string.h>
@@ -67,6 +68,9 @@ struct trace_buf {
 int trace_enabled;
 /* The owner's compact events take no lock (membarrier registered). */
 static int lock_free;
+/* The program confines itself with seccomp: never membarrier again (a
+ * fork child and an exec'd image inherit the filter). */
+static int barriers_forbidden;
 
 static int trace_fd = -1;	/* under file_lock */
 static int trace_errno;		/* first failure, 0 none (atomic) */
@@ -760,6 +764,7 @@ void trace_barriers_off(void)
 {
 	struct trace_buf *b;
 
+	barriers_forbidden = 1;
 	if (!__atomic_load_n(&lock_free, __ATOMIC_RELAXED))
 		return;
 	/* An owner marks its buffer busy, then reads lock_free: after the
@@ -863,6 +868,35 @@ void trace_finish(uint32_t reason, uint64_t ts_ns)
 	in_trace = 0;
 }
 
+/*
+ * Is a seccomp mode on (inherited through exec, or set by the program)?
+ * Read from /proc/self/status, without stdio; when that cannot be read,
+ * assume so: a filter may kill on membarrier(2).
+ */
+static bool seccomp_on(void)
+{
+	char buf[4096];
+	const char *p;
+	ssize_t n;
+	size_t len = 0;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return true;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = 0;
+	p = strstr(buf, "\nSeccomp:");
+	if (!p)
+		return true;
+	p += strlen("\nSeccomp:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p != '0';
+}
+
 int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 		uint64_t start_ns, uint64_t start_realtime_ns)
 {
@@ -905,7 +939,7 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 	eng_unlock(&file_lock);
 	/* Lock-free compact events need the flushers' barrier: once per
 	 * process image (a fork child registers again, harmlessly). */
-	if (rc == 0 && !lock_free) {
+	if (rc == 0 && !lock_free && !barriers_forbidden && !seccomp_on()) {
 		long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
 
 		lock_free = cmds > 0 &&

@@ -19,6 +19,9 @@
  *             that kills the process on membarrier(2) (with prctl), then
  *             exits: the flush at exit must do without membarrier
  *   seccomp-syscall  the same, the filter installed with syscall(2)
+ *   seccomp-fork  the filter, then a child whose threads lock and unlock
+ *             (its trace restarts under the inherited filter)
+ *   seccomp-exec  the filter, then exec of this program in mode exit
  *   semtry    1000 failed sem_trywait calls on a semaphore the thread
  *             holds (CPython tries every lock that way first)
  */
@@ -200,6 +203,30 @@ int main(int argc, char **argv)
 		forbid_membarrier(!strcmp(mode, "seccomp-syscall"));
 		nanosleep(&tenth, NULL);
 		exit(0);
+	}
+	if (!strcmp(mode, "seccomp-fork")) {
+		struct timespec tenth = { 0, 100000000 };
+		pthread_t t[2];
+		int status;
+		pid_t pid;
+
+		forbid_membarrier(0);
+		pid = fork();
+		CHECK(pid >= 0);
+		if (pid == 0) {
+			for (i = 0; i < 2; i++)
+				CHECK(pthread_create(&t[i], NULL, busy_locker,
+						     NULL) == 0);
+			nanosleep(&tenth, NULL);
+			exit(0);
+		}
+		CHECK(waitpid(pid, &status, 0) == pid);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+	}
+	if (!strcmp(mode, "seccomp-exec")) {
+		forbid_membarrier(0);
+		execl("/proc/self/exe", argv[0], "exit", (char *)NULL);
+		return 98;
 	}
 	if (!strcmp(mode, "semtry")) {
 		sem_t s;
