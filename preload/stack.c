@@ -6,6 +6,8 @@
  */
 #include "stack.h"
 
+#include "lock.h"
+
 #include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
@@ -248,17 +250,20 @@ void stack_thread_exit(void)
 
 int stack_capture(uint64_t *pcs, int max)
 {
-	int n;
+	int n, cancel;
 
 	/* Before init our text is unknown, so nothing could be dropped. */
 	if (max <= 0 || in_capture ||
 	    !__atomic_load_n(&initialised, __ATOMIC_ACQUIRE))
 		return 0;
 	in_capture = 1;
+	/* libunwind checks addresses with read(2), a cancellation point. */
+	cancel = eng_cancel_off();
 	if (unw_backtrace_p && use_unwind())
 		n = capture_unwind(pcs, max);
 	else
 		n = capture_frames(pcs, max);
+	eng_cancel_restore(cancel);
 	in_capture = 0;
 	return n;
 }

@@ -1285,7 +1285,7 @@ static void trace_current(void)
 
 int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 {
-	int rc;
+	int rc, cancel = eng_cancel_off();
 
 	ev_stack = 0;
 	cur_thread = t;
@@ -1295,6 +1295,7 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 	cur_seq = trace_enabled ? trace_next_seq() : 0;
 	rc = dispatch(t, ev);
 	trace_current();
+	eng_cancel_restore(cancel);
 	return rc;
 }
 

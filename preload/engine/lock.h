@@ -7,6 +7,7 @@
 #ifndef COFFMAN_LOCK_H
 #define COFFMAN_LOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 struct eng_lock {
@@ -21,5 +22,27 @@ void eng_unlock(struct eng_lock *l);
 int eng_trylock(struct eng_lock *l);
 /* Make the lock free again without waking anyone: fork child only. */
 void eng_lock_reset(struct eng_lock *l);
+
+/*
+ * Runtime code must not be where a thread of the program is cancelled:
+ * a pending cancel would fire in a call the program made that is no
+ * cancellation point (pthread_mutex_lock, pthread_barrier_wait), through
+ * one the runtime makes (libunwind's read(2) while it walks a stack, the
+ * write(2) of a report or a trace block), with runtime locks held. The
+ * cancel stays pending for the program's next cancellation point.
+ */
+static inline int eng_cancel_off(void)
+{
+	int old = PTHREAD_CANCEL_DISABLE;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	return old;
+}
+
+static inline void eng_cancel_restore(int old)
+{
+	if (old == PTHREAD_CANCEL_ENABLE)
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+}
 
 #endif /* COFFMAN_LOCK_H */

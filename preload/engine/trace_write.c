@@ -280,7 +280,7 @@ static bool take(struct eng_lock *l, bool nowait)
 static bool flush_buf(struct trace_buf *b, bool nowait)
 {
 	struct coffman_trace_block h;
-	int saved = errno, rc;
+	int saved = errno, rc, cancel;
 
 	if (!b->used)
 		return true;
@@ -292,11 +292,13 @@ static bool flush_buf(struct trace_buf *b, bool nowait)
 	if (!take(&file_lock, nowait))
 		return false;
 	/* One write per block, under the file lock: blocks never mix. */
+	cancel = eng_cancel_off();
 	if (trace_fd >= 0 && !__atomic_load_n(&trace_errno, __ATOMIC_RELAXED)) {
 		rc = write_all(trace_fd, b->block, BLOCK_HDR + b->used);
 		if (rc < 0)
 			trace_fail(-rc);
 	}
+	eng_cancel_restore(cancel);
 	eng_unlock(&file_lock);
 	b->used = 0;
 	b->count = 0;
