@@ -207,6 +207,18 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == EBUSY)
 		rc = spin_trylock(t, m);
+	if (rc == EBUSY && rt_deadline_passed(clocked ? clk : CLOCK_REALTIME,
+					      abstime)) {
+		/* It cannot wait: a try, that took the lock or failed. */
+		rc = clocked ? real.pthread_mutex_clocklock(m, clk, abstime)
+			     : real.pthread_mutex_timedlock(m, abstime);
+		if (acquired_ok(rc))
+			mutex_event(t, OP_ACQUIRED, EVF_TRY, m, pc);
+		else if (rc == ETIMEDOUT)
+			mutex_event(t, OP_TRY_FAILED, EVF_TRY, m, pc);
+		rt_leave();
+		return rc;
+	}
 	if (rc == EBUSY) {
 		if (mutex_event(t, OP_ACQUIRE, EVF_TIMED, m, pc) == -EDEADLK) {
 			rt_leave();

@@ -150,6 +150,19 @@ static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
 			rc = rw_real(mode, RW_TRY, rw, 0, NULL);
 		}
 	}
+	if (rc == EBUSY && flags &&
+	    rt_deadline_passed(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts)) {
+		/* It cannot wait: a try, that took the lock or failed. */
+		rc = rw_real(mode, call, rw, clk, ts);
+		if (rc == 0)
+			rw_event(t, OP_ACQUIRED, mode, EVF_TRY, rw, pc);
+		else
+			claims_cancel_pending(t);
+		if (rc == ETIMEDOUT)
+			rw_event(t, OP_TRY_FAILED, mode, EVF_TRY, rw, pc);
+		rt_leave();
+		return rc;
+	}
 	/* A nesting this thread knows: the thread-local fast path (not for
 	 * timed calls, nor with claims, which see every acquisition). */
 	if (rc == 0 && !flags && !t->bk_on &&

@@ -143,6 +143,19 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		return sem_banked(t, call, s, clk, ts, pc);
 	rc = sem_real(SEM_TRY, s, 0, NULL);
 	err = errno;
+	if (rc != 0 && err == EAGAIN && flags &&
+	    rt_deadline_passed(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts)) {
+		/* It cannot wait: a try, that took a unit or failed. */
+		rc = sem_real(call, s, clk, ts);
+		err = errno;
+		if (rc == 0)
+			sem_event(t, OP_ACQUIRED, EVF_TRY, s, 0, pc);
+		else if (err == ETIMEDOUT)
+			sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);
+		rt_leave();
+		errno = err;
+		return rc;
+	}
 	if (rc != 0 && err == EAGAIN && call == SEM_TRY &&
 	    !engine_fast_sem_try_failed(t, (uintptr_t)s, (uintptr_t)pc))
 		sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);

@@ -21,7 +21,10 @@ COFFMAN_EXPORT int pthread_spin_init(pthread_spinlock_t *s, int pshared)
 
 	if (rc != 0 || !(t = rt_enter()))
 		return rc;
-	spin_event(t, OP_INIT, 0, s, __builtin_return_address(0));
+	/* glibc keeps no pshared flag in a spinlock: tell the engine. */
+	spin_event(t, OP_INIT,
+		   pshared == PTHREAD_PROCESS_SHARED ? EVF_PSHARED : 0, s,
+		   __builtin_return_address(0));
 	rt_leave();
 	return rc;
 }

@@ -151,6 +151,22 @@ static inline int rt_bad_abstime(clockid_t clk, const struct timespec *ts)
 	       ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L;
 }
 
+/*
+ * Has the deadline ts on clock clk passed already? Then a timed call
+ * cannot wait: it is a try, and the engine must not see a thread blocked
+ * (glibc answers ETIMEDOUT at once unless the object is free).
+ */
+static inline bool rt_deadline_passed(clockid_t clk,
+				      const struct timespec *ts)
+{
+	struct timespec now;
+
+	if (clock_gettime(clk, &now) != 0)
+		return false;
+	return now.tv_sec > ts->tv_sec ||
+	       (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+}
+
 /* Capture and intern the calling thread's stack (guard held). */
 uint32_t rt_capture_stack(void);
 

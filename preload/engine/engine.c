@@ -810,6 +810,9 @@ static int self_deadlock_severity(const struct eng_obj *o, uint8_t held,
 {
 	int sev = (ev->flags & EVF_TIMED) ? SEV_WARNING : SEV_ERROR;
 
+	/* Shared with other processes: one of them may unlock it. */
+	if (o->pshared)
+		return -1;
 	switch (o->kind) {
 	case KIND_MUTEX:
 		/* recursive: fine; errorcheck: the call fails, EDEADLK */
@@ -1015,6 +1018,14 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	    ev->mode == MODE_SHARED && t->held[i].mode == MODE_SHARED &&
 	    !(ev->flags & EVF_TRY))
 		self_deadlock_report(t, o, i, ev, SEV_WARNING, true);
+	if (i >= 0 && o->pshared && ev->mode == MODE_EXCL &&
+	    t->held[i].mode == MODE_EXCL && o->kind != KIND_SEM &&
+	    !(o->kind == KIND_MUTEX && o->mtype == MTYPE_RECURSIVE)) {
+		/* Taken again, so another process let it go meanwhile: it
+		 * is held once, now. */
+		t->held[i].count = 1;
+		return;
+	}
 	if (i >= 0 && ev->mode == t->held[i].mode &&
 	    (o->kind != KIND_MUTEX || o->mtype == MTYPE_RECURSIVE)) {
 		t->held[i].count++;
@@ -1127,6 +1138,15 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 	{
 		struct eng_thread *owner =
 			o ? threads_excl_holder(o->id, t) : NULL;
+		/* Recursive, error-checking and robust mutexes check their
+		 * owner: glibc refuses the unlock (EPERM), nothing changes,
+		 * and the program may be checking just that. A warning. */
+		bool refused = o && o->kind == KIND_MUTEX &&
+			       (o->mtype == MTYPE_RECURSIVE ||
+				o->mtype == MTYPE_ERRORCHECK || o->robust);
+		const char *effect = refused ? ": the call fails with EPERM "
+					       "and unlocks nothing"
+					     : "";
 		uint32_t stack;
 		uint64_t key;
 		struct report *r;
@@ -1138,21 +1158,23 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 		int oi;
 
 		if (!eng_report_is_new(key) ||
-		    !(r = eng_report_new(REP_UNLOCK_NOT_OWNED, SEV_ERROR)))
+		    !(r = eng_report_new(REP_UNLOCK_NOT_OWNED,
+					 refused ? SEV_WARNING : SEV_ERROR)))
 			return;
 		oi = o ? eng_report_object(r, o->id, o->addr, o->kind, o)
 		       : eng_report_object(r, 0, ev->addr, ev->kind, NULL);
 		if (owner && owner != t) {
 			eng_report_thread(r, owner);
 			snprintf(r->message, sizeof(r->message),
-				 "thread T%u unlocks a %s held by thread T%u",
+				 "thread T%u unlocks a %s held by thread T%u%s",
 				 t->num, report_object_kind_name(ev->kind),
-				 owner->num);
+				 owner->num, effect);
 		} else {
 			snprintf(r->message, sizeof(r->message),
-				 "thread T%u unlocks a %s it does not hold%s",
+				 "thread T%u unlocks a %s it does not hold%s%s",
 				 t->num, report_object_kind_name(ev->kind),
-				 ev->owner_tid ? "" : " (it is not locked)");
+				 ev->owner_tid ? "" : " (it is not locked)",
+				 effect);
 		}
 		eng_report_site(r, "unlocks", t, oi, stack);
 		eng_report_emit(r);
