@@ -4,9 +4,12 @@
  * before the program confines itself with seccomp, the trace writer stops
  * relying on membarrier(2), which the program's filter may not allow (a
  * filter that kills on it would kill the program at its next flush).
+ * And prctl(PR_SET_NAME), the other way to name the calling thread.
  */
+#include <errno.h>
 #include <linux/seccomp.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
@@ -14,11 +17,36 @@
 #include "runtime.h"
 #include "trace_write.h"
 
+/* The calling thread named itself: as pthread_setname_np does. The
+ * kernel keeps 15 bytes, read from a string that may not end sooner. */
+static void name_self(const char *name)
+{
+	int saved = errno;
+	struct eng_thread *t = rt_enter();
+	char kept[16];
+	size_t n = strnlen(name, sizeof(kept) - 1);
+
+	memcpy(kept, name, n);
+	kept[n] = 0;
+	if (t) {
+		struct coffman_event ev = {
+			.op = OP_NAME,
+			.kind = KIND_THREAD,
+			.addr = t->num,
+			.str = kept,
+		};
+
+		engine_event(t, &ev);
+		rt_leave();
+	}
+	errno = saved;
+}
+
 COFFMAN_EXPORT int prctl(int option, ...)
 {
 	unsigned long a[4];
 	va_list ap;
-	int i;
+	int i, rc;
 
 	va_start(ap, option);
 	for (i = 0; i < 4; i++)
@@ -26,7 +54,10 @@ COFFMAN_EXPORT int prctl(int option, ...)
 	va_end(ap);
 	if (option == PR_SET_SECCOMP)
 		trace_barriers_off();
-	return R(prctl)(option, a[0], a[1], a[2], a[3]);
+	rc = R(prctl)(option, a[0], a[1], a[2], a[3]);
+	if (option == PR_SET_NAME && rc == 0 && a[0])
+		name_self((const char *)a[0]);
+	return rc;
 }
 
 /* glibc's syscall() passes six arguments on, whatever the call: so do we. */
