@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * interpose_seccomp.c - prctl(PR_SET_SECCOMP) and syscall(SYS_seccomp):
+ * interpose_prctl.c - prctl(PR_SET_SECCOMP) and syscall(SYS_seccomp):
  * before the program confines itself with seccomp, the trace writer stops
  * relying on membarrier(2), which the program's filter may not allow (a
  * filter that kills on it would kill the program at its next flush).
