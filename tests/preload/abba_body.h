@@ -4,7 +4,9 @@
  * "first" takes lock_a then lock_b, thread "second" lock_b then lock_a,
  * one after the other. Include it from one test source only per program;
  * the harness reads the @markers here too. A test that keeps its locks
- * elsewhere defines ABBA_LOCK_A and ABBA_LOCK_B (pointers) first.
+ * elsewhere defines ABBA_LOCK_A and ABBA_LOCK_B (pointers) first; one
+ * that names the threads another way defines ABBA_NAME_SELF(name), and
+ * ABBA_FIRST and ABBA_SECOND for the names.
  */
 #ifndef COFFMAN_TEST_ABBA_BODY_H
 #define COFFMAN_TEST_ABBA_BODY_H
@@ -12,6 +14,14 @@
 #include <pthread.h>
 
 #include "check.h"
+
+#ifndef ABBA_NAME_SELF
+#define ABBA_NAME_SELF(name) pthread_setname_np(pthread_self(), (name))
+#endif
+#ifndef ABBA_FIRST
+#define ABBA_FIRST "first"
+#define ABBA_SECOND "second"
+#endif
 
 #ifndef ABBA_LOCK_A
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
@@ -23,7 +33,7 @@ static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
 static void *a_then_b(void *arg)
 {
 	(void)arg;
-	pthread_setname_np(pthread_self(), "first");
+	ABBA_NAME_SELF(ABBA_FIRST);
 	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_A), 0); /* @a1 */
 	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_B), 0); /* @b1 */
 	CHECK_EQ(pthread_mutex_unlock(ABBA_LOCK_B), 0);
@@ -34,7 +44,7 @@ static void *a_then_b(void *arg)
 static void *b_then_a(void *arg)
 {
 	(void)arg;
-	pthread_setname_np(pthread_self(), "second");
+	ABBA_NAME_SELF(ABBA_SECOND);
 	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_B), 0); /* @b2 */
 	CHECK_EQ(pthread_mutex_lock(ABBA_LOCK_A), 0); /* @a2 */
 	CHECK_EQ(pthread_mutex_unlock(ABBA_LOCK_A), 0);

@@ -88,6 +88,18 @@ static void *busy_locker(void *arg)
 	return NULL;
 }
 
+/* Two busy_locker threads, left running; then 0.1 s. */
+static void start_busy_lockers(void)
+{
+	struct timespec tenth = { 0, 100000000 };
+	pthread_t t[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		CHECK(pthread_create(&t[i], NULL, busy_locker, NULL) == 0);
+	nanosleep(&tenth, NULL);
+}
+
 /* Kill the process on membarrier(2), allow every other call. */
 static void forbid_membarrier(int with_syscall)
 {
@@ -183,30 +195,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(mode, "exitbusy")) {
-		struct timespec tenth = { 0, 100000000 };
-		pthread_t t[2];
-
-		for (i = 0; i < 2; i++)
-			CHECK(pthread_create(&t[i], NULL, busy_locker, NULL) ==
-			      0);
-		nanosleep(&tenth, NULL);
+		start_busy_lockers();
 		exit(0);
 	}
 	if (!strcmp(mode, "seccomp") || !strcmp(mode, "seccomp-syscall")) {
-		struct timespec tenth = { 0, 100000000 };
-		pthread_t t[2];
-
-		for (i = 0; i < 2; i++)
-			CHECK(pthread_create(&t[i], NULL, busy_locker, NULL) ==
-			      0);
-		nanosleep(&tenth, NULL);
+		start_busy_lockers();
 		forbid_membarrier(!strcmp(mode, "seccomp-syscall"));
-		nanosleep(&tenth, NULL);
+		start_busy_lockers();
 		exit(0);
 	}
 	if (!strcmp(mode, "seccomp-fork")) {
-		struct timespec tenth = { 0, 100000000 };
-		pthread_t t[2];
 		int status;
 		pid_t pid;
 
@@ -214,10 +212,7 @@ int main(int argc, char **argv)
 		pid = fork();
 		CHECK(pid >= 0);
 		if (pid == 0) {
-			for (i = 0; i < 2; i++)
-				CHECK(pthread_create(&t[i], NULL, busy_locker,
-						     NULL) == 0);
-			nanosleep(&tenth, NULL);
+			start_busy_lockers();
 			exit(0);
 		}
 		CHECK(waitpid(pid, &status, 0) == pid);
