@@ -14,10 +14,6 @@
  * EXPECT stderr!~=too late
  */
 #include <pthread.h>
-#include <signal.h>
-#include <string.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include "dl.h"
 
@@ -25,26 +21,12 @@ static pthread_mutex_t lock_m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t lock_rw = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_barrier_t both_hold_one;
 
-static void too_late(int sig)
-{
-	static const char msg[] = "too late: no deadlock report within 1 s\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof(msg) - 1) < 0)
-		_exit(4);
-	_exit(3);
-}
-
 static void *left(void *arg)
 {
-	struct itimerval one_second;
-
 	(void)arg;
 	CHECK_EQ(pthread_mutex_lock(&lock_m), 0);
 	dl_barrier_wait(&both_hold_one);
-	memset(&one_second, 0, sizeof(one_second));
-	one_second.it_value.tv_sec = 1;
-	CHECK_EQ(setitimer(ITIMER_REAL, &one_second, NULL), 0);
+	dl_prompt_arm();
 	pthread_rwlock_wrlock(&lock_rw); /* @w1 */
 	exit(1);
 }
@@ -62,7 +44,7 @@ int main(void)
 {
 	struct dl_thread l, r;
 
-	CHECK(signal(SIGALRM, too_late) != SIG_ERR);
+	dl_prompt_handler();
 	CHECK_EQ(pthread_barrier_init(&both_hold_one, NULL, 2), 0);
 	dl_spawn(&l, "left", left, NULL);
 	dl_spawn(&r, "right", right, NULL);

@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,6 +110,37 @@ static inline void dl_bound(unsigned seconds)
 {
 	CHECK(signal(SIGALRM, SIG_DFL) != SIG_ERR);
 	alarm(seconds);
+}
+
+static inline void dl_too_late(int sig)
+{
+	static const char msg[] = "too late: no deadlock report within 1 s\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(4);
+	_exit(3);
+}
+
+/*
+ * For the tests that a deadlock is reported as it forms: call
+ * dl_prompt_handler() at the start, dl_prompt_arm() just before the wait
+ * that closes the cycle. Unless the runtime has reported and ended the
+ * process (on_deadlock=exit) within a second, it ends with status 3 and
+ * "too late" on stderr.
+ */
+static inline void dl_prompt_handler(void)
+{
+	CHECK(signal(SIGALRM, dl_too_late) != SIG_ERR);
+}
+
+static inline void dl_prompt_arm(void)
+{
+	struct itimerval one_second;
+
+	memset(&one_second, 0, sizeof(one_second));
+	one_second.it_value.tv_sec = 1;
+	CHECK_EQ(setitimer(ITIMER_REAL, &one_second, NULL), 0);
 }
 
 #endif /* COFFMAN_TEST_DL_H */
