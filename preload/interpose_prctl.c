@@ -29,14 +29,7 @@ static void name_self(const char *name)
 	memcpy(kept, name, n);
 	kept[n] = 0;
 	if (t) {
-		struct coffman_event ev = {
-			.op = OP_NAME,
-			.kind = KIND_THREAD,
-			.addr = t->num,
-			.str = kept,
-		};
-
-		engine_event(t, &ev);
+		rt_event_name(t, t->num, kept);
 		rt_leave();
 	}
 	errno = saved;

@@ -284,16 +284,8 @@ COFFMAN_EXPORT int pthread_setname_np(pthread_t th, const char *name)
 	if (rc != 0 || !(self = rt_enter()))
 		return rc;
 	target = th == pthread_self() ? self : threads_find_handle(th);
-	if (target) {
-		struct coffman_event ev = {
-			.op = OP_NAME,
-			.kind = KIND_THREAD,
-			.addr = target->num,
-			.str = name,
-		};
-
-		engine_event(self, &ev);
-	}
+	if (target)
+		rt_event_name(self, target->num, name);
 	rt_leave();
 	return rc;
 }

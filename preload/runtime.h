@@ -167,6 +167,20 @@ static inline bool rt_deadline_passed(clockid_t clk,
 	       (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
 }
 
+/* Thread t (guard held) names thread number num. */
+static inline void rt_event_name(struct eng_thread *t, uint32_t num,
+				 const char *name)
+{
+	struct coffman_event ev = {
+		.op = OP_NAME,
+		.kind = KIND_THREAD,
+		.addr = num,
+		.str = name,
+	};
+
+	engine_event(t, &ev);
+}
+
 /* Capture and intern the calling thread's stack (guard held). */
 uint32_t rt_capture_stack(void);
 
