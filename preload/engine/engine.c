@@ -242,11 +242,25 @@ static uint64_t key_combine_unordered(uint64_t acc, uint64_t v)
 }
 
 /* Render and write r, count it, free it. Call with no engine lock held. */
+/*
+ * on_deadlock=exit|abort is ending the process: the deadlock reported is
+ * its last word (another thread that blocks meanwhile, on its way to the
+ * same hang, is not reported; an offline replay stops there too). Reports
+ * are written under emit_lock, which the ending thread keeps: none is cut
+ * off half-written by the exit.
+ */
+static int ending;
+static struct eng_lock emit_lock = ENG_LOCK_INIT;
+
 void eng_report_emit(struct report *r)
 {
 	char *text, *json;
 	size_t tlen = 0, jlen = 0;
 
+	if (__atomic_load_n(&ending, __ATOMIC_ACQUIRE)) {
+		eng_free(r, sizeof(*r));
+		return;
+	}
 	name_objects(r);
 	if (suppress_rules() &&
 	    suppress_match(r, hooks.symbolize, stackdepot_get)) {
@@ -261,11 +275,16 @@ void eng_report_emit(struct report *r)
 	if (json)
 		jlen = report_format_json(r, hooks.symbolize, stackdepot_get,
 					  eng_opts.stack_depth, json, JSON_BUF);
-	__atomic_fetch_add(&n_reports, 1, __ATOMIC_RELAXED);
-	if (r->severity == SEV_ERROR)
-		__atomic_fetch_add(&n_errors, 1, __ATOMIC_RELAXED);
-	if (hooks.emit)
-		hooks.emit(r, text ? text : "", tlen, json ? json : "", jlen);
+	eng_lock(&emit_lock);
+	if (!__atomic_load_n(&ending, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(&n_reports, 1, __ATOMIC_RELAXED);
+		if (r->severity == SEV_ERROR)
+			__atomic_fetch_add(&n_errors, 1, __ATOMIC_RELAXED);
+		if (hooks.emit)
+			hooks.emit(r, text ? text : "", tlen,
+				   json ? json : "", jlen);
+	}
+	eng_unlock(&emit_lock);
 	if (text)
 		eng_free(text, TEXT_BUF);
 	if (json)
@@ -280,11 +299,17 @@ void eng_deadlock_action(void)
 {
 	if (eng_opts.on_deadlock == ON_DEADLOCK_EXIT ||
 	    eng_opts.on_deadlock == ON_DEADLOCK_ABORT) {
+		eng_lock(&emit_lock); /* kept until the process is gone */
+		__atomic_store_n(&ending, 1, __ATOMIC_RELEASE);
 		/* The process ends here: the event that closed the deadlock
 		 * must still reach the trace. */
 		trace_current();
 		if (hooks.fatal)
 			hooks.fatal(eng_opts.on_deadlock, eng_opts.exitcode);
+		/* Still here: a replay, which stops this trace; the next one
+		 * reports again. */
+		__atomic_store_n(&ending, 0, __ATOMIC_RELEASE);
+		eng_unlock(&emit_lock);
 	}
 }
 
@@ -1416,6 +1441,8 @@ void engine_fork_child(struct eng_thread *self, int pid)
 	engine_pid = pid;
 	n_reports = 0;
 	n_errors = 0;
+	/* A report another thread was writing is the parent's. */
+	eng_lock_reset(&emit_lock);
 	/*
 	 * A fresh start: the parent's threads are gone, and orders they took
 	 * mixed with the child's would make cycles no thread of the child
