@@ -9,44 +9,19 @@
  * EXPECT options=on_deadlock=exit
  * EXPECT exit=66
  * EXPECT reports=1
- * EXPECT report kind=deadlock severity=error lines=@b1,@a2 threads=left,right objects=lock_a,lock_b
+ * EXPECT report kind=deadlock severity=error lines=@left_waits,@right_waits threads=left,right objects=lock_a,lock_b
  * EXPECT stderr!~=too late
  */
 #include <pthread.h>
 
-#include "dl.h"
-
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
-static pthread_barrier_t both_hold_one;
+#define PROMPT_TAKE_FIRST() pthread_mutex_lock(&lock_a)
+#define PROMPT_TAKE_SECOND() pthread_mutex_lock(&lock_b)
 
-static void *left(void *arg)
-{
-	(void)arg;
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0);
-	dl_barrier_wait(&both_hold_one);
-	dl_prompt_arm();
-	pthread_mutex_lock(&lock_b); /* @b1 */
-	exit(1);
-}
-
-static void *right(void *arg)
-{
-	(void)arg;
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0);
-	dl_barrier_wait(&both_hold_one);
-	pthread_mutex_lock(&lock_a); /* @a2 */
-	exit(1);
-}
+#include "prompt_body.h"
 
 int main(void)
 {
-	struct dl_thread l, r;
-
-	dl_prompt_handler();
-	CHECK_EQ(pthread_barrier_init(&both_hold_one, NULL, 2), 0);
-	dl_spawn(&l, "left", left, NULL);
-	dl_spawn(&r, "right", right, NULL);
-	dl_join(&l);
-	return 1;
+	return prompt_run();
 }

@@ -10,44 +10,19 @@
  * EXPECT options=on_deadlock=exit:spin=100000
  * EXPECT exit=66
  * EXPECT reports=1
- * EXPECT report kind=deadlock severity=error lines=@w1,@m2 threads=left,right objects=lock_m,lock_rw
+ * EXPECT report kind=deadlock severity=error lines=@left_waits,@right_waits threads=left,right objects=lock_m,lock_rw
  * EXPECT stderr!~=too late
  */
 #include <pthread.h>
 
-#include "dl.h"
-
 static pthread_mutex_t lock_m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t lock_rw = PTHREAD_RWLOCK_INITIALIZER;
-static pthread_barrier_t both_hold_one;
+#define PROMPT_TAKE_FIRST() pthread_mutex_lock(&lock_m)
+#define PROMPT_TAKE_SECOND() pthread_rwlock_wrlock(&lock_rw)
 
-static void *left(void *arg)
-{
-	(void)arg;
-	CHECK_EQ(pthread_mutex_lock(&lock_m), 0);
-	dl_barrier_wait(&both_hold_one);
-	dl_prompt_arm();
-	pthread_rwlock_wrlock(&lock_rw); /* @w1 */
-	exit(1);
-}
-
-static void *right(void *arg)
-{
-	(void)arg;
-	CHECK_EQ(pthread_rwlock_wrlock(&lock_rw), 0);
-	dl_barrier_wait(&both_hold_one);
-	pthread_mutex_lock(&lock_m); /* @m2 */
-	exit(1);
-}
+#include "prompt_body.h"
 
 int main(void)
 {
-	struct dl_thread l, r;
-
-	dl_prompt_handler();
-	CHECK_EQ(pthread_barrier_init(&both_hold_one, NULL, 2), 0);
-	dl_spawn(&l, "left", left, NULL);
-	dl_spawn(&r, "right", right, NULL);
-	dl_join(&l);
-	return 1;
+	return prompt_run();
 }
