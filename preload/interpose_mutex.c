@@ -254,14 +254,14 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	struct eng_thread *t = rt_enter();
 
-	if (t) {
-		/* Before the real unlock: afterwards the owner is gone. */
-		if (UNLIKELY(t->bk_on) || !engine_fast_release(t, (uintptr_t)m,
-					   (uintptr_t)__builtin_return_address(0)))
-			rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m,
-				       mutex_owner(m),
-				       __builtin_return_address(0));
-		rt_leave();
-	}
-	return R(pthread_mutex_unlock)(m);
+	if (!t)
+		return R(pthread_mutex_unlock)(m);
+	/* Before the real unlock: afterwards the owner is gone. */
+	if (UNLIKELY(t->bk_on) ||
+	    !engine_fast_release(t, (uintptr_t)m,
+				 (uintptr_t)__builtin_return_address(0)))
+		rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m, mutex_owner(m),
+			       __builtin_return_address(0));
+	rt_leave();
+	return real.pthread_mutex_unlock(m);
 }

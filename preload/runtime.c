@@ -25,9 +25,7 @@
 #include "symbolize.h"
 #include "trace_glue.h"
 
-__thread struct eng_thread *rt_thread
-	__attribute__((tls_model("initial-exec")));
-__thread volatile int rt_busy __attribute__((tls_model("initial-exec")));
+__thread struct rt_tls rt_tls __attribute__((tls_model("initial-exec")));
 int rt_active;
 int rt_spin;
 
@@ -371,6 +369,22 @@ struct eng_thread *rt_attach(void)
 	rt_thread = t;
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, t);
+	return t;
+}
+
+struct eng_thread *rt_enter_slow(void)
+{
+	struct eng_thread *t;
+
+	if (rt_busy || !rt_active)
+		return NULL;
+	rt_busy = 1;
+	t = rt_thread;
+	if (!t) {
+		t = rt_attach();
+		if (!t)
+			rt_busy = 0;
+	}
 	return t;
 }
 

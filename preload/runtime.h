@@ -20,13 +20,20 @@
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* The calling thread's engine record, NULL until attached. */
-extern __thread struct eng_thread *rt_thread
+/*
+ * The calling thread's runtime state, one TLS block (the wrappers find it
+ * with one lookup): its engine record, NULL until attached, and the guard,
+ * non-zero while it runs runtime code, when wrappers pass through
+ * (volatile: GCC may drop stores around leaf libc calls otherwise).
+ */
+struct rt_tls {
+	struct eng_thread *thread;
+	volatile int busy;
+};
+extern __thread struct rt_tls rt_tls
 	__attribute__((tls_model("initial-exec")));
-/* Non-zero while this thread runs runtime code: wrappers pass through.
- * volatile: GCC may drop stores around leaf libc calls otherwise. */
-extern __thread volatile int rt_busy
-	__attribute__((tls_model("initial-exec")));
+#define rt_thread (rt_tls.thread)
+#define rt_busy (rt_tls.busy)
 /* Non-zero once options are read and the engine is ready. */
 extern int rt_active;
 /* The spin option: retries of a contended lock before its wait is
@@ -48,25 +55,24 @@ static inline void rt_cpu_relax(void)
 /* Attach the calling thread (first call from a thread we did not start). */
 struct eng_thread *rt_attach(void);
 
+/* rt_enter() when the thread is not attached yet or the guard is set. */
+struct eng_thread *rt_enter_slow(void);
+
 /*
  * Enter runtime code for a tracked call: returns the thread's record with
  * the guard set, or NULL when the call must pass straight through
- * (runtime not started, re-entry, a signal handler interrupting us).
+ * (runtime not started, re-entry, a signal handler interrupting us). A
+ * thread is attached only once the runtime is active, for good.
  */
 static inline struct eng_thread *rt_enter(void)
 {
-	struct eng_thread *t;
+	struct eng_thread *t = rt_thread;
 
-	if (UNLIKELY(rt_busy) || UNLIKELY(!rt_active))
-		return NULL;
-	rt_busy = 1;
-	t = rt_thread;
-	if (UNLIKELY(!t)) {
-		t = rt_attach();
-		if (!t)
-			rt_busy = 0;
+	if (LIKELY(t != NULL) && LIKELY(!rt_busy)) {
+		rt_busy = 1;
+		return t;
 	}
-	return t;
+	return rt_enter_slow();
 }
 
 static inline void rt_leave(void)

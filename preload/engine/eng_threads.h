@@ -37,6 +37,7 @@ struct held {
 	uint8_t mode;	     /* enum ev_mode */
 	uint8_t flags;	     /* EVF_TRY / EVF_TIMED of the acquisition */
 	uint8_t kind;	     /* enum ev_kind */
+	uint8_t spare[13];   /* 64 bytes: held[i] is a shift away */
 };
 
 struct ocache_slot {

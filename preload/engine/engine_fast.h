@@ -40,8 +40,9 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	if (t->blk.active || t->degraded || t->depth >= HELD_MAX)
 		return false;
 	/* The slot is current while the record's generation is the one it
-	 * saw (retiring bumps it): then o is still the object at addr. */
-	if (!o || slot->addr != addr || objects_gen(o) != slot->gen ||
+	 * saw (retiring bumps it): then o is still the object at addr. A
+	 * slot with an address has a record (no object lives at 0). */
+	if (slot->addr != addr || objects_gen(o) != slot->gen ||
 	    o->kind != kind || (kind == KIND_SEM && o->is_signal))
 		return false;
 	/*
@@ -100,8 +101,12 @@ engine_fast_sem_try_failed(struct eng_thread *t, uint64_t addr, uint64_t pc)
 	return true;
 }
 
-/* Thread t releases the lock at addr, if it is the top of its stack;
- * pc is the call site. */
+/*
+ * Thread t releases the lock at addr, if it is the top of its stack;
+ * pc is the call site. The entry may be stale (the object retired while
+ * held, a new one at its address since): the engine would find this
+ * same entry by address and pop it too.
+ */
 static inline __attribute__((always_inline)) bool
 engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 {
@@ -110,7 +115,7 @@ engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 	if (t->blk.active || !t->depth)
 		return false;
 	h = &t->held[t->depth - 1];
-	if (h->addr != addr || h->count != 1 || h->obj->id != h->id)
+	if (h->addr != addr || h->count != 1)
 		return false;
 	t->depth--;
 	t->n_events++;
