@@ -269,6 +269,7 @@ COFFMAN_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rw)
 				       rw_owner(rw),
 				       __builtin_return_address(0));
 		rt_leave();
+		return real.pthread_rwlock_unlock(rw);
 	}
 	return R(pthread_rwlock_unlock)(rw);
 }

@@ -220,6 +220,7 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 				  __builtin_return_address(0));
 		rt_leave();
 		errno = saved;
+		return real.sem_post(s);
 	}
 	return R(sem_post)(s);
 }

@@ -149,6 +149,7 @@ COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 									   : 0,
 				       __builtin_return_address(0));
 		rt_leave();
+		return real.pthread_spin_unlock(s);
 	}
 	return R(pthread_spin_unlock)(s);
 }
