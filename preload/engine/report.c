@@ -519,7 +519,7 @@ static bool has_cycle_explanation(const struct report *r)
 
 /* The four conditions, each with its evidence from this run. */
 struct coffman_text {
-	char mutex[512], hold[1024], nopre[256], circ[512];
+	char mutex[512], hold[1024], nopre[384], circ[512];
 };
 
 static void coffman_explain(struct ctx *c, struct coffman_text *ct)
@@ -582,9 +582,17 @@ static void coffman_explain(struct ctx *c, struct coffman_text *ct)
 			    stack_site(c, e->to_stack, s2, sizeof(s2)));
 	}
 
-	snprintf(ct->nopre, sizeof(ct->nopre),
-		 "a held lock is released only by its owner; nothing can "
-		 "take it away from a thread that waits");
+	o = (struct out){ ct->nopre, sizeof(ct->nopre), 0 };
+	ct->nopre[0] = 0;
+	put(&o, "a held lock is released only by its owner; nothing can "
+		"take it away from a thread that waits");
+	for (i = 0; i < r->nedges; i++)
+		if (r->kind == REP_DEADLOCK && r->edges[i].timed) {
+			put(&o, ", but %s waits with a timeout: the cycle "
+				"ends if it then lets go of what it holds",
+			    thread_label(r, r->edges[i].thread, t, sizeof(t)));
+			break;
+		}
 
 	o = (struct out){ ct->circ, sizeof(ct->circ), 0 };
 	ct->circ[0] = 0;

@@ -391,9 +391,88 @@ static const char *wait_verb(const struct blocked *b)
 	}
 }
 
-static struct report *deadlock_report(struct cycle *c, bool recover)
+/*
+ * Cycles with a timed wait in them, as last seen (under wf_lock). A timed
+ * wait may end its cycle: the waiter gives up and lets go of what the
+ * others wait for. So such a cycle is a warning when it forms. When the
+ * same cycle forms again with every timed waiter back in the same wait
+ * after no more than its timeout and the new request (nothing released,
+ * nothing else done in between), and every other thread still in its
+ * wait, the waiter retries while holding on: nothing ends the cycle, an
+ * error.
+ */
+#define TIMED_MEMO 16
+#define TIMED_MEMO_THREADS 8
+#define TIMED_RETRY_EVENTS 4 /* the timeout, the new request, slack */
+
+struct timed_memo {
+	uint64_t key; /* the cycle's report key, 0 free */
+	int n;
+	uint32_t num[TIMED_MEMO_THREADS];
+	uint64_t events[TIMED_MEMO_THREADS]; /* each one's n_events then */
+};
+
+static struct timed_memo timed_memo[TIMED_MEMO];
+static unsigned timed_memo_next;
+
+/* Did cycle c (report key 'key') form again by a retry since memo m? */
+static bool timed_retried(const struct timed_memo *m, const struct cycle *c)
 {
-	bool all_timed = true;
+	bool moved = false;
+	int j, k;
+
+	if (m->n != c->n)
+		return false;
+	for (j = 0; j < c->n; j++) {
+		const struct eng_thread *t = c->t[j];
+		uint64_t d;
+
+		for (k = 0; k < m->n && m->num[k] != t->num; k++)
+			;
+		if (k == m->n)
+			return false;
+		d = t->n_events - m->events[k];
+		if (d && (!t->blk.timed || d > TIMED_RETRY_EVENTS))
+			return false;
+		moved = moved || d;
+	}
+	return moved;
+}
+
+/* Is c a cycle that a retried timed wait formed again? Remembers c. */
+static bool timed_cycle_again(uint64_t key, const struct cycle *c)
+{
+	struct timed_memo *m = NULL;
+	bool again = false;
+	int i;
+
+	if (c->n > TIMED_MEMO_THREADS)
+		return false;
+	for (i = 0; i < TIMED_MEMO && !m; i++)
+		if (timed_memo[i].key == key)
+			m = &timed_memo[i];
+	if (m)
+		again = timed_retried(m, c);
+	else
+		m = &timed_memo[timed_memo_next++ % TIMED_MEMO];
+	m->key = key;
+	m->n = c->n;
+	for (i = 0; i < c->n; i++) {
+		m->num[i] = c->t[i]->num;
+		m->events[i] = c->t[i]->n_events;
+	}
+	return again;
+}
+
+/*
+ * The report of wait-for cycle c, NULL if made before. *severe: the cycle
+ * is an error, which nothing but the deadlock action will end (false for
+ * one a timed wait may still end).
+ */
+static struct report *deadlock_report(struct cycle *c, bool recover,
+				      bool *severe)
+{
+	bool all_timed = true, any_timed = false, again = false;
 	struct report *r;
 	uint64_t key = hash_mix(REP_DEADLOCK);
 	char *m;
@@ -405,10 +484,16 @@ static struct report *deadlock_report(struct cycle *c, bool recover)
 				c->t[j]->blk.addr);
 		if (!c->t[j]->blk.timed)
 			all_timed = false;
+		else
+			any_timed = true;
 	}
+	if (any_timed && (again = timed_cycle_again(key, c)))
+		key += hash_mix(REP_DEADLOCK + 300);
+	*severe = !any_timed || again;
+	recover = recover && *severe;
 	if (!eng_report_is_new(key))
 		return NULL;
-	r = eng_report_new(REP_DEADLOCK, all_timed ? SEV_WARNING : SEV_ERROR);
+	r = eng_report_new(REP_DEADLOCK, *severe ? SEV_ERROR : SEV_WARNING);
 	if (!r)
 		return NULL;
 	for (j = 0; j < c->n; j++)
@@ -452,7 +537,14 @@ static struct report *deadlock_report(struct cycle *c, bool recover)
 	left = sizeof(r->message);
 	len = snprintf(m, left, "deadlock: %d thread%s wait%s for each other%s",
 		       c->n, c->n == 1 ? "" : "s", c->n == 1 ? "s" : "",
-		       all_timed ? " (every wait has a timeout)" : "");
+		       again	   ? ", again: a timed wait ran out and was "
+				     "retried without letting go of anything, "
+				     "so no timeout ends this cycle"
+		       : all_timed ? " (every wait has a timeout)"
+		       : any_timed ? " (a wait in the cycle has a timeout: "
+				     "it ends if that thread gives up and lets "
+				     "go)"
+				   : "");
 	if (len > 0 && (size_t)len < left && recover)
 		snprintf(m + len, left - (size_t)len,
 			 "; on_deadlock=recover: T%u's request fails with "
@@ -637,9 +729,12 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		c.t[0] = t;
 		c.n = 1;
 		if (find_cycle(&c, t)) {
+			bool severe;
+
 			r = deadlock_report(
-				&c, eng_opts.on_deadlock == ON_DEADLOCK_RECOVER);
-			found = 1;
+				&c, eng_opts.on_deadlock == ON_DEADLOCK_RECOVER,
+				&severe);
+			found = severe;
 			mark_deadlocked(&c, NULL, c.n);
 		} else if (t->blk.kind == KIND_SEM) {
 			c.n = 1;
@@ -922,11 +1017,14 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 
 			b->reported |= BLK_RECHECKED;
 			if (find_cycle(&c, t)) {
+				bool severe;
+
 				mark_deadlocked(&c, NULL, c.n);
-				pending[npending] = deadlock_report(&c, false);
+				pending[npending] =
+					deadlock_report(&c, false, &severe);
 				if (pending[npending]) {
 					npending++;
-					deadlock = true;
+					deadlock = deadlock || severe;
 				}
 			}
 		}
