@@ -1294,14 +1294,6 @@ static void retired_cb(void *ctx, uint64_t id, uint64_t addr)
 
 static int dispatch(struct eng_thread *t, const struct coffman_event *ev);
 
-__attribute__((noinline)) void
-engine_fast_trace(struct eng_thread *t, uint32_t op, uint32_t kind,
-		  uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
-		  uint32_t stack)
-{
-	trace_fast(t, op, kind, mode, flags, addr, pc, stack);
-}
-
 /* The event being handled, so a fatal action can trace it first. */
 static __thread struct eng_thread *cur_thread;
 static __thread const struct coffman_event *cur_event;

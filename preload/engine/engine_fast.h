@@ -19,11 +19,6 @@
 #include "objects.h"
 #include "trace_write.h"
 
-/* Record a fast-path event in the trace (trace=...): engine.c. */
-void engine_fast_trace(struct eng_thread *t, uint32_t op, uint32_t kind,
-		       uint32_t mode, uint32_t flags, uint64_t addr,
-		       uint64_t pc, uint32_t stack);
-
 /* Thread t acquired the lock at addr (kind) in mode (shared: an rwlock's
  * read lock) from call site pc; flags may hold EVF_TRY. */
 static inline __attribute__((always_inline)) bool
@@ -74,8 +69,8 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	h->kind = (uint8_t)kind;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
-		engine_fast_trace(t, OP_ACQUIRED, kind, mode, flags & EVF_TRY,
-				  addr, pc, stack);
+		trace_fast(t, trace_fast_what(OP_ACQUIRED, kind, mode, flags),
+			   addr, pc, stack);
 	return true;
 }
 
@@ -96,8 +91,10 @@ engine_fast_sem_try_failed(struct eng_thread *t, uint64_t addr, uint64_t pc)
 		return false;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
-		engine_fast_trace(t, OP_TRY_FAILED, KIND_SEM, MODE_EXCL, EVF_TRY,
-				  addr, pc, 0);
+		trace_fast(t,
+			   trace_fast_what(OP_TRY_FAILED, KIND_SEM, MODE_EXCL,
+					   EVF_TRY),
+			   addr, pc, 0);
 	return true;
 }
 
@@ -120,8 +117,8 @@ engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 	t->depth--;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
-		engine_fast_trace(t, OP_RELEASE, h->kind, h->mode, 0, addr, pc,
-				  0);
+		trace_fast(t, trace_fast_what(OP_RELEASE, h->kind, MODE_EXCL, 0),
+			   addr, pc, 0);
 	return true;
 }
 

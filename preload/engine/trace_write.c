@@ -60,6 +60,8 @@ struct trace_buf {
 	uint32_t count;		  /* records held, under lock */
 	uint32_t fast_at;	  /* payload offset + 1 of the open
 				     TRACE_FAST record (the last one), 0 none */
+	uint32_t fast_lim;	  /* room for one more compact event in it
+				     while used < fast_lim (set_fast_at) */
 	uint32_t fast_stack;	  /* previous values in it */
 	uint64_t fast_addr, fast_pc;
 	uint8_t block[];	  /* block header, then the payload */
@@ -277,6 +279,18 @@ static bool take(struct eng_lock *l, bool nowait)
  * the file lock could not be had without waiting, so that a later flush
  * still writes it. Returns false only then.
  */
+/* Open (at = payload offset + 1) or close (0) b's TRACE_FAST record. */
+static void set_fast_at(struct trace_buf *b, uint32_t at)
+{
+	uint32_t lim = b->cap - FAST_EV_MAX + 1;
+
+	/* used + FAST_EV_MAX <= cap, and the record's length fits 16 bits */
+	if (at && FAST_LEN_MAX - FAST_EV_MAX + at < lim)
+		lim = FAST_LEN_MAX - FAST_EV_MAX + at;
+	b->fast_at = at;
+	b->fast_lim = at ? lim : 0;
+}
+
 static bool flush_buf(struct trace_buf *b, bool nowait)
 {
 	struct coffman_trace_block h;
@@ -302,7 +316,7 @@ static bool flush_buf(struct trace_buf *b, bool nowait)
 	eng_unlock(&file_lock);
 	b->used = 0;
 	b->count = 0;
-	b->fast_at = 0;
+	set_fast_at(b, 0);
 	errno = saved;
 	return true;
 }
@@ -313,7 +327,7 @@ static uint8_t *reserve(struct trace_buf *b, size_t len, bool nowait)
 {
 	uint8_t *p;
 
-	b->fast_at = 0; /* any other record ends the open TRACE_FAST */
+	set_fast_at(b, 0); /* any other record ends the open TRACE_FAST */
 	if (b->used + len > b->cap && !flush_buf(b, nowait))
 		return NULL;
 	if (b->used + len > b->cap)
@@ -576,33 +590,28 @@ static bool open_fast(struct trace_buf *b, const struct eng_thread *t)
 	f.thread = LE32(t->num);
 	f.after_seq = LE64(t->trace_last_seq);
 	memcpy(p, &f, sizeof(f));
-	b->fast_at = (uint32_t)(p - (b->block + BLOCK_HDR)) + 1;
+	set_fast_at(b, (uint32_t)(p - (b->block + BLOCK_HDR)) + 1);
 	b->fast_addr = 0;
 	b->fast_pc = 0;
 	b->fast_stack = 0;
 	return true;
 }
 
-/* Append one compact event to b's open TRACE_FAST record (room for it
- * checked by the caller). */
-static inline void put_fast(struct trace_buf *b, uint32_t op, uint32_t kind,
-			    uint32_t mode, uint32_t flags, uint64_t addr,
+/* Append one compact event (what: trace_fast_what()) to b's open
+ * TRACE_FAST record (room for it checked by the caller). */
+static inline void put_fast(struct trace_buf *b, uint32_t what, uint64_t addr,
 			    uint64_t pc, uint32_t stack)
 {
 	uint8_t *rec = b->block + BLOCK_HDR + b->fast_at - 1;
 	uint8_t *p = b->block + BLOCK_HDR + b->used, *start = p;
 	uint32_t len;
 
-	*p++ = (uint8_t)((op == OP_TRY_FAILED	 ? COFFMAN_TRACE_FAST_TRY_FAILED
-			  : op != OP_ACQUIRED	 ? COFFMAN_TRACE_FAST_RELEASED
-			  : mode == MODE_SHARED ? COFFMAN_TRACE_FAST_ACQUIRED_SHARED
-						: COFFMAN_TRACE_FAST_ACQUIRED) |
-			 ((flags & EVF_TRY) ? 4 : 0) | kind << 3);
+	*p++ = (uint8_t)what;
 	p = put_varint(p, zigzag(addr, b->fast_addr));
 	p = put_varint(p, zigzag(pc, b->fast_pc));
 	b->fast_addr = addr;
 	b->fast_pc = pc;
-	if (op == OP_ACQUIRED) {
+	if (((what >> 8) & 0xff) == OP_ACQUIRED) {
 		p = put_varint(p, zigzag(stack, b->fast_stack));
 		b->fast_stack = stack;
 	}
@@ -615,8 +624,7 @@ static inline void put_fast(struct trace_buf *b, uint32_t op, uint32_t kind,
 /* An open TRACE_FAST record in b with room for one more event. */
 static inline bool fast_room(const struct trace_buf *b)
 {
-	return b->fast_at && b->used + FAST_EV_MAX <= b->cap &&
-	       b->used + FAST_EV_MAX - (b->fast_at - 1) <= FAST_LEN_MAX;
+	return b->used < b->fast_lim;
 }
 
 /* Is stack id's record in the file (or on its way)? */
@@ -628,11 +636,13 @@ static inline bool stack_known(uint32_t id)
 			(1ull << (id % 64))));
 }
 
-void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
-		uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
-		uint32_t stack)
+/* trace_fast() when the lock-free append cannot be made. */
+static __attribute__((noinline)) void
+trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
+		uint64_t pc, uint32_t stack)
 {
 	struct trace_buf *b = t->trace_buf;
+	uint32_t op = (what >> 8) & 0xff, kind = what >> 24;
 
 	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace)
 		return;
@@ -643,8 +653,8 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		struct coffman_event ev = {
 			.op = op,
 			.kind = kind,
-			.mode = op == OP_ACQUIRED ? mode : MODE_EXCL,
-			.flags = flags & EVF_TRY,
+			.mode = (what >> 16) & 15,
+			.flags = (what & (1u << 20)) ? EVF_TRY : 0,
 			.addr = addr,
 			.pc = pc,
 		};
@@ -652,8 +662,26 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		trace_event(t, &ev, stack);
 		return;
 	}
-	if (__atomic_load_n(&lock_free, __ATOMIC_RELAXED) &&
-	    stack_known(stack)) {
+	in_trace = 1;
+	eng_lock(&b->lock);
+	put_stack(b, stack); /* written once per file, usually long ago */
+	if (fast_room(b) || open_fast(b, t))
+		put_fast(b, what, addr, pc, stack);
+	eng_unlock(&b->lock);
+	in_trace = 0;
+}
+
+void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
+		uint64_t pc, uint32_t stack)
+{
+	struct trace_buf *b = t->trace_buf;
+
+	if (__builtin_expect(b && b->owner == t && !in_trace &&
+				     t->trace_gen == file_gen &&
+				     !__atomic_load_n(&t->trace_dirty,
+						      __ATOMIC_RELAXED) &&
+				     what < (32u << 24) && stack_known(stack),
+			     1)) {
 		__atomic_store_n(&b->busy, 1, __ATOMIC_RELAXED);
 		/* Ordered against the loads below by a flusher's (or
 		 * trace_barriers_off's) membarrier. */
@@ -661,19 +689,13 @@ void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
 		if (!__atomic_load_n(&b->flush_req, __ATOMIC_RELAXED) &&
 		    __atomic_load_n(&lock_free, __ATOMIC_RELAXED) &&
 		    fast_room(b)) {
-			put_fast(b, op, kind, mode, flags, addr, pc, stack);
+			put_fast(b, what, addr, pc, stack);
 			__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
 			return;
 		}
 		__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
 	}
-	in_trace = 1;
-	eng_lock(&b->lock);
-	put_stack(b, stack); /* written once per file, usually long ago */
-	if (fast_room(b) || open_fast(b, t))
-		put_fast(b, op, kind, mode, flags, addr, pc, stack);
-	eng_unlock(&b->lock);
-	in_trace = 0;
+	trace_fast_slow(t, what, addr, pc, stack);
 }
 
 void trace_module(const char *path, uint64_t base, uint64_t start,
@@ -985,7 +1007,7 @@ void trace_after_fork(void)
 		eng_lock_reset(&b->lock);
 		b->busy = 0;
 		b->flush_req = 0;
-		b->fast_at = 0;
+		set_fast_at(b, 0);
 		b->used = 0;
 		b->count = 0;
 		b->owner = NULL;

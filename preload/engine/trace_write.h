@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "coffman/trace.h"
 #include "eng_threads.h"
 #include "event.h"
 
@@ -37,12 +38,32 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 		 uint32_t stack);
 
 /*
- * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting, in
- * mode, or OP_RELEASE of its top lock), in a TRACE_FAST record.
+ * A fast-path event's operation for trace_fast(), packed: bits 0-7 its
+ * compact record byte (the COFFMAN_TRACE_FAST_* code, 4 for EVF_TRY, the
+ * kind from bit 3), 8-15 op, 16-19 mode, 20 EVF_TRY, 24-31 kind. The
+ * wrappers inline it with constants, so it costs nothing there.
  */
-void trace_fast(struct eng_thread *t, uint32_t op, uint32_t kind,
-		uint32_t mode, uint32_t flags, uint64_t addr, uint64_t pc,
-		uint32_t stack);
+static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
+				       uint32_t mode, uint32_t flags)
+{
+	uint32_t code = op == OP_TRY_FAILED	? COFFMAN_TRACE_FAST_TRY_FAILED
+			: op != OP_ACQUIRED	? COFFMAN_TRACE_FAST_RELEASED
+			: mode == MODE_SHARED	? COFFMAN_TRACE_FAST_ACQUIRED_SHARED
+						: COFFMAN_TRACE_FAST_ACQUIRED;
+	uint32_t try = (flags & EVF_TRY) ? 1 : 0;
+
+	return ((code | try << 2 | (kind & 31) << 3) & 0xff) | op << 8 |
+	       (mode & 15) << 16 | try << 20 | kind << 24;
+}
+
+/*
+ * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
+ * OP_RELEASE of its top lock, OP_TRY_FAILED of a known semaphore), what
+ * from trace_fast_what(), in a TRACE_FAST record. The caller checked
+ * trace_enabled.
+ */
+void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
+		uint64_t pc, uint32_t stack);
 
 /*
  * From now on, compact events take the buffer lock like every other
