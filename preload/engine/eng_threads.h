@@ -20,7 +20,7 @@
 #define OCACHE_BITS 10
 #define OCACHE_SIZE (1u << OCACHE_BITS) /* per-thread address -> record */
 /* Seen-chain cache: open addressing, grown (doubled) at half full from
- * 1024 slots (16 KiB) up to 65536 (1 MiB); lossy beyond. */
+ * 1024 slots (8 KiB) up to 65536 (512 KiB); lossy beyond. */
 #define CCACHE_MIN_BITS 10
 #define CCACHE_MAX_BITS 16
 #define CCACHE_PROBES 16
@@ -46,9 +46,16 @@ struct ocache_slot {
 	uint32_t gen;
 };
 
+/*
+ * One slot is one word, so twice the chains fit the L1 cache: the chain
+ * key's top 40 bits (CCACHE_TAG) and the stack captured when the chain
+ * was first seen (a stack id below 2^24; a chain with a larger one is not
+ * cached). A chain taken for a seen one by a clash of 40 bits would miss
+ * its edges: odds of 16 in 2^40 per new chain. 0 is an empty slot.
+ */
+#define CCACHE_TAG (~(uint64_t)0 << 24)
 struct ccache_slot {
-	uint64_t key;	/* chain key; 0 = empty */
-	uint32_t stack; /* stack captured when first seen */
+	uint64_t word;
 };
 
 /* What a blocked thread waits for (written under the wait-for lock). */
@@ -224,13 +231,13 @@ static inline bool threads_ccache_get(const struct eng_thread *t,
 	int probes;
 
 	for (probes = 0; probes < CCACHE_PROBES; probes++) {
-		const struct ccache_slot *s = &t->ccache[i];
+		uint64_t w = t->ccache[i].word;
 
-		if (s->key == key) {
-			*stack = s->stack;
-			return true;
+		if (!((w ^ key) & CCACHE_TAG)) {
+			*stack = (uint32_t)(w & ~CCACHE_TAG);
+			return w != 0;
 		}
-		if (!s->key)
+		if (!w)
 			return false;
 		i = (i + 1) & t->ccache_mask;
 	}

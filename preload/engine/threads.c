@@ -285,20 +285,20 @@ void threads_ccache_clear(struct eng_thread *t)
 	t->ccache_used = 0;
 }
 
-/* Place key in t's table if a slot within reach is free (or has it). */
-static bool ccache_place(struct eng_thread *t, uint64_t key, uint32_t stack)
+/* Place word (tag and stack) in t's table if a slot within reach is free
+ * (or has its tag). */
+static bool ccache_place(struct eng_thread *t, uint64_t word)
 {
-	uint32_t i = (uint32_t)(key >> t->ccache_shift);
+	uint32_t i = (uint32_t)(word >> t->ccache_shift);
 	int probes;
 
 	for (probes = 0; probes < CCACHE_PROBES; probes++) {
 		struct ccache_slot *s = &t->ccache[i];
 
-		if (!s->key || s->key == key) {
-			if (!s->key)
+		if (!s->word || !((s->word ^ word) & CCACHE_TAG)) {
+			if (!s->word)
 				t->ccache_used++;
-			s->key = key;
-			s->stack = stack;
+			s->word = word;
 			return true;
 		}
 		i = (i + 1) & t->ccache_mask;
@@ -320,8 +320,8 @@ static bool ccache_resize(struct eng_thread *t, int bits)
 	t->ccache_shift = 64 - (uint32_t)bits;
 	t->ccache_used = 0;
 	for (i = 0; old_bytes && i < old_bytes / sizeof(*old); i++)
-		if (old[i].key)
-			ccache_place(t, old[i].key, old[i].stack);
+		if (old[i].word)
+			ccache_place(t, old[i].word);
 	if (old_bytes)
 		eng_free(old, old_bytes);
 	return true;
@@ -330,10 +330,12 @@ static bool ccache_resize(struct eng_thread *t, int bits)
 void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 {
 	int bits = 64 - (int)t->ccache_shift;
+	uint64_t word = (key & CCACHE_TAG) | stack;
 	uint32_t i;
 
-	/* An exited thread takes no more locks worth a table. */
-	if (!t->alive)
+	/* An exited thread takes no more locks worth a table; a tag of 0
+	 * or a stack id beyond the slot's 24 bits does not fit. */
+	if (!t->alive || !(key & CCACHE_TAG) || (stack & CCACHE_TAG))
 		return;
 	/* Half full: twice the slots, while under the cap. */
 	if ((t->ccache == threads_ccache_empty ||
@@ -343,7 +345,7 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 				     ? CCACHE_MIN_BITS
 				     : bits + 1))
 		return;
-	if (t->ccache == threads_ccache_empty || ccache_place(t, key, stack))
+	if (t->ccache == threads_ccache_empty || ccache_place(t, word))
 		return;
 	/*
 	 * A lossy cache at its cap: with the neighbourhood full, evict one
@@ -354,6 +356,5 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 	i = ((uint32_t)(key >> t->ccache_shift) +
 	     (uint32_t)(key >> 20) % CCACHE_PROBES) &
 	    t->ccache_mask;
-	t->ccache[i].key = key;
-	t->ccache[i].stack = stack;
+	t->ccache[i].word = word;
 }
