@@ -99,13 +99,14 @@ engine_fast_sem_try_failed(struct eng_thread *t, uint64_t addr, uint64_t pc)
 }
 
 /*
- * Thread t releases the lock at addr, if it is the top of its stack;
- * pc is the call site. The entry may be stale (the object retired while
- * held, a new one at its address since): the engine would find this
- * same entry by address and pop it too.
+ * Thread t releases the lock at addr, if it is the top of its stack: pop
+ * it, and leave the trace to the caller (trace_fast() of OP_RELEASE, when
+ * trace_enabled). The entry may be stale (the object retired while held,
+ * a new one at its address since): the engine would find this same entry
+ * by address and pop it too.
  */
 static inline __attribute__((always_inline)) bool
-engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
+engine_fast_pop(struct eng_thread *t, uint64_t addr, uint32_t *kind)
 {
 	struct held *h;
 
@@ -114,10 +115,22 @@ engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
 	h = &t->held[t->depth - 1];
 	if (h->addr != addr || h->count != 1)
 		return false;
+	*kind = h->kind;
 	t->depth--;
 	t->n_events++;
+	return true;
+}
+
+/* The same, traced at once; pc is the call site. */
+static inline __attribute__((always_inline)) bool
+engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
+{
+	uint32_t kind;
+
+	if (!engine_fast_pop(t, addr, &kind))
+		return false;
 	if (__builtin_expect(trace_enabled, 0))
-		trace_fast(t, trace_fast_what(OP_RELEASE, h->kind, MODE_EXCL, 0),
+		trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
 			   addr, pc, 0);
 	return true;
 }
