@@ -676,8 +676,14 @@ void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
 {
 	struct trace_buf *b = t->trace_buf;
 
-	if (__builtin_expect(b && b->owner == t && !in_trace &&
-				     t->trace_gen == file_gen &&
+	/*
+	 * Room in b's open compact record (fast_room, below) also means
+	 * that b is still t's and t's record is in this file: only
+	 * trace_fast_slow() opens one, after checking both, and a buffer
+	 * handed on (at an exit) or left in a fork child is flushed first,
+	 * which closes it. A rename by another thread is seen here.
+	 */
+	if (__builtin_expect(b && !in_trace &&
 				     !__atomic_load_n(&t->trace_dirty,
 						      __ATOMIC_RELAXED) &&
 				     what < (32u << 24) && stack_known(stack),
