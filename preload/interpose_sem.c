@@ -126,8 +126,9 @@ sem_banked(struct eng_thread *t, enum sem_call call, sem_t *s, clockid_t clk,
  * blocked: CPython's Lock.acquire() is a trywait first and a wait only
  * when that fails, so most of its blocking acquisitions look like tries.
  */
-static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
-		    const struct timespec *ts, const void *pc)
+static inline __attribute__((always_inline)) int
+sem_down(enum sem_call call, sem_t *s, clockid_t clk,
+	 const struct timespec *ts, const void *pc)
 {
 	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
 								  : 0;
@@ -142,8 +143,19 @@ static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 	if (UNLIKELY(t->bk_on))
 		return sem_banked(t, call, s, clk, ts, pc);
 	rc = sem_real(SEM_TRY, s, 0, NULL);
+	if (LIKELY(rc == 0)) {
+		/* errno as it was: a success leaves it alone */
+		if (!engine_fast_acquired(t, (uintptr_t)s, KIND_SEM, MODE_EXCL,
+					  0, (uintptr_t)pc)) {
+			err = errno;
+			sem_event(t, OP_ACQUIRED, flags, s, 0, pc);
+			errno = err;
+		}
+		rt_leave();
+		return 0;
+	}
 	err = errno;
-	if (rc != 0 && err == EAGAIN && flags &&
+	if (err == EAGAIN && flags &&
 	    rt_deadline_passed(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts)) {
 		/* It cannot wait: a try, that took a unit or failed. */
 		rc = sem_real(call, s, clk, ts);
@@ -211,15 +223,16 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 	struct eng_thread *t = rt_enter();
 
 	if (t) {
-		int saved = errno;
-
 		if (UNLIKELY(t->bk_on) ||
 		    !engine_fast_release(t, (uintptr_t)s,
-					   (uintptr_t)__builtin_return_address(0)))
+					   (uintptr_t)__builtin_return_address(0))) {
+			int saved = errno;
+
 			sem_event(t, OP_RELEASE, 0, s, 0,
 				  __builtin_return_address(0));
+			errno = saved;
+		}
 		rt_leave();
-		errno = saved;
 		return real.sem_post(s);
 	}
 	return R(sem_post)(s);

@@ -643,6 +643,7 @@ trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 {
 	struct trace_buf *b = t->trace_buf;
 	uint32_t op = (what >> 8) & 0xff, kind = what >> 24;
+	int saved = errno; /* the fast paths keep the program's errno */
 
 	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace)
 		return;
@@ -660,6 +661,7 @@ trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 		};
 
 		trace_event(t, &ev, stack);
+		errno = saved;
 		return;
 	}
 	in_trace = 1;
@@ -669,6 +671,7 @@ trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 		put_fast(b, what, addr, pc, stack);
 	eng_unlock(&b->lock);
 	in_trace = 0;
+	errno = saved;
 }
 
 void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
