@@ -121,8 +121,9 @@ rw_banked(struct eng_thread *t, uint32_t mode, enum rw_call call,
 }
 
 /* Try first; record the intent to block only when that fails. */
-static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
-		   clockid_t clk, const struct timespec *ts, const void *pc)
+static inline __attribute__((always_inline)) int
+rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
+	const struct timespec *ts, const void *pc)
 {
 	uint32_t flags = (call == RW_TIMED || call == RW_CLOCK) ? EVF_TIMED : 0;
 	struct eng_thread *t;
