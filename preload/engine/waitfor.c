@@ -601,8 +601,12 @@ static struct report *dead_owner_report(struct eng_thread *t,
 	oi = waited_object(r, t);
 	snprintf(r->message, sizeof(r->message),
 		 "deadlock: thread T%u waits for a %s whose owner, thread "
-		 "T%u, has exited without unlocking it: nobody will unlock it",
-		 t->num, report_object_kind_name(t->blk.kind), owner->num);
+		 "T%u, has exited without unlocking it: nobody will unlock "
+		 "it%s",
+		 t->num, report_object_kind_name(t->blk.kind), owner->num,
+		 t->blk.timed ? " (the wait has a timeout: it ends, and the "
+				"lock stays taken)"
+			      : "");
 	eng_report_site(r, "locked", owner, oi,
 			held_stack(owner, t->blk.obj_id));
 	eng_report_site(r, wait_verb(&t->blk), t, oi, t->blk.stack);
@@ -723,7 +727,7 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		  t->blk.kind == KIND_RWLOCK) &&
 	    !o->robust && (dead = excl_holder(t)) && !dead->alive) {
 		r = dead_owner_report(t, dead);
-		found = 1;
+		found = !t->blk.timed; /* a timed wait ends: a warning */
 		mark_deadlocked(&c, t, 0);
 	} else {
 		c.t[0] = t;
