@@ -554,22 +554,32 @@ static struct report *deadlock_report(struct cycle *c, bool recover,
 	return r;
 }
 
-static struct report *knot_report(struct cycle *k)
+/* The report of knot k, NULL if made before. *severe as for
+ * deadlock_report(): false when a wait in it has a timeout. */
+static struct report *knot_report(struct cycle *k, bool *severe)
 {
 	uint64_t key = hash_mix(REP_DEADLOCK + 200);
 	struct report *r;
 	int j;
 
-	for (j = 0; j < k->n; j++)
+	*severe = true;
+	for (j = 0; j < k->n; j++) {
 		key += hash_mix(k->t[j]->num * 0x10001ull + k->t[j]->blk.obj_id);
+		if (k->t[j]->blk.timed)
+			*severe = false;
+	}
 	if (!eng_report_is_new(key) ||
-	    !(r = eng_report_new(REP_DEADLOCK, SEV_ERROR)))
+	    !(r = eng_report_new(REP_DEADLOCK,
+				 *severe ? SEV_ERROR : SEV_WARNING)))
 		return NULL;
 	snprintf(r->message, sizeof(r->message),
 		 "deadlock: %d threads wait for units of what they hold "
 		 "themselves: every unit that could end a wait is held by "
-		 "one of these blocked threads, so none will be given back",
-		 k->n);
+		 "one of these blocked threads, so none will be given back%s",
+		 k->n,
+		 *severe ? ""
+			 : " (a wait in it has a timeout: it ends if that "
+			   "thread gives up and lets go)");
 	for (j = 0; j < k->n; j++) {
 		struct eng_thread *t = k->t[j];
 		int wi;
@@ -743,8 +753,10 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		} else if (t->blk.kind == KIND_SEM) {
 			c.n = 1;
 			if (find_knot(&c)) {
-				r = knot_report(&c);
-				found = 1;
+				bool severe;
+
+				r = knot_report(&c, &severe);
+				found = severe;
 				mark_deadlocked(&c, NULL, c.n);
 			}
 		}
