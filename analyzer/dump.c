@@ -57,6 +57,7 @@ static const char *const op_names[OP_MAX] = {
 	[OP_PROBE] = "probe",
 	[OP_SIGNAL] = "signal",
 	[OP_SIGACTION] = "sigaction",
+	[OP_CANCEL] = "cancel",
 };
 
 static const char *const kind_names[KIND_MAX] = {
@@ -336,6 +337,9 @@ static int put_event(struct dump *d, const struct trace_ev *ev)
 		named = st && site_stack(d, st);
 	}
 	if (named && ev->kind == KIND_THREAD && !thread_word_ok(ev->addr))
+		named = false;
+	/* "cancel T2" names a thread, nothing else */
+	if (named && ev->op == OP_CANCEL && ev->kind != KIND_THREAD)
 		named = false;
 	if (named && (ev->op == OP_WAIT || ev->op == OP_WOKEN) &&
 	    (ev->kind == KIND_MUTEX || ev->kind == KIND_RWLOCK ||

@@ -916,6 +916,7 @@ enum {
 	O_BARRIER_WAIT,
 	O_CREATE,
 	O_JOIN,
+	O_CANCEL,
 	O_EXIT,
 	O_INIT,
 	O_DESTROY,
@@ -958,6 +959,7 @@ static const struct opdef ops[] = {
 	{ "barrier_wait", O_BARRIER_WAIT },
 	{ "create", O_CREATE },
 	{ "join", O_JOIN },
+	{ "cancel", O_CANCEL },
 	{ "exit", O_EXIT },
 	{ "thread_exit", O_EXIT },
 	{ "init", O_INIT },
@@ -1391,6 +1393,15 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		ev_add(&eb, thread, OP_WOKEN, KIND_THREAD, MODE_EXCL, 0,
 		       x.addr);
 		ev_add(&eb, thread, OP_JOIN, KIND_THREAD, MODE_EXCL, 0, x.addr);
+		break;
+	case O_CANCEL:
+		if ((rc = need_obj(ps, &o, op->name)) ||
+		    (rc = resolve(ps, o.obj, o.kind, KIND_THREAD, KIND_THREAD,
+				  &x)) ||
+		    (rc = extra_words(ps, &o, 0)))
+			return rc;
+		ev_add(&eb, thread, OP_CANCEL, KIND_THREAD, MODE_EXCL, 0,
+		       x.addr);
 		break;
 	case O_EXIT:
 		if (o.obj)

@@ -48,6 +48,8 @@
  *   barrier_wait B      wait at a barrier and pass it
  *   create T2           this thread creates T2 (its parent)
  *   join T2             wait for T2 and reap it
+ *   cancel T2           pthread_cancel(T2): its wait at a cancellation
+ *                       point (join, condvar, semaphore) ends
  *   exit                the thread ends
  *   init X [KIND] [normal|recursive|errorcheck|adaptive] [robust]
  *          [writer] [N] (N: a semaphore's value, a barrier's parties)

@@ -270,6 +270,28 @@ COFFMAN_EXPORT int pthread_detach(pthread_t th)
 	return R(pthread_detach)(th);
 }
 
+/*
+ * A cancel ends the target's wait at a cancellation point (a join, a
+ * condvar or semaphore wait): such a wait is in no deadlock. Seen only
+ * once glibc has accepted it.
+ */
+COFFMAN_EXPORT int pthread_cancel(pthread_t th)
+{
+	int rc = R(pthread_cancel)(th);
+	struct eng_thread *t;
+	uint64_t target;
+
+	if (rc != 0 || !(t = rt_enter()))
+		return rc;
+	target = thread_num(th);
+	if (target)
+		rt_event(t, OP_CANCEL, KIND_THREAD, MODE_EXCL, 0,
+			 (const void *)(uintptr_t)target, 0,
+			 __builtin_return_address(0));
+	rt_leave();
+	return rc;
+}
+
 COFFMAN_EXPORT void pthread_exit(void *ret)
 {
 	rt_set_exit_stack();

@@ -105,6 +105,7 @@ void real_resolve(void)
 	NEXT(pthread_timedjoin_np, "pthread_timedjoin_np");
 	NEXT(pthread_clockjoin_np, "pthread_clockjoin_np");
 	NEXT(pthread_detach, "pthread_detach");
+	NEXT(pthread_cancel, "pthread_cancel");
 	NEXT(_exit, "_exit");
 	NEXT(_Exit, "_Exit");
 	NEXT(execve, "execve");

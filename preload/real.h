@@ -108,6 +108,7 @@ struct real_fns {
 	int (*pthread_clockjoin_np)(pthread_t, void **, clockid_t,
 				    const struct timespec *);
 	int (*pthread_detach)(pthread_t);
+	int (*pthread_cancel)(pthread_t);
 	void (*pthread_exit)(void *) __attribute__((noreturn));
 	int (*pthread_setname_np)(pthread_t, const char *);
 

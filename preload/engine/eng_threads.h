@@ -98,6 +98,8 @@ struct eng_thread {
 	uint8_t bk_rules;	/* claims-file rules to match at its next
 				   acquisition (it was named, or is new) */
 	uint8_t bk_row;		/* its row in the banker's state + 1, 0 none */
+	uint8_t cancel_pending;	/* pthread_cancel'd: its next wait at a
+				   cancellation point ends (atomic) */
 	char name[THREAD_NAME_MAX]; /* pthread_setname_np name, "" none */
 	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */

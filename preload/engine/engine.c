@@ -1364,6 +1364,14 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 		waitfor_sigaction((int)(ev->arg & SIGACTION_SIG_MASK),
 				  (ev->arg & SIGACTION_HANDLER) != 0);
 		break;
+	case OP_CANCEL: {
+		struct eng_thread *u = threads_find((uint32_t)ev->addr);
+
+		if (u)
+			__atomic_store_n(&u->cancel_pending, 1,
+					 __ATOMIC_RELAXED);
+		break;
+	}
 	case OP_TRY_FAILED:
 		on_try_failed(t, ev);
 		break;

@@ -42,6 +42,8 @@ enum ev_op {
 	OP_SIGNAL,	 /* cond signal (arg 0) or broadcast (arg 1) */
 	OP_SIGACTION,	 /* a signal's action was set: arg is the signal
 			    number, | SIGACTION_HANDLER if now a handler */
+	OP_CANCEL,	 /* pthread_cancel: addr is the cancelled thread's
+			    number */
 	OP_MAX
 };
 

@@ -221,6 +221,19 @@ static bool on_path(const struct cycle *c, const struct eng_thread *u)
 	return false;
 }
 
+/*
+ * u was cancelled (pthread_cancel) and waits at a cancellation point (a
+ * join, a condvar or semaphore wait): the cancel ends its wait, so it is
+ * in no deadlock. (A cancel the thread has disabled is taken as enabled:
+ * a deadlock could go unreported, never a false one.)
+ */
+static bool cancel_ends_wait(const struct eng_thread *u)
+{
+	return __atomic_load_n(&u->cancel_pending, __ATOMIC_RELAXED) &&
+	       (u->blk.kind == KIND_THREAD || u->blk.kind == KIND_COND ||
+		u->blk.kind == KIND_SEM);
+}
+
 /* Depth-first through blocked threads back to c->t[0]. */
 static bool find_cycle(struct cycle *c, struct eng_thread *t)
 {
@@ -232,8 +245,8 @@ static bool find_cycle(struct cycle *c, struct eng_thread *t)
 
 		if (u == c->t[0])
 			return true;
-		if (!u->blk.active || !u->alive || on_path(c, u) ||
-		    c->n >= PATH_MAX_THREADS)
+		if (!u->blk.active || !u->alive || cancel_ends_wait(u) ||
+		    on_path(c, u) || c->n >= PATH_MAX_THREADS)
 			continue;
 		c->t[c->n++] = u;
 		if (find_cycle(c, u))
@@ -273,7 +286,7 @@ static void scan_units(void *ctx, struct eng_thread *u)
 	i = threads_held_find(u, s->id);
 	if (i < 0)
 		return;
-	if (!u->blk.active) {
+	if (!u->blk.active || cancel_ends_wait(u)) {
 		s->running = true;
 		return;
 	}
@@ -290,7 +303,7 @@ static bool find_knot(struct cycle *k)
 		const struct blocked *b = &t->blk;
 		struct unit_scan us = { b->obj_id, k, 0, false };
 
-		if (!b->active || !t->alive)
+		if (!b->active || !t->alive || cancel_ends_wait(t))
 			return false;
 		switch (b->kind) {
 		case KIND_SEM:
@@ -739,7 +752,7 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		r = dead_owner_report(t, dead);
 		found = !t->blk.timed; /* a timed wait ends: a warning */
 		mark_deadlocked(&c, t, 0);
-	} else {
+	} else if (!cancel_ends_wait(t)) {
 		c.t[0] = t;
 		c.n = 1;
 		if (find_cycle(&c, t)) {
@@ -1023,7 +1036,7 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 			continue;
 		dur = b->since_ns && now_ns > b->since_ns ? now_ns - b->since_ns
 							  : 0;
-		if (sync_wait(b) &&
+		if (sync_wait(b) && !cancel_ends_wait(t) &&
 		    dur >= (uint64_t)eng_opts.watchdog_ms * NS_PER_MS)
 			asleep++;
 		if (b->reported & BLK_IN_DEADLOCK)
@@ -1032,7 +1045,7 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 			struct cycle c = { { t }, 1 };
 
 			b->reported |= BLK_RECHECKED;
-			if (find_cycle(&c, t)) {
+			if (!cancel_ends_wait(t) && find_cycle(&c, t)) {
 				bool severe;
 
 				mark_deadlocked(&c, NULL, c.n);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * timed_retry_deadlock_reported.c - "left" holds lock_a and retries a
- * 100 ms pthread_mutex_timedlock of lock_b until it gets it, never
+ * 400 ms pthread_mutex_timedlock of lock_b until it gets it, never
  * letting go of lock_a; "right" holds lock_b and waits for lock_a. When
  * the cycle forms it is a warning (a timeout may end it); when the timed
  * wait runs out and is retried with lock_a still held, the same cycle
@@ -34,7 +34,7 @@ static void *left(void *arg)
 	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a1 */
 	dl_barrier_wait(&both_hold);
 	do {
-		ts = dl_deadline(100);
+		ts = dl_deadline(400);
 		rc = pthread_mutex_timedlock(&lock_b, &ts); /* @b1 */
 	} while (rc == ETIMEDOUT);
 	fprintf(stderr, "NOT REACHED: left got lock_b\n");

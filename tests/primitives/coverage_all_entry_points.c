@@ -181,6 +181,15 @@ static void *thread_fn(void *arg)
 	return arg;
 }
 
+/* Waits in a cancellation point until cancelled. */
+static void *cancel_fn(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
 static int c11_fn(void *arg)
 {
 	(void)arg;
@@ -364,6 +373,10 @@ static void cover_threads(void)
 		CHECK_EQ(pthread_join(t, &ret), 0);
 	CHECK_EQ(pthread_create(&t, NULL, thread_fn, (void *)5), 0);
 	COVER("pthread_detach", CHECK_EQ(pthread_detach(t), 0));
+	CHECK_EQ(pthread_create(&t, NULL, cancel_fn, NULL), 0);
+	COVER("pthread_cancel", CHECK_EQ(pthread_cancel(t), 0));
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK(ret == PTHREAD_CANCELED);
 
 	COVER("thrd_create", CHECK_EQ(thrd_create(&c, c11_fn, NULL),
 				      thrd_success));
