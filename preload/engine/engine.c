@@ -251,6 +251,22 @@ static uint64_t key_combine_unordered(uint64_t acc, uint64_t v)
  */
 static int ending;
 static struct eng_lock emit_lock = ENG_LOCK_INIT;
+/* A deadlock that ends the process has been found (its finder reports
+ * it): the first finder only, so two threads that see the same hang at
+ * once (each its own cycle, or a cycle and a knot through it) make one
+ * report. */
+static int end_claimed;
+
+bool eng_claim_ending(void)
+{
+	int zero = 0;
+
+	if (eng_opts.on_deadlock != ON_DEADLOCK_EXIT &&
+	    eng_opts.on_deadlock != ON_DEADLOCK_ABORT)
+		return true;
+	return __atomic_compare_exchange_n(&end_claimed, &zero, 1, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 
 void eng_report_emit(struct report *r)
 {
@@ -309,6 +325,7 @@ void eng_deadlock_action(void)
 		/* Still here: a replay, which stops this trace; the next one
 		 * reports again. */
 		__atomic_store_n(&ending, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&end_claimed, 0, __ATOMIC_RELEASE);
 		eng_unlock(&emit_lock);
 	}
 }
@@ -1443,6 +1460,7 @@ void engine_fork_child(struct eng_thread *self, int pid)
 	n_errors = 0;
 	/* A report another thread was writing is the parent's. */
 	eng_lock_reset(&emit_lock);
+	end_claimed = 0;
 	/*
 	 * A fresh start: the parent's threads are gone, and orders they took
 	 * mixed with the child's would make cycles no thread of the child

@@ -51,5 +51,9 @@ void eng_report_emit(struct report *r);
 void eng_mark_deadlock_cycle(const uint64_t *ids, int n);
 /* on_deadlock=exit|abort after an actual deadlock was reported. */
 void eng_deadlock_action(void);
+/* A deadlock was found: true if its finder is to report it and act
+ * (always, unless on_deadlock ends the process and another thread has
+ * already found one that does). */
+bool eng_claim_ending(void);
 
 #endif /* COFFMAN_ENGINE_INTERNAL_H */

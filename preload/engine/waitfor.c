@@ -774,6 +774,13 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 			}
 		}
 	}
+	if (found && !eng_claim_ending()) {
+		/* Another thread's report of this hang ends the process. */
+		if (r)
+			eng_free(r, sizeof(*r));
+		r = NULL;
+		found = 0;
+	}
 	if (found && eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
 		end_wait(t); /* the victim will not wait */
 	eng_unlock(&wf_lock);
@@ -1051,6 +1058,13 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 				mark_deadlocked(&c, NULL, c.n);
 				pending[npending] =
 					deadlock_report(&c, false, &severe);
+				if (pending[npending] && severe &&
+				    !eng_claim_ending()) {
+					/* another thread's report ends it */
+					eng_free(pending[npending],
+						 sizeof(struct report));
+					pending[npending] = NULL;
+				}
 				if (pending[npending]) {
 					npending++;
 					deadlock = deadlock || severe;
@@ -1075,8 +1089,13 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 				npending++;
 		}
 	}
-	if (live > 0 && asleep == live && !others_unknown && !explained) {
+	if (live > 0 && asleep == live && !others_unknown && !explained &&
+	    !deadlock) {
 		pending[npending] = all_blocked_report(&s);
+		if (pending[npending] && !eng_claim_ending()) {
+			eng_free(pending[npending], sizeof(struct report));
+			pending[npending] = NULL;
+		}
 		if (pending[npending]) {
 			npending++;
 			deadlock = true;
