@@ -20,9 +20,9 @@
 #define OCACHE_BITS 10
 #define OCACHE_SIZE (1u << OCACHE_BITS) /* per-thread address -> record */
 /* Seen-chain cache: open addressing, grown (doubled) at half full from
- * 1024 slots (8 KiB) up to 65536 (512 KiB); lossy beyond. */
+ * 1024 slots (8 KiB) up to 131072 (1 MiB); lossy beyond. */
 #define CCACHE_MIN_BITS 10
-#define CCACHE_MAX_BITS 16
+#define CCACHE_MAX_BITS 17
 #define CCACHE_PROBES 16
 #define THREAD_NAME_MAX 16
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * deadlock_after_cache_overflow_reported.c - "walker" takes 90,000 distinct
+ * deadlock_after_cache_overflow_reported.c - "walker" takes 160,000 distinct
  * nestings outer[i] -> inner[j], more than a thread's cache of nestings
  * holds, three times over, so that the later passes find every edge in
  * the graph but not in the cache. On the third pass, holding outer[3] and
@@ -19,8 +19,8 @@
 
 #include "dl.h"
 
-#define NOUTER 300
-#define NINNER 300
+#define NOUTER 400
+#define NINNER 400
 
 static pthread_mutex_t outer[NOUTER], inner[NINNER];
 static pthread_mutex_t last = PTHREAD_MUTEX_INITIALIZER;
