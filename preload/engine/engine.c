@@ -1316,6 +1316,20 @@ static __thread struct eng_thread *cur_thread;
 static __thread const struct coffman_event *cur_event;
 static __thread int cur_blocked; /* the thread was blocked before it */
 static __thread uint64_t cur_seq; /* its place in the trace's order */
+#define SEQ_LATER UINT64_MAX	  /* cur_seq: taken by eng_trace_reseq() */
+
+/*
+ * The event being handled takes its place in the trace's order now: a
+ * wait does it under the wait-for graph's lock, since the order the waits
+ * took that lock in is the order the replay must see them in (a thread
+ * may stall between the start of engine_event and the lock while another
+ * thread's wait goes through first). Once only: numbers stay 1..N.
+ */
+void eng_trace_reseq(void)
+{
+	if (cur_seq == SEQ_LATER)
+		cur_seq = trace_next_seq();
+}
 
 /*
  * Write the current event to the trace, once. Blocking events and the
@@ -1329,6 +1343,7 @@ static void trace_current(void)
 	if (!cur_event || !trace_enabled)
 		return;
 	e = *cur_event;
+	eng_trace_reseq(); /* a wait that did not get as far as waiting */
 	if (!e.seq)
 		e.seq = cur_seq;
 	if (!e.ts_ns && hooks.now_ns &&
@@ -1347,8 +1362,11 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 	cur_thread = t;
 	cur_event = ev;
 	cur_blocked = t->blk.active;
-	/* The order the engine takes events in is the order to replay. */
-	cur_seq = trace_enabled ? trace_next_seq() : 0;
+	/* The order the engine takes events in is the order to replay; a
+	 * wait's is the order it gets the wait-for graph's lock in. */
+	cur_seq = !trace_enabled ? 0
+		  : ev->op == OP_ACQUIRE || ev->op == OP_WAIT ? SEQ_LATER
+							    : trace_next_seq();
 	rc = dispatch(t, ev);
 	trace_current();
 	eng_cancel_restore(cancel);

@@ -49,6 +49,9 @@ void eng_report_emit(struct report *r);
 /* Remember that the locks ids[0..n-1] deadlocked for real, so the same
  * cycle is not reported again as a potential one. */
 void eng_mark_deadlock_cycle(const uint64_t *ids, int n);
+/* The event being handled takes its place in the trace's order now (see
+ * engine.c). */
+void eng_trace_reseq(void);
 /* on_deadlock=exit|abort after an actual deadlock was reported. */
 void eng_deadlock_action(void);
 /* A deadlock was found: true if its finder is to report it and act

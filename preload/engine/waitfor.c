@@ -739,6 +739,7 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 
 	e.stack = eng_capture(ev);
 	eng_lock(&wf_lock);
+	eng_trace_reseq();
 	end_wait(t);
 	record_wait(t, o, &e, now_ns);
 	if (e.kind == KIND_COND) { /* waiters, for cheap signals */
