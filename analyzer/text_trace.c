@@ -1384,24 +1384,21 @@ static int do_event_line(struct parser *ps, uint32_t thread, struct tok *tv,
 		break;
 	}
 	case O_JOIN:
+	case O_CANCEL: /* both name one thread */
 		if ((rc = need_obj(ps, &o, op->name)) ||
 		    (rc = resolve(ps, o.obj, o.kind, KIND_THREAD, KIND_THREAD,
 				  &x)) ||
 		    (rc = extra_words(ps, &o, 0)))
 			return rc;
+		if (code == O_CANCEL) {
+			ev_add(&eb, thread, OP_CANCEL, KIND_THREAD, MODE_EXCL,
+			       0, x.addr);
+			break;
+		}
 		ev_add(&eb, thread, OP_WAIT, KIND_THREAD, MODE_EXCL, 0, x.addr);
 		ev_add(&eb, thread, OP_WOKEN, KIND_THREAD, MODE_EXCL, 0,
 		       x.addr);
 		ev_add(&eb, thread, OP_JOIN, KIND_THREAD, MODE_EXCL, 0, x.addr);
-		break;
-	case O_CANCEL:
-		if ((rc = need_obj(ps, &o, op->name)) ||
-		    (rc = resolve(ps, o.obj, o.kind, KIND_THREAD, KIND_THREAD,
-				  &x)) ||
-		    (rc = extra_words(ps, &o, 0)))
-			return rc;
-		ev_add(&eb, thread, OP_CANCEL, KIND_THREAD, MODE_EXCL, 0,
-		       x.addr);
 		break;
 	case O_EXIT:
 		if (o.obj)

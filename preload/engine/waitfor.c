@@ -414,6 +414,11 @@ static const char *wait_verb(const struct blocked *b)
  * wait, the waiter retries while holding on: nothing ends the cycle, an
  * error.
  */
+/* What a warning for a cycle or knot with a timed wait in it says. */
+static const char timed_note[] =
+	" (a wait in it has a timeout: it ends if that thread gives up and "
+	"lets go)";
+
 #define TIMED_MEMO 16
 #define TIMED_MEMO_THREADS 8
 #define TIMED_RETRY_EVENTS 4 /* the timeout, the new request, slack */
@@ -554,9 +559,7 @@ static struct report *deadlock_report(struct cycle *c, bool recover,
 				     "retried without letting go of anything, "
 				     "so no timeout ends this cycle"
 		       : all_timed ? " (every wait has a timeout)"
-		       : any_timed ? " (a wait in the cycle has a timeout: "
-				     "it ends if that thread gives up and lets "
-				     "go)"
+		       : any_timed ? timed_note
 				   : "");
 	if (len > 0 && (size_t)len < left && recover)
 		snprintf(m + len, left - (size_t)len,
@@ -590,9 +593,7 @@ static struct report *knot_report(struct cycle *k, bool *severe)
 		 "themselves: every unit that could end a wait is held by "
 		 "one of these blocked threads, so none will be given back%s",
 		 k->n,
-		 *severe ? ""
-			 : " (a wait in it has a timeout: it ends if that "
-			   "thread gives up and lets go)");
+		 *severe ? "" : timed_note);
 	for (j = 0; j < k->n; j++) {
 		struct eng_thread *t = k->t[j];
 		int wi;
