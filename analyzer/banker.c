@@ -291,7 +291,7 @@ static int grow_threads(struct parser *ps)
 static int read_section(struct parser *ps, struct cursor *c, const char *what,
 			uint32_t *out, struct token *next)
 {
-	uint32_t m = ps->bf->n_resources, n = 0, v;
+	uint32_t m = ps->bf->n_resources, n = 0, v = 0;
 	struct token t;
 	char buf[48];
 	int rc;

@@ -484,7 +484,7 @@ void precise_mark_cycle_edge(uint64_t from, uint64_t to)
 
 struct judge {
 	int verdict;	  /* 0 cannot deadlock, 1 warning, 2 error */
-	char reason[256]; /* why not, when verdict is 0 */
+	char reason[440]; /* why not, when verdict is 0 */
 	uint32_t thread[PRECISE_LEN_MAX]; /* a feasible thread per edge */
 };
 
