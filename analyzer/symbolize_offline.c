@@ -395,57 +395,87 @@ static void parse_a2l(char *text, struct entry **ents, size_t n)
 	}
 }
 
+/* Run tool over the entries of ents[0..n-1] (all in module m) that have
+ * no source line yet. The tool's exit status, or -1 when out of memory;
+ * what it printed is applied whatever the status: eu-addr2line exits 1
+ * when one address has no line, though it found the others. */
+static int run_tool(const char *tool, struct mod *m, struct entry **ents,
+		    size_t n)
+{
+	struct entry **todo = calloc(n + 1, sizeof(*todo));
+	char **argv = calloc(n + 8, sizeof(*argv)), *out = NULL;
+	size_t i, k = 0;
+	int rc = -1;
+
+	if (!todo || !argv)
+		goto out;
+	for (i = 0; i < n; i++) {
+		char hex[24];
+
+		if (ents[i]->file)
+			continue;
+		/* a return address: look up the call before it */
+		snprintf(hex, sizeof(hex), "0x%llx",
+			 (unsigned long long)(ents[i]->pc - 1 - m->base));
+		argv[7 + k] = strdup(hex);
+		if (!argv[7 + k])
+			goto out;
+		todo[k++] = ents[i];
+	}
+	if (!k) {
+		rc = 0;
+		goto out;
+	}
+	argv[0] = (char *)tool;
+	argv[1] = (char *)"-a";
+	argv[2] = (char *)"-f";
+	argv[3] = (char *)"-i";
+	argv[4] = (char *)"-C";
+	argv[5] = (char *)"-e";
+	argv[6] = m->path;
+	rc = run(argv, &out);
+	if (out && rc != 127)
+		parse_a2l(out, todo, k);
+	free(out);
+out:
+	if (argv)
+		for (i = 0; i < k; i++)
+			free(argv[7 + i]);
+	free(argv);
+	free(todo);
+	return rc;
+}
+
 /* Resolve ents[0..n-1], all in module m. */
 static void resolve_module(struct mod *m, struct entry **ents, size_t n)
 {
 	/* elfutils first: the runtime symbolises through the same library
-	 * (libdwfl), so names match the live reports; then binutils. */
+	 * (libdwfl), so names match the live reports; then binutils, for
+	 * what elfutils found no line for (it reads no line table of some
+	 * compilers' DWARF 5, clang 14's among them). */
 	static const char *const tools[] = { "eu-addr2line", "addr2line" };
-	char **argv, *out;
 	size_t i, t;
-	int rc = 127;
+	bool ran = false, missing;
 
 	for (i = 0; i < n; i++)
 		ents[i]->done = true;
 	if (no_tools || m->tools_failed || m->path[0] != '/')
 		return;
-	argv = calloc(n + 8, sizeof(*argv));
-	if (!argv)
-		return;
-	for (i = 0; i < n; i++) {
-		char hex[24];
-
-		/* a return address: look up the call before it */
-		snprintf(hex, sizeof(hex), "0x%llx",
-			 (unsigned long long)(ents[i]->pc - 1 - m->base));
-		argv[7 + i] = strdup(hex);
-		if (!argv[7 + i])
-			goto err_free_argv;
-	}
 	for (t = 0; t < sizeof(tools) / sizeof(tools[0]); t++) {
-		argv[0] = (char *)tools[t];
-		argv[1] = (char *)"-a";
-		argv[2] = (char *)"-f";
-		argv[3] = (char *)"-i";
-		argv[4] = (char *)"-C";
-		argv[5] = (char *)"-e";
-		argv[6] = m->path;
-		rc = run(argv, &out);
-		if (rc == 0 && out) {
-			parse_a2l(out, ents, n);
-			free(out);
+		int rc = run_tool(tools[t], m, ents, n);
+
+		if (rc < 0)
+			return;
+		/* 127: not installed; above 1: it could not read the file */
+		if (rc <= 1)
+			ran = true;
+		for (i = 0, missing = false; i < n && !missing; i++)
+			missing = !ents[i]->file;
+		if (!missing)
 			break;
-		}
-		free(out);
-		if (rc != 127)
-			break; /* the tool ran but could not read the file */
 	}
-	if (rc != 0)
+	if (!ran)
 		m->tools_failed = true;
-err_free_argv:
-	for (i = 0; i < n; i++)
-		free(argv[7 + i]);
-	free(argv);
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -57,18 +57,39 @@ T2 unlock $a
 T1 lock mutex $l stack=2
 T1 lock mutex $a stack=2
 TRACE
-"$coffman" analyze "$tmp/t.trace" >"$tmp/out" 2>&1 && status=0 || status=$?
 fail=0
 check() {
-	grep -q -- "$1" "$tmp/out" || { echo "FAIL: no '$1' in the report"; fail=1; }
+	grep -q -- "$1" "$tmp/out" || { echo "FAIL: $2: no '$1' in the report"; fail=1; }
 }
-[ "$status" -eq 1 ] || { echo "FAIL: exit status $status, want 1"; fail=1; }
-check "in transfer .*symprog.c:$l1 "
-check "in audit .*symprog.c:$l2 "
-check "mutex account_lock at $a"
-check "mutex ledgers\[2\] at $l"
-if [ "$fail" -ne 0 ]; then
-	cat "$tmp/t.trace" "$tmp/out"
-	exit 1
-fi
+analyze() { # WHAT
+	"$coffman" analyze "$tmp/t.trace" >"$tmp/out" 2>&1 && status=0 || status=$?
+	[ "$status" -eq 1 ] || { echo "FAIL: $1: exit status $status, want 1"; fail=1; }
+	check "in transfer .*symprog.c:$l1 " "$1"
+	check "in audit .*symprog.c:$l2 " "$1"
+	check "mutex account_lock at $a" "$1"
+	check "mutex ledgers\[2\] at $l" "$1"
+	if [ "$fail" -ne 0 ]; then
+		cat "$tmp/t.trace" "$tmp/out"
+		exit 1
+	fi
+}
+analyze "with the installed tools"
+
+# An eu-addr2line that reads no line table (as elfutils 0.188 with
+# clang 14's DWARF 5): it names no line and exits 1. The lines must
+# come from binutils' addr2line instead.
+mkdir "$tmp/bin"
+cat >"$tmp/bin/eu-addr2line" <<'STUB'
+#!/bin/sh
+while [ "$#" -gt 0 ]; do
+	case $1 in
+	-e) shift 2 ;;
+	-*) shift ;;
+	*) printf '%s\n??\n??:0\n' "$1"; shift ;;
+	esac
+done
+exit 1
+STUB
+chmod +x "$tmp/bin/eu-addr2line"
+PATH="$tmp/bin:$PATH" analyze "when eu-addr2line finds no line"
 echo "ok: functions, lines and variables named offline"
