@@ -3,7 +3,9 @@
  * run.c - `coffman run`: check the --key=value options, put libcoffman.so in
  * LD_PRELOAD and COFFMAN_OPTIONS in the environment, and exec the program.
  */
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -315,6 +317,89 @@ static bool set_preload(const char *lib)
 	return true;
 }
 
+/* Where execvp() would find prog: *path, or false if it would not. */
+static bool locate(const char *prog, char *path, size_t size)
+{
+	const char *dirs = getenv("PATH"), *d;
+
+	if (strchr(prog, '/'))
+		return snprintf(path, size, "%s", prog) < (int)size;
+	if (!dirs)
+		dirs = "/bin:/usr/bin";
+	for (d = dirs;; d += strcspn(d, ":") + 1) {
+		int n = (int)strcspn(d, ":");
+
+		if (snprintf(path, size, "%.*s%s%s", n, d, n ? "/" : "",
+			     prog) < (int)size &&
+		    access(path, X_OK) == 0)
+			return true;
+		if (!d[n])
+			return false;
+	}
+}
+
+/*
+ * Can the loader preload the runtime into prog? Not into a statically
+ * linked program (no dynamic loader runs), a program of the other ELF
+ * class, or a set-user-ID or set-group-ID one that changes credentials
+ * (the loader ignores LD_PRELOAD in secure mode). Says why on stderr and
+ * returns false; true for anything else, scripts and files it cannot
+ * read included (the exec reports those).
+ */
+static bool preloadable(const char *prog)
+{
+	char path[PATH_MAX];
+	unsigned char ident[EI_NIDENT];
+	struct stat st;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	const char *why = NULL;
+	int fd, i, interp = 0;
+
+	if (!locate(prog, path, sizeof(path)))
+		return true;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	if (fstat(fd, &st) == 0 &&
+	    (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+	     ((st.st_mode & S_ISGID) && st.st_gid != getegid())))
+		why = "is set-user-ID or set-group-ID: the loader ignores "
+		      "LD_PRELOAD for it";
+	if (!why && pread(fd, ident, sizeof(ident), 0) == sizeof(ident) &&
+	    memcmp(ident, ELFMAG, SELFMAG) == 0) {
+		if (ident[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64
+							    : ELFCLASS32))
+			why = sizeof(void *) == 8
+				      ? "is a 32-bit program and the runtime "
+					"is 64-bit"
+				      : "is a 64-bit program and the runtime "
+					"is 32-bit";
+		else if (sizeof(void *) == 8 &&
+			 pread(fd, &eh, sizeof(eh), 0) == sizeof(eh) &&
+			 (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) &&
+			 eh.e_phentsize == sizeof(ph)) {
+			for (i = 0; i < eh.e_phnum && !interp; i++) {
+				if (pread(fd, &ph, sizeof(ph),
+					  (off_t)(eh.e_phoff +
+						  (uint64_t)i * sizeof(ph))) !=
+				    sizeof(ph))
+					break;
+				interp = ph.p_type == PT_INTERP;
+			}
+			if (i == eh.e_phnum && !interp)
+				why = "is statically linked: no dynamic "
+				      "loader runs to preload the runtime";
+		}
+	}
+	close(fd);
+	if (!why)
+		return true;
+	fprintf(stderr, "coffman run: '%s' %s; nothing in it would be checked\n",
+		path, why);
+	return false;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct coffman_options scratch;
@@ -356,6 +441,8 @@ int cmd_run(int argc, char **argv)
 	if (!merge_options(argv + first_opt, end_opt - first_opt))
 		return CMD_EXIT_USAGE;
 	if (!set_preload(lib))
+		return CMD_EXIT_USAGE;
+	if (!preloadable(argv[i]))
 		return CMD_EXIT_USAGE;
 
 	execvp(argv[i], argv + i);
