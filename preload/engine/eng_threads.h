@@ -73,6 +73,9 @@ struct blocked {
 	uint32_t stack;	    /* where it blocks */
 	uint64_t since_ns;  /* when it began to wait (0 unknown) */
 	uint64_t acq_count; /* obj->n_acquired then (starvation) */
+	/* condvar: the mutex its wait let go of and re-takes on waking */
+	struct eng_obj *relock;
+	uint64_t relock_id, relock_addr;
 };
 
 struct trace_buf; /* trace_write.c */
@@ -101,6 +104,10 @@ struct eng_thread {
 	uint8_t cancel_pending;	/* pthread_cancel'd: its next wait at a
 				   cancellation point ends (atomic) */
 	char name[THREAD_NAME_MAX]; /* pthread_setname_np name, "" none */
+	/* The mutex its last condvar wait let go of (cw_id 0: none), for
+	 * the wait that follows: woken, it waits to take it again. */
+	struct eng_obj *cw_obj;
+	uint64_t cw_id, cw_addr;
 	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */
 	struct held held[HELD_MAX];

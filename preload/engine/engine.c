@@ -1141,6 +1141,11 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 		struct held *h = &t->held[i];
 
 		/* banker: a lock's last hold, or one semaphore unit */
+		if (ev->flags & EVF_CONDWAIT) {
+			t->cw_obj = h->obj;
+			t->cw_id = h->id;
+			t->cw_addr = h->addr;
+		}
 		if (__builtin_expect(t->bk_row, 0) &&
 		    (h->count == 1 || (ev->flags & EVF_CONDWAIT) ||
 		     h->kind == KIND_SEM))
@@ -1392,7 +1397,7 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 		/* Only when someone waits: signals are frequent. */
 		if (o && o->kind == KIND_COND &&
 		    __atomic_load_n(&o->holders, __ATOMIC_RELAXED))
-			waitfor_signal(o);
+			waitfor_signal(o, ev->arg != 0);
 		break;
 	}
 	case OP_SIGACTION:

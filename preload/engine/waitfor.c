@@ -156,6 +156,23 @@ static void scan_parked(void (*fn)(void *ctx, struct eng_thread *u),
 		fn(ctx, parked[i]);
 }
 
+/*
+ * A condvar waiter that was signalled waits, inside glibc, to take the
+ * mutex its wait let go of: if another thread holds it, it waits for
+ * that thread as for any mutex (a signal, then a join holding the mutex).
+ */
+static bool relocking(const struct blocked *b)
+{
+	return b->kind == KIND_COND && b->signaled && b->relock_id &&
+	       b->relock && b->relock->id == b->relock_id;
+}
+
+/* The id of what the wait waits for now: the mutex for one relocking. */
+static uint64_t wait_obj_id(const struct blocked *b)
+{
+	return relocking(b) ? b->relock_id : b->obj_id;
+}
+
 /* The thread that holds what t waits for exclusively, if it is parked. */
 static struct eng_thread *excl_holder(const struct eng_thread *t)
 {
@@ -201,8 +218,12 @@ static int holders_of(struct eng_thread *t, struct eng_thread **out, int max)
 			return 0;
 		scan_parked(scan_holder, &s);
 		return s.n;
+	case KIND_COND:
+		if (relocking(b) && (u = parked_excl_holder(b->relock_id, t)))
+			out[s.n++] = u;
+		return s.n; /* else anyone may wake it */
 	default:
-		return 0; /* condvars, barriers: anyone may wake them */
+		return 0; /* barriers: anyone may arrive */
 	}
 }
 
@@ -349,6 +370,9 @@ static int waited_object(struct report *r, const struct eng_thread *t)
 	const struct blocked *b = &t->blk;
 	struct rep_object ro;
 
+	if (relocking(b))
+		return eng_report_object(r, b->relock_id, b->relock_addr,
+					 KIND_MUTEX, b->relock);
 	if (b->kind != KIND_THREAD)
 		return eng_report_object(r, b->obj_id, b->addr, b->kind,
 					 obj_live(b) ? b->obj : NULL);
@@ -393,7 +417,9 @@ static const char *wait_verb(const struct blocked *b)
 	case KIND_THREAD:
 		return "joins";
 	case KIND_COND:
-		return "waits on";
+		return relocking(b) ? "was woken on a condvar and waits to "
+				      "re-lock"
+				    : "waits on";
 	case KIND_BARRIER:
 		return "waits at";
 	case KIND_SEM:
@@ -498,8 +524,8 @@ static struct report *deadlock_report(struct cycle *c, bool recover,
 	int j, len;
 
 	for (j = 0; j < c->n; j++) {
-		key += hash_mix(c->t[j]->num * 0x10001ull + c->t[j]->blk.obj_id +
-				c->t[j]->blk.addr);
+		key += hash_mix(c->t[j]->num * 0x10001ull +
+				wait_obj_id(&c->t[j]->blk) + c->t[j]->blk.addr);
 		if (!c->t[j]->blk.timed)
 			all_timed = false;
 		else
@@ -524,7 +550,7 @@ static struct report *deadlock_report(struct cycle *c, bool recover,
 
 		for (j = 0; j < c->n; j++)
 			if (c->t[j]->blk.kind != KIND_THREAD)
-				ids[n++] = c->t[j]->blk.obj_id;
+				ids[n++] = wait_obj_id(&c->t[j]->blk);
 		if (n == c->n)
 			eng_mark_deadlock_cycle(ids, n);
 	}
@@ -535,7 +561,7 @@ static struct report *deadlock_report(struct cycle *c, bool recover,
 		struct rep_edge *e = &r->edges[r->nedges++];
 		uint64_t held_id = prev->blk.kind == KIND_THREAD
 					   ? 0
-					   : prev->blk.obj_id;
+					   : wait_obj_id(&prev->blk);
 
 		e->thread = t->num;
 		e->from = r->cycle[(j + c->n - 1) % c->n];
@@ -549,7 +575,7 @@ static struct report *deadlock_report(struct cycle *c, bool recover,
 	for (j = 0; j < c->n; j++) {
 		struct eng_thread *prev = c->t[(j + c->n - 1) % c->n];
 
-		held_sites(r, c->t[j], prev->blk.obj_id);
+		held_sites(r, c->t[j], wait_obj_id(&prev->blk));
 	}
 	m = r->message;
 	left = sizeof(r->message);
@@ -701,10 +727,50 @@ static void record_wait(struct eng_thread *t, struct eng_obj *o,
 	b->stack = eng_capture(ev);
 	b->since_ns = now_ns;
 	b->acq_count = o ? o->n_acquired : 0;
+	if (b->kind == KIND_COND && t->cw_id) {
+		b->relock = t->cw_obj;
+		b->relock_id = t->cw_id;
+		b->relock_addr = t->cw_addr;
+	}
+	t->cw_id = 0;
 	if (o)
 		__atomic_fetch_add(&o->waiters, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&b->active, 1, __ATOMIC_RELEASE);
 	park(t);
+}
+
+/* A waiter on condvar id, other than t, and signalled or not. */
+static struct eng_thread *cond_waiter(uint64_t id, const struct eng_thread *t,
+				      bool signaled, bool untimed)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_parked; i++) {
+		struct eng_thread *u = parked[i];
+
+		if (u != t && u->blk.active && u->blk.kind == KIND_COND &&
+		    u->blk.obj_id == id && u->blk.signaled == signaled &&
+		    (!untimed || !u->blk.timed))
+			return u;
+	}
+	return NULL;
+}
+
+/*
+ * t's condvar wait is over. If no signal was marked for t, t took one
+ * meant for another waiter (glibc wakes any of them), whose mark goes:
+ * it sleeps on. Not for a timed wait, which may have timed out, nor for
+ * a cancelled one: glibc hands their signal on to another waiter.
+ */
+static void cond_wait_over(struct eng_thread *t)
+{
+	struct eng_thread *u;
+
+	if (t->blk.signaled || t->blk.timed || t->cancel_pending)
+		return;
+	u = cond_waiter(t->blk.obj_id, t, true, false);
+	if (u)
+		u->blk.signaled = 0;
 }
 
 /* t's wait is over (wf_lock held). */
@@ -715,6 +781,7 @@ static void end_wait(struct eng_thread *t)
 	if (!b->active)
 		return;
 	if (b->kind == KIND_COND) {
+		cond_wait_over(t);
 		__atomic_fetch_sub(&cond_waiters, 1, __ATOMIC_RELAXED);
 		if (obj_live(b))
 			__atomic_fetch_sub(&b->obj->holders, 1,
@@ -795,22 +862,50 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 
 static struct report *hold_wait_report(struct eng_thread *t, uint64_t dur);
 
-static void mark_signaled(void *ctx, struct eng_thread *u)
+/* The signal woke u, who must re-take a mutex: is it held by a thread
+ * that waits, in a cycle back to u? The report, or NULL (wf_lock held). */
+static struct report *relock_cycle(struct eng_thread *u, bool *found)
 {
-	const struct holder_scan *s = ctx;
+	struct report *r = NULL;
+	struct cycle c = { { u }, 1 };
+	bool severe;
 
-	if (u->blk.active && u->blk.kind == KIND_COND &&
-	    u->blk.obj_id == s->id)
-		u->blk.signaled = 1;
+	if (!relocking(&u->blk) || !find_cycle(&c, u))
+		return NULL;
+	r = deadlock_report(&c, false, &severe);
+	mark_deadlocked(&c, NULL, c.n);
+	if (r && severe && !eng_claim_ending()) {
+		/* Another thread's report of this hang ends the process. */
+		eng_free(r, sizeof(*r));
+		return NULL;
+	}
+	*found = r && severe;
+	return r;
 }
 
-void waitfor_signal(struct eng_obj *cond)
+void waitfor_signal(struct eng_obj *cond, bool broadcast)
 {
-	struct holder_scan s = { cond->id, NULL, NULL, 0, 0, false };
+	struct eng_thread *u;
+	struct report *r = NULL;
+	bool found = false;
 
 	eng_lock(&wf_lock);
-	scan_parked(mark_signaled, &s);
+	if (broadcast) {
+		while ((u = cond_waiter(cond->id, NULL, false, false))) {
+			u->blk.signaled = 1;
+			if (!r)
+				r = relock_cycle(u, &found);
+		}
+	} else if ((u = cond_waiter(cond->id, NULL, false, true)) ||
+		   (u = cond_waiter(cond->id, NULL, false, false))) {
+		u->blk.signaled = 1;
+		r = relock_cycle(u, &found);
+	}
 	eng_unlock(&wf_lock);
+	if (r)
+		eng_report_emit(r);
+	if (found && eng_opts.on_deadlock != ON_DEADLOCK_RECOVER)
+		eng_deadlock_action();
 }
 
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)

@@ -31,8 +31,13 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 /* Threads waiting on any condvar (a lock-free hint for signals). */
 extern int cond_waiters;
 
-/* cond was signalled or broadcast: its waiters are no longer asleep. */
-void waitfor_signal(struct eng_obj *cond);
+/*
+ * cond was broadcast: its waiters are no longer asleep; or signalled: one
+ * of them is not (one not marked yet, untimed first). Which one glibc
+ * wakes is not known: when a waiter that was not marked wakes, the mark
+ * moves to it, so there are as many marked waiters as wake-ups to come.
+ */
+void waitfor_signal(struct eng_obj *cond, bool broadcast);
 
 /* t runs again (any event of t after a block). */
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns);
