@@ -8,6 +8,29 @@
 #include "real.h"
 #include "runtime.h"
 
+/*
+ * The owner to tell the engine: -1 (someone) if s is locked, else 0. A
+ * spinlock has no owner field, and what "unlocked" looks like is glibc's
+ * own: 1 on x86 (a lock decrements it), 0 elsewhere. It is what
+ * pthread_spin_init stores, so learn it from a spinlock of our own.
+ */
+static int32_t spin_owner(pthread_spinlock_t *s)
+{
+	static int unlocked = -1;
+	int free_word = __atomic_load_n(&unlocked, __ATOMIC_RELAXED);
+
+	if (free_word < 0) {
+		pthread_spinlock_t probe = -1;
+
+		if (R(pthread_spin_init)(&probe, PTHREAD_PROCESS_PRIVATE) != 0 ||
+		    probe < 0)
+			return -1; /* unknown: the engine asks no more */
+		free_word = probe;
+		__atomic_store_n(&unlocked, free_word, __ATOMIC_RELAXED);
+	}
+	return __atomic_load_n(s, __ATOMIC_RELAXED) == free_word ? 0 : -1;
+}
+
 static void spin_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 		       pthread_spinlock_t *s, const void *pc)
 {
@@ -36,8 +59,7 @@ COFFMAN_EXPORT int pthread_spin_destroy(pthread_spinlock_t *s)
 	if (t) {
 		/* No owner field: locked (-1, someone) or not (0). */
 		rt_event_ex(t, OP_DESTROY, KIND_SPIN, MODE_EXCL, 0,
-			    (const void *)s, 0,
-			    __atomic_load_n(s, __ATOMIC_RELAXED) ? -1 : 0,
+			    (const void *)s, 0, spin_owner(s),
 			    __builtin_return_address(0));
 		rt_leave();
 	}
@@ -144,9 +166,7 @@ COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 		    !engine_fast_release(t, (uintptr_t)s,
 					   (uintptr_t)__builtin_return_address(0)))
 			rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0,
-				       (const void *)s,
-				       __atomic_load_n(s, __ATOMIC_RELAXED) ? -1
-									   : 0,
+				       (const void *)s, spin_owner(s),
 				       __builtin_return_address(0));
 		rt_leave();
 		return real.pthread_spin_unlock(s);
