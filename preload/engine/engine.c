@@ -695,6 +695,14 @@ static bool edge_info(const struct eng_thread *t, int i, const struct held *h,
  * learn, and no stack to capture. Counts the occurrence and returns the
  * stack the lock was taken at then; 0 when something is new.
  */
+/* Was stack captured at call site pc (its innermost frame)? */
+static bool stack_at(uint32_t stack, uint64_t pc)
+{
+	const uint64_t *pcs;
+
+	return pc && stackdepot_get(stack, &pcs) > 0 && pcs[0] == pc;
+}
+
 static uint32_t order_known(struct eng_thread *t, const struct held *h,
 			    const struct coffman_event *ev)
 {
@@ -719,7 +727,7 @@ static uint32_t order_known(struct eng_thread *t, const struct held *h,
 	for (i = 0; i < n; i++)
 		known[i]->count++;
 	eng_unlock(&graph_lock);
-	return n ? stack : 0;
+	return n && stack_at(stack, ev->pc) ? stack : 0;
 }
 
 /* Acquisition of a new chain: add edges from every held lock, check. */
