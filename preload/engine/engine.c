@@ -668,6 +668,12 @@ static bool edge_info(const struct eng_thread *t, int i, const struct held *h,
 	memset(info, 0, sizeof(*info));
 	info->from = graph_key(from);
 	info->to = graph_key(h);
+	if (info->from == info->to) {
+		/* Two locks of one class nested (a ring of philosophers'
+		 * forks from one array): their order is the instances'. */
+		info->from = from->id;
+		info->to = h->id;
+	}
 	info->from_obj = from->obj;
 	info->to_obj = h->obj;
 	info->from_addr = from->addr;
