@@ -582,33 +582,51 @@ static int cmp_dsym(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-/* Parse `nm -S` lines: "VALUE [SIZE] TYPE NAME"; keep data symbols. */
+/* The next blank-separated word of *p (NUL-terminated in place), or NULL. */
+static char *next_word(char **p)
+{
+	char *w = *p + strspn(*p, " \t");
+
+	if (!*w)
+		return NULL;
+	*p = w + strcspn(w, " \t");
+	if (**p)
+		*(*p)++ = 0;
+	return w;
+}
+
+/* Parse `nm -S -C` lines: "VALUE [SIZE] TYPE NAME"; keep data symbols. A
+ * demangled NAME may hold blanks ("ns::(anonymous namespace)::x"): it is
+ * the rest of the line. nm pads a SIZE to 16 digits, so a one-letter
+ * second word is the TYPE. */
 static void parse_nm(struct mod *m, char *text)
 {
 	char *p = text, *l;
 	size_t cap = 0;
 
 	while ((l = next_line(&p))) {
-		char *tok[4], *save = NULL, *w;
-		int nt = 0;
+		char *value = next_word(&l), *size = next_word(&l), *type;
 		struct dsym d;
+		int nt;
+		char *w;
 
-		for (w = strtok_r(l, " \t", &save); w && nt < 4;
-		     w = strtok_r(NULL, " \t", &save))
-			tok[nt++] = w;
 		memset(&d, 0, sizeof(d));
-		if (nt == 4 && strlen(tok[2]) == 1) {
-			d.value = strtoull(tok[0], NULL, 16);
-			d.size = strtoull(tok[1], NULL, 16);
-			w = tok[3];
-			nt = tok[2][0];
-		} else if (nt == 3 && strlen(tok[1]) == 1) {
-			d.value = strtoull(tok[0], NULL, 16);
-			w = tok[2];
-			nt = tok[1][0];
-		} else {
+		if (!value || !size)
 			continue;
+		if (strlen(size) == 1) {
+			type = size;
+			size = NULL;
+		} else {
+			type = next_word(&l);
 		}
+		if (!type || strlen(type) != 1)
+			continue;
+		w = l + strspn(l, " \t");
+		if (!*w)
+			continue;
+		d.value = strtoull(value, NULL, 16);
+		d.size = size ? strtoull(size, NULL, 16) : 0;
+		nt = type[0];
 		if (!strchr("bBdDrRgGsSvV", nt))
 			continue;
 		if (m->n_dsyms == cap) {
@@ -629,7 +647,7 @@ static void parse_nm(struct mod *m, char *text)
 
 static void load_nm(struct mod *m)
 {
-	char *argv[6], *out = NULL;
+	char *argv[7], *out = NULL;
 	int rc;
 
 	m->nm_done = true;
@@ -637,9 +655,10 @@ static void load_nm(struct mod *m)
 		return;
 	argv[0] = (char *)"nm";
 	argv[1] = (char *)"-S";
-	argv[2] = (char *)"--defined-only";
-	argv[3] = m->path;
-	argv[4] = NULL;
+	argv[2] = (char *)"-C";
+	argv[3] = (char *)"--defined-only";
+	argv[4] = m->path;
+	argv[5] = NULL;
 	rc = run(argv, &out);
 	if (rc == 0 && out)
 		parse_nm(m, out);
@@ -648,9 +667,10 @@ static void load_nm(struct mod *m)
 		/* stripped: the dynamic symbols are better than nothing */
 		argv[1] = (char *)"-D";
 		argv[2] = (char *)"-S";
-		argv[3] = (char *)"--defined-only";
-		argv[4] = m->path;
-		argv[5] = NULL;
+		argv[3] = (char *)"-C";
+		argv[4] = (char *)"--defined-only";
+		argv[5] = m->path;
+		argv[6] = NULL;
 		out = NULL;
 		rc = run(argv, &out);
 		if (rc == 0 && out)

@@ -29,6 +29,38 @@ static void copy_head(char *dst, size_t size, const char *src)
 	dst[len] = '\0';
 }
 
+typedef char *demangle_fn(const char *name, char *buf, size_t *len,
+			  int *status);
+
+/*
+ * Copy a symbol's name into dst[size], demangled when it is a C++ name
+ * and the program has a demangler: a C++ program has libstdc++'s
+ * __cxa_demangle (looked up again until found, for one loaded later).
+ * What offline reports print too (addr2line -C), and what suppressions
+ * are written against.
+ */
+static void copy_symbol(char *dst, size_t size, const char *name)
+{
+	static demangle_fn *demangle;
+	demangle_fn *fn = __atomic_load_n(&demangle, __ATOMIC_RELAXED);
+	char *plain;
+	int status = -1;
+
+	if (name[0] == '_' && name[1] == 'Z' && !fn) {
+		fn = (demangle_fn *)dlsym(RTLD_DEFAULT, "__cxa_demangle");
+		__atomic_store_n(&demangle, fn, __ATOMIC_RELAXED);
+	}
+	if (name[0] == '_' && name[1] == 'Z' && fn &&
+	    (plain = fn(name, NULL, NULL, &status)) != NULL) {
+		if (status == 0)
+			copy_head(dst, size, plain);
+		free(plain);
+		if (status == 0)
+			return;
+	}
+	copy_head(dst, size, name);
+}
+
 /* Copy src into dst[size], keeping the end of a long path: the basename. */
 static void copy_tail(char *dst, size_t size, const char *src)
 {
@@ -223,7 +255,7 @@ static void dw_lookup(uint64_t pc, struct coffman_frame *out)
 	}
 	name = dw.module_addrname(mod, addr);
 	if (name)
-		copy_head(out->function, sizeof(out->function), name);
+		copy_symbol(out->function, sizeof(out->function), name);
 	name = find_line(mod, addr, &lineno);
 	if (name && lineno > 0) {
 		copy_tail(out->file, sizeof(out->file), name);
@@ -299,7 +331,7 @@ static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
 	if (mod)
 		n = dw.module_addrinfo(mod, addr, &o, &sym, NULL, NULL, NULL);
 	if (n && (o < sym.st_size || (o == 0 && sym.st_size == 0))) {
-		copy_head(name, len, n);
+		copy_symbol(name, len, n);
 		*off = o;
 		*size = sym.st_size;
 	} else {
