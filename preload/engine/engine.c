@@ -942,6 +942,15 @@ static void self_deadlock_report(struct eng_thread *t, struct eng_obj *o,
 			 "behind that writer, so the thread would wait for "
 			 "itself",
 			 t->num);
+	else if (o->kind == KIND_RWLOCK && t->held[i].mode == MODE_EXCL)
+		/* glibc knows its writer: it refuses both requests. */
+		snprintf(r->message, sizeof(r->message),
+			 "thread T%u %s a rwlock it already holds for "
+			 "writing: it would wait for itself, and glibc fails "
+			 "the call with EDEADLK; a caller that does not check "
+			 "goes on without the lock",
+			 t->num,
+			 ev->mode == MODE_SHARED ? "read-locks" : "write-locks");
 	else
 		snprintf(r->message, sizeof(r->message),
 			 "thread T%u %s a %s it already holds%s: it waits for "
@@ -978,7 +987,10 @@ static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 	if (sev < 0)
 		return block_on(t, o, ev); /* it still waits */
 	self_deadlock_report(t, o, i, ev, sev, false);
-	if (sev == SEV_ERROR) {
+	/* glibc fails an rwlock request of its writer (EDEADLK): no hang
+	 * for on_deadlock to end. */
+	if (sev == SEV_ERROR &&
+	    !(o->kind == KIND_RWLOCK && t->held[i].mode == MODE_EXCL)) {
 		eng_deadlock_action();
 		if (eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
 			return -EDEADLK;
