@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * stack.c - capture the calling thread's return addresses without allocating:
- * libunwind's unw_backtrace() when libunwind.so.8 loads, else a frame-pointer
- * walk that never leaves the thread's mapped stack.
+ * the system unwinder's _Unwind_Backtrace() (libgcc_s, as glibc's own
+ * backtrace() uses), else a frame-pointer walk that never leaves the
+ * thread's mapped stack.
  */
 #include "stack.h"
 
@@ -15,10 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Extra slots for our own frames, which are captured and then dropped. */
-#define STACK_OWN_SLACK 16
-/* unw_backtrace() fills a buffer on our stack: keep it to 1 KiB. */
-#define STACK_BUF_MAX	128
 /* Our own call chain is a few frames; more means a corrupt link. */
 #define STACK_OWN_MAX	32
 /*
@@ -31,39 +28,40 @@
 #define STACK_PC_MIN	4096
 
 /*
- * Under TSan, libunwind's per-thread cache destructor locks a mutex after
- * TSan has torn the exiting thread down, and crashes (gcc 12, libunwind
- * 1.6.2): sanitized stress tests walk frame pointers instead.
+ * Under TSan the frame-pointer walk only: TSan intercepts the unwinder for
+ * its own reports.
  */
 #if defined(__SANITIZE_THREAD__)
-#define STACK_TRY_LIBUNWIND 0
+#define STACK_TRY_UNWINDER 0
 #elif defined(__has_feature)
 #if __has_feature(thread_sanitizer)
-#define STACK_TRY_LIBUNWIND 0
+#define STACK_TRY_UNWINDER 0
 #endif
 #endif
-#ifndef STACK_TRY_LIBUNWIND
-#define STACK_TRY_LIBUNWIND 1
+#ifndef STACK_TRY_UNWINDER
+#define STACK_TRY_UNWINDER 1
 #endif
 
-/* libunwind's prototype, declared here so no libunwind header is needed. */
-typedef int unw_backtrace_fn(void **buffer, int size);
+/*
+ * libgcc_s's unwinder, declared here so no header decides which library
+ * provides it. It keeps no state for a thread: a new thread's first walk
+ * costs what any walk costs (libunwind's unw_backtrace() first fills a
+ * 256 KiB cache for each thread, some 100 us, inside the program's
+ * critical section; that widened races enough to make real deadlocks hang
+ * far more often than without the runtime).
+ */
+struct _Unwind_Context;
+typedef int unwind_trace_fn(struct _Unwind_Context *ctx, void *arg);
+typedef int unwind_backtrace_fn(unwind_trace_fn *fn, void *arg);
+typedef uintptr_t unwind_get_ip_fn(struct _Unwind_Context *ctx);
+#define URC_NO_REASON 0
+#define URC_END_OF_STACK 5
 
 /* Exported by ld.so since glibc 2.1: the main thread's sp at _start. */
 extern void *__libc_stack_end;
 
-static unw_backtrace_fn *unw_backtrace_p; /* NULL: walk frame pointers */
-
-/*
- * libunwind keeps a frame cache of 256 KiB for each thread it walks. At
- * most this many live threads use it; the others walk frame pointers
- * (their first frame, the call site in the program, is exact either way),
- * so a program of thousands of threads does not pay that for each.
- */
-#define STACK_UNWIND_THREADS 64
-static int unwind_threads; /* live threads that use libunwind (atomic) */
-static __thread signed char unwind_mine /* 1 uses it, -1 not, 0 undecided */
-	__attribute__((tls_model("initial-exec")));
+static unwind_backtrace_fn *unwind_backtrace_p; /* NULL: frame pointers */
+static unwind_get_ip_fn *unwind_get_ip_p;
 static uintptr_t text_lo;		  /* libcoffman.so text, inclusive */
 static uintptr_t text_hi;		  /* and exclusive; 0/0 before init */
 static int initialised;			  /* stored last, release/acquire */
@@ -111,9 +109,8 @@ static int find_text(struct dl_phdr_info *info, size_t size, void *anchor)
 
 void stack_init(void)
 {
-	unw_backtrace_fn *fn;
-	void *warm[8];
-	void *h;
+	uint64_t warm[8];
+	void *h = NULL;
 
 	if (__atomic_load_n(&initialised, __ATOMIC_ACQUIRE))
 		return;
@@ -121,27 +118,27 @@ void stack_init(void)
 	dl_iterate_phdr(find_text, (void *)find_text);
 
 	/*
-	 * dlopen, never link: a linked libunwind.so.8 would lend its _Unwind_*
-	 * to libstdc++ and break C++ throws (PRELOAD-NOTES 4).
+	 * The process's own libgcc_s (a C++ program or pthread_cancel has
+	 * loaded it), else loaded now; never linked, so the link order of
+	 * the program's unwinders stays its own (PRELOAD-NOTES 4).
 	 */
-	h = NULL;
-	if (STACK_TRY_LIBUNWIND)
-		h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+	if (STACK_TRY_UNWINDER) {
+		h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+		if (!h)
+			h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+	}
 	if (h) {
-		fn = (unw_backtrace_fn *)dlsym(h, "unw_backtrace");
-		if (fn) {
-			/* Lazy setup (caches, dl_iterate_phdr) runs now,
-			 * and this thread has its frame cache. */
-			fn(warm, (int)(sizeof(warm) / sizeof(warm[0])));
-			unw_backtrace_p = fn;
-			unwind_mine = 1;
-			__atomic_add_fetch(&unwind_threads, 1,
-					   __ATOMIC_RELAXED);
-		} else {
-			dlclose(h);
-		}
+		unwind_get_ip_p =
+			(unwind_get_ip_fn *)dlsym(h, "_Unwind_GetIP");
+		unwind_backtrace_p =
+			(unwind_backtrace_fn *)dlsym(h, "_Unwind_Backtrace");
+		if (!unwind_get_ip_p)
+			unwind_backtrace_p = NULL;
 	}
 	__atomic_store_n(&initialised, 1, __ATOMIC_RELEASE);
+	/* Its lazy setup (finding the loader's object lookup) runs now. */
+	if (unwind_backtrace_p)
+		stack_capture(warm, (int)(sizeof(warm) / sizeof(warm[0])));
 }
 
 int stack_pc_is_ours(uint64_t pc)
@@ -149,21 +146,34 @@ int stack_pc_is_ours(uint64_t pc)
 	return pc >= text_lo && pc < text_hi;
 }
 
+struct walk {
+	uint64_t *pcs;
+	int n, max;
+	int own; /* our own frames seen, to give up on a runaway walk */
+};
+
+static int walk_frame(struct _Unwind_Context *ctx, void *arg)
+{
+	struct walk *w = arg;
+	uint64_t pc = unwind_get_ip_p(ctx);
+
+	if (pc < STACK_PC_MIN)
+		return URC_END_OF_STACK;
+	if (stack_pc_is_ours(pc)) {
+		if (++w->own > STACK_OWN_MAX)
+			return URC_END_OF_STACK;
+	} else {
+		w->pcs[w->n++] = pc;
+	}
+	return w->n < w->max ? URC_NO_REASON : URC_END_OF_STACK;
+}
+
 static int capture_unwind(uint64_t *pcs, int max)
 {
-	void *buf[STACK_BUF_MAX];
-	int want, got, n = 0;
+	struct walk w = { pcs, 0, max, 0 };
 
-	want = max > STACK_BUF_MAX - STACK_OWN_SLACK ? STACK_BUF_MAX
-						     : max + STACK_OWN_SLACK;
-	got = unw_backtrace_p(buf, want);
-	for (int i = 0; i < got && n < max; i++) {
-		uint64_t pc = (uintptr_t)buf[i];
-
-		if (!stack_pc_is_ours(pc))
-			pcs[n++] = pc;
-	}
-	return n;
+	unwind_backtrace_p(walk_frame, &w);
+	return w.n;
 }
 
 /*
@@ -221,31 +231,12 @@ static int capture_frames(uint64_t *pcs, int max)
 	return n;
 }
 
-static bool use_unwind(void)
-{
-	if (!unwind_mine) {
-		if (__atomic_add_fetch(&unwind_threads, 1, __ATOMIC_RELAXED) <=
-		    STACK_UNWIND_THREADS) {
-			unwind_mine = 1;
-		} else {
-			__atomic_sub_fetch(&unwind_threads, 1, __ATOMIC_RELAXED);
-			unwind_mine = -1;
-		}
-	}
-	return unwind_mine > 0;
-}
-
 void stack_fork_child(void)
 {
-	__atomic_store_n(&unwind_threads, unwind_mine > 0 ? 1 : 0,
-			 __ATOMIC_RELAXED);
 }
 
 void stack_thread_exit(void)
 {
-	if (unwind_mine > 0)
-		__atomic_sub_fetch(&unwind_threads, 1, __ATOMIC_RELAXED);
-	unwind_mine = -1;
 }
 
 int stack_capture(uint64_t *pcs, int max)
@@ -257,9 +248,10 @@ int stack_capture(uint64_t *pcs, int max)
 	    !__atomic_load_n(&initialised, __ATOMIC_ACQUIRE))
 		return 0;
 	in_capture = 1;
-	/* libunwind checks addresses with read(2), a cancellation point. */
+	/* An unwinder may look at memory with a system call, and some are
+	 * cancellation points. */
 	cancel = eng_cancel_off();
-	if (unw_backtrace_p && use_unwind())
+	if (unwind_backtrace_p)
 		n = capture_unwind(pcs, max);
 	else
 		n = capture_frames(pcs, max);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stack.h - call-stack capture for the live runtime: libunwind loaded with
- * dlopen(RTLD_LOCAL) when available, the frame-pointer chain otherwise.
+ * stack.h - call-stack capture for the live runtime: libgcc_s's unwinder
+ * (dlopen) when available, the frame-pointer chain otherwise.
  */
 #ifndef COFFMAN_STACK_H
 #define COFFMAN_STACK_H

@@ -27,9 +27,10 @@ void eng_lock_reset(struct eng_lock *l);
  * Runtime code must not be where a thread of the program is cancelled:
  * a pending cancel would fire in a call the program made that is no
  * cancellation point (pthread_mutex_lock, pthread_barrier_wait), through
- * one the runtime makes (libunwind's read(2) while it walks a stack, the
- * write(2) of a report or a trace block), with runtime locks held. The
- * cancel stays pending for the program's next cancellation point.
+ * one the runtime makes (an unwinder's system call while it walks a
+ * stack, the write(2) of a report or a trace block), with runtime locks
+ * held. The cancel stays pending for the program's next cancellation
+ * point.
  */
 static inline int eng_cancel_off(void)
 {

@@ -6,7 +6,7 @@
  * pthread_barrier_wait. Each must do what it does without the runtime:
  * take the lock or pass the barrier, and the thread is cancelled only at
  * its next cancellation point (nanosleep). Before, the runtime's own
- * read(2) (libunwind walking the stack of the wait) acted on the cancel:
+ * read(2) (an unwinder walking the stack of the wait) acted on the cancel:
  * the lock was never taken, and the barrier never reached, so the other
  * party hung. alarm(10) bounds a hang.
  *

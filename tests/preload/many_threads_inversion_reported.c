@@ -2,9 +2,9 @@
 /*
  * many_threads_inversion_reported.c - 79 workers take lock_a then lock_b
  * and stay alive; then one more thread takes them the other way round.
- * That is more threads than walk their stacks with libunwind at once (its
- * cache costs 256 KiB a thread), so the last one walks frame pointers:
- * the report still names the line of every acquisition in the cycle.
+ * Many live threads walk their stacks at once, with no per-thread
+ * unwinder state: the report names the line of every acquisition in the
+ * cycle.
  *
  * EXPECT exit=66
  * EXPECT reports=1
