@@ -35,6 +35,8 @@ static void *trampoline(void *p)
 	struct start s = *(struct start *)p;
 
 	eng_free(p, sizeof(struct start));
+	if (s.t)
+		s.t->start_pc = (uintptr_t)s.fn + 1;
 	rt_thread_started(s.t);
 	return s.fn(s.arg);
 }
@@ -44,6 +46,8 @@ static int c11_trampoline(void *p)
 	struct start s = *(struct start *)p;
 
 	eng_free(p, sizeof(struct start));
+	if (s.t)
+		s.t->start_pc = (uintptr_t)s.c11_fn + 1;
 	rt_thread_started(s.t);
 	return s.c11_fn(s.arg);
 }

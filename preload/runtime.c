@@ -355,6 +355,10 @@ static void key_dtor(void *p)
 	memset(&ev, 0, sizeof(ev));
 	ev.op = OP_THREAD_EXIT;
 	ev.stack = t->exit_stack;
+	/* It returned from its start function: that is where it exits (the
+	 * stack here is glibc's, running key destructors). */
+	if (!ev.stack && t->start_pc)
+		ev.stack = stackdepot_intern(&t->start_pc, 1);
 	engine_event(t, &ev);
 	stack_thread_exit();
 }

@@ -91,6 +91,9 @@ struct eng_thread {
 	uint32_t parent;	/* creator's num, 0 unknown */
 	uint32_t create_stack;	/* where it was created */
 	uint32_t exit_stack;	/* where it exited */
+	uint64_t start_pc;	/* its start function + 1 (a return address
+				   into it), 0 unknown: where it exits when it
+				   returns from it */
 	uint8_t alive;		/* 0 once it exited */
 	uint8_t degraded;	/* held stack overflowed: edges not tracked
 				   until the locks it had no room for are
