@@ -277,8 +277,9 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 		return R(pthread_mutex_unlock)(m);
 	/* Before the real unlock: afterwards the owner is gone. */
 	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)m, &kind))
-		rt_event_owner(t, OP_RELEASE, KIND_MUTEX, 0, m, mutex_owner(m),
-			       __builtin_return_address(0));
+		rt_event_ex(t, OP_RELEASE, KIND_MUTEX, MODE_EXCL,
+			    EVF_TYPE_KNOWN, m, mutex_type(m), mutex_owner(m),
+			    __builtin_return_address(0));
 	else if (UNLIKELY(trace_enabled))
 		return traced_unlock(t, m, kind, __builtin_return_address(0));
 	rt_leave();

@@ -1156,6 +1156,25 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	threads_ccache_put(t, key, h->stack);
 }
 
+/*
+ * Recursive, error-checking and robust mutexes check their owner: glibc
+ * refuses another thread's unlock (EPERM). The type is the record's, or
+ * the event's for a mutex first seen at this unlock (a static one).
+ */
+static bool unlock_refused(const struct eng_obj *o,
+			   const struct coffman_event *ev)
+{
+	uint32_t type = (uint32_t)ev->arg & 3;
+
+	if (o)
+		return o->kind == KIND_MUTEX &&
+		       (o->mtype == MTYPE_RECURSIVE ||
+			o->mtype == MTYPE_ERRORCHECK || o->robust);
+	return ev->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN) &&
+	       (type == MTYPE_RECURSIVE || type == MTYPE_ERRORCHECK ||
+		(ev->arg & MTYPE_ROBUST_BIT));
+}
+
 static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = eng_lookup(t, ev, false);
@@ -1214,9 +1233,7 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 		/* Recursive, error-checking and robust mutexes check their
 		 * owner: glibc refuses the unlock (EPERM), nothing changes,
 		 * and the program may be checking just that. A warning. */
-		bool refused = o && o->kind == KIND_MUTEX &&
-			       (o->mtype == MTYPE_RECURSIVE ||
-				o->mtype == MTYPE_ERRORCHECK || o->robust);
+		bool refused = unlock_refused(o, ev);
 		const char *effect = refused ? ": the call fails with EPERM "
 					       "and unlocks nothing"
 					     : "";
