@@ -337,6 +337,33 @@ static void bad_option(void *ctx, const char *msg)
 			 "%s", msg);
 }
 
+/*
+ * Thread t is exiting: the objects on its stack die with it, and glibc
+ * hands the stack to a later thread, whose own locals would otherwise be
+ * taken for them (two threads' stack mutexes at one address make a false
+ * cycle: C++ std::mutex is never destroyed). Not the main thread's stack:
+ * the process ends with it.
+ */
+static void retire_stack(struct eng_thread *t)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t len = 0;
+	uintptr_t p, hi;
+
+	if (t->tid == getpid() || pthread_getattr_np(pthread_self(), &a))
+		return;
+	if (pthread_attr_getstack(&a, &lo, &len) != 0)
+		len = 0;
+	pthread_attr_destroy(&a);
+	hi = (uintptr_t)lo + len;
+	for (p = (uintptr_t)lo & ~(uintptr_t)4095; p < hi; p += 4096)
+		if (objects_page_maybe_tracked(p)) {
+			rt_event(t, OP_RETIRE_RANGE, 0, 0, 0, lo, len, NULL);
+			return;
+		}
+}
+
 static void key_dtor(void *p)
 {
 	struct eng_thread *t = p;
@@ -352,6 +379,7 @@ static void key_dtor(void *p)
 		return;
 	}
 	rt_busy = 1; /* for the rest of this thread's life */
+	retire_stack(t);
 	memset(&ev, 0, sizeof(ev));
 	ev.op = OP_THREAD_EXIT;
 	ev.stack = t->exit_stack;
