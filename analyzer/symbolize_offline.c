@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "frame.h"
 #include "objects.h"
 
 #define PCS_PER_RUN 2000 /* addresses per tool run (argument space) */
@@ -383,13 +384,22 @@ static void parse_a2l(char *text, struct entry **ents, size_t n)
 		if (!e || !loc)
 			continue;
 		/* inlined frames: innermost first; the function is the
-		 * outermost (the symbol), the line the innermost */
+		 * outermost (the symbol), the line the innermost one outside
+		 * the system's headers (frame_system_header), as live */
 		if (strcmp(fn, "??") != 0) {
 			free(e->function);
 			e->function = strdup(fn);
 		}
-		if (first_pair) {
-			parse_location(loc, &e->file, &e->line);
+		if (first_pair || (e->file && frame_system_header(e->file))) {
+			char *file;
+			int line;
+
+			parse_location(loc, &file, &line);
+			if (first_pair || file) {
+				free(e->file);
+				e->file = file;
+				e->line = line;
+			}
 			first_pair = false;
 		}
 	}

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #endif
 
@@ -94,6 +95,15 @@ static struct {
 	__typeof__(dwfl_linux_proc_find_elf) *linux_proc_find_elf;
 	__typeof__(dwfl_standard_find_debuginfo) *standard_find_debuginfo;
 	__typeof__(dwfl_build_id_find_debuginfo) *build_id_find_debuginfo;
+	/* for inlined calls; NULL when libdw lacks any of them */
+	__typeof__(dwfl_module_addrdie) *module_addrdie;
+	__typeof__(dwarf_getscopes) *getscopes;
+	__typeof__(dwarf_getscopes_die) *getscopes_die;
+	__typeof__(dwarf_tag) *tag;
+	__typeof__(dwarf_attr_integrate) *attr_integrate;
+	__typeof__(dwarf_formudata) *formudata;
+	__typeof__(dwarf_getsrcfiles) *getsrcfiles;
+	__typeof__(dwarf_filesrc) *filesrc;
 } dw;
 
 /*
@@ -145,6 +155,15 @@ static bool dw_load(void)
 		dlclose(h);
 		return false;
 	}
+	if (!(DW_SYM(h, module_addrdie, "dwfl_module_addrdie") &&
+	      DW_SYM(h, getscopes, "dwarf_getscopes") &&
+	      DW_SYM(h, getscopes_die, "dwarf_getscopes_die") &&
+	      DW_SYM(h, tag, "dwarf_tag") &&
+	      DW_SYM(h, attr_integrate, "dwarf_attr_integrate") &&
+	      DW_SYM(h, formudata, "dwarf_formudata") &&
+	      DW_SYM(h, getsrcfiles, "dwarf_getsrcfiles") &&
+	      DW_SYM(h, filesrc, "dwarf_filesrc")))
+		dw.module_addrdie = NULL;
 
 	/*
 	 * The standard search ends with a debuginfod download when
@@ -210,6 +229,65 @@ static const char *find_line(Dwfl_Module *mod, Dwarf_Addr addr, int *lineno)
 	return NULL;
 }
 
+/* The innermost inlined call among scopes[from..n-1], copied to *out. */
+static bool next_inlined(Dwarf_Die *scopes, int from, int n, Dwarf_Die *out)
+{
+	int i;
+
+	for (i = from; i < n; i++)
+		if (dw.tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+			*out = scopes[i];
+			return true;
+		}
+	return false;
+}
+
+/*
+ * *file:*line is in a system header: go out through the calls inlined at
+ * addr, each one's call site in turn, to the first outside one (see
+ * frame_system_header). Leaves them when there is none.
+ */
+static void inlined_caller(Dwfl_Module *mod, Dwarf_Addr addr,
+			   const char **file, int *line)
+{
+	Dwarf_Die *cu, *scopes = NULL, die;
+	Dwarf_Files *files;
+	Dwarf_Addr bias = 0;
+	size_t nfiles;
+	int n, depth;
+	bool more;
+
+	if (!dw.module_addrdie ||
+	    !(cu = dw.module_addrdie(mod, addr, &bias)) ||
+	    dw.getsrcfiles(cu, &files, &nfiles) != 0)
+		return;
+	n = dw.getscopes(cu, addr - bias, &scopes);
+	more = n > 0 && next_inlined(scopes, 0, n, &die);
+	free(scopes);
+	/* Each level: where it was inlined; then the scopes around that
+	 * call (dwarf_getscopes gives the abstract function's, not these). */
+	for (depth = 0; more && depth < 64; depth++) {
+		Dwarf_Attribute a;
+		Dwarf_Word f, l;
+		const char *name;
+
+		if (!dw.attr_integrate(&die, DW_AT_call_file, &a) ||
+		    dw.formudata(&a, &f) != 0 || f >= nfiles ||
+		    !dw.attr_integrate(&die, DW_AT_call_line, &a) ||
+		    dw.formudata(&a, &l) != 0 || l == 0 || l > INT_MAX ||
+		    !(name = dw.filesrc(files, f, NULL, NULL)))
+			return;
+		*file = name;
+		*line = (int)l;
+		if (!frame_system_header(name))
+			return;
+		scopes = NULL;
+		n = dw.getscopes_die(&die, &scopes);
+		more = n > 1 && next_inlined(scopes, 1, n, &die);
+		free(scopes);
+	}
+}
+
 /* The module holding addr, starting the session on first use; call with
  * dw_lock held. NULL if libdw is unusable or nothing maps addr. */
 static Dwfl_Module *module_for(Dwarf_Addr addr)
@@ -257,6 +335,8 @@ static void dw_lookup(uint64_t pc, struct coffman_frame *out)
 	if (name)
 		copy_symbol(out->function, sizeof(out->function), name);
 	name = find_line(mod, addr, &lineno);
+	if (name && lineno > 0 && frame_system_header(name))
+		inlined_caller(mod, addr, &name, &lineno);
 	if (name && lineno > 0) {
 		copy_tail(out->file, sizeof(out->file), name);
 		out->line = lineno;

@@ -5,7 +5,9 @@
 #ifndef COFFMAN_FRAME_H
 #define COFFMAN_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 struct coffman_frame {
 	uint64_t pc;	    /* absolute address (return address) */
@@ -15,5 +17,24 @@ struct coffman_frame {
 	char file[256];	    /* source file, "" if unknown */
 	char module[256];   /* object file path, "" if unknown */
 };
+
+/*
+ * A source file of the system's headers (the C++ library, glibc's)? A
+ * frame's line goes out through the inlined calls until it is not in
+ * one: std::lock_guard inlined into the program's function names the
+ * program's line, not gthr-default.h's. Live and offline use this rule.
+ */
+static inline bool frame_system_header(const char *path)
+{
+	static const char *const dirs[] = { "/usr/include/", "/usr/lib/gcc/",
+					    "/usr/local/include/",
+					    "/usr/lib/llvm" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
+			return true;
+	return false;
+}
 
 #endif /* COFFMAN_FRAME_H */
