@@ -263,17 +263,22 @@ static const char *stack_site(struct ctx *c, uint32_t id, char *buf,
 {
 	const uint64_t *pcs = NULL;
 	struct coffman_frame tmp;
-	int n = id && c->stacks ? c->stacks(id, &pcs) : 0, i;
+	int n = id && c->stacks ? c->stacks(id, &pcs) : 0, i, pass;
 
-	for (i = 0; i < n && i < c->depth; i++) {
-		const struct coffman_frame *f = frame_of(c->st, pcs[i], &tmp);
+	/* The program's first line: not a system header's (a std::thread
+	 * constructor the compiler kept out of line), if any is known. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n && i < c->depth; i++) {
+			const struct coffman_frame *f =
+				frame_of(c->st, pcs[i], &tmp);
 
-		if (f->file[0]) {
-			snprintf(buf, len, "%.120s:%d", base_name(f->file),
-				 f->line);
-			return buf;
+			if (f->file[0] &&
+			    (pass || !frame_system_header(f->file))) {
+				snprintf(buf, len, "%.120s:%d",
+					 base_name(f->file), f->line);
+				return buf;
+			}
 		}
-	}
 	if (n > 0) {
 		const struct coffman_frame *f = frame_of(c->st, pcs[0], &tmp);
 

@@ -5,7 +5,9 @@
  * __gthread_mutex_lock inlined into the program's function, so the
  * innermost line at the call is in a system header (gthr-default.h). The
  * report names the program's own lines, going out through the inlined
- * calls (and offline the same, through addr2line -i).
+ * calls (and offline the same, through addr2line -i). The one-line
+ * places (where a thread was created: std::thread's constructor) name
+ * the program's first line too.
  *
  * EXPECT exit=66
  * EXPECT reports=1
@@ -13,6 +15,7 @@
  * EXPECT stderr~=first seen at cxx_inlined_lines_reported.cpp:
  * EXPECT stderr!~=gthr-default.h
  * EXPECT stderr!~=std_mutex.h
+ * EXPECT stderr!~=created at std_thread.h
  */
 #include <mutex>
 #include <thread>
