@@ -991,9 +991,14 @@ static int on_acquire(struct eng_thread *t, const struct coffman_event *ev)
 	 * for on_deadlock to end. */
 	if (sev == SEV_ERROR &&
 	    !(o->kind == KIND_RWLOCK && t->held[i].mode == MODE_EXCL)) {
+		int rc;
+
 		eng_deadlock_action();
 		if (eng_opts.on_deadlock == ON_DEADLOCK_RECOVER)
 			return -EDEADLK;
+		rc = block_on(t, o, ev);
+		waitfor_explained(t);
+		return rc;
 	}
 	return block_on(t, o, ev);
 }

@@ -908,6 +908,14 @@ void waitfor_signal(struct eng_obj *cond, bool broadcast)
 		eng_deadlock_action();
 }
 
+void waitfor_explained(struct eng_thread *t)
+{
+	eng_lock(&wf_lock);
+	if (t->blk.active)
+		t->blk.reported |= BLK_IN_DEADLOCK;
+	eng_unlock(&wf_lock);
+}
+
 void waitfor_unblock(struct eng_thread *t, uint64_t now_ns)
 {
 	struct blocked *b = &t->blk;
@@ -1168,8 +1176,10 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 				}
 			}
 		}
+		/* A thread in a deadlock already reported waits for good:
+		 * that report says it all. */
 		if (locks_held_across(t, &nheld) >= 0 &&
-		    !(b->reported & BLK_REPORTED_HOLD) &&
+		    !(b->reported & (BLK_REPORTED_HOLD | BLK_IN_DEADLOCK)) &&
 		    dur >= (uint64_t)eng_opts.hold_wait_ms * NS_PER_MS) {
 			b->reported |= BLK_REPORTED_HOLD;
 			pending[npending] = hold_wait_report(t, dur);

@@ -31,6 +31,10 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 /* Threads waiting on any condvar (a lock-free hint for signals). */
 extern int cond_waiters;
 
+/* t's new wait was reported as a deadlock of its own (a self-deadlock):
+ * no all-threads-blocked or hold-and-wait report repeats it. */
+void waitfor_explained(struct eng_thread *t);
+
 /*
  * cond was broadcast: its waiters are no longer asleep; or signalled: one
  * of them is not (one not marked yet, untimed first). Which one glibc
