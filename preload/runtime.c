@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,8 +31,45 @@ int rt_active;
 int rt_spin;
 
 static struct coffman_options options;
-static int text_fd = -1; /* private dup of stderr, or the log file */
-static int json_fd = -1;
+/*
+ * Where reports go: the log file, or the program's own stderr (fd 2, not
+ * a copy: a descriptor of ours would show in the program's /proc/self/fd
+ * and in its children's, and tests that count them fail), and the JSON
+ * file. Each is written only while it is still the file it was at start:
+ * a program that closed fd 2 (or ours) and opened a file of its own at
+ * that number gets nothing written into it.
+ */
+struct out_fd {
+	int fd;
+	bool ok;
+	dev_t dev;
+	ino_t ino;
+};
+static struct out_fd text_out = { -1, false, 0, 0 };
+static struct out_fd json_out = { -1, false, 0, 0 };
+
+static void out_set(struct out_fd *o, int fd)
+{
+	struct stat st;
+
+	o->fd = fd;
+	o->ok = fd >= 0 && fstat(fd, &st) == 0;
+	if (o->ok) {
+		o->dev = st.st_dev;
+		o->ino = st.st_ino;
+	}
+}
+
+/* o's descriptor if it is still the file it was, else -1. */
+static int out_fd(const struct out_fd *o)
+{
+	struct stat st;
+
+	if (!o->ok || fstat(o->fd, &st) != 0 || st.st_dev != o->dev ||
+	    st.st_ino != o->ino)
+		return -1;
+	return o->fd;
+}
 static pthread_key_t exit_key;
 static int exit_key_ok;
 
@@ -57,13 +95,13 @@ static void write_all(int fd, const char *buf, size_t len)
 static void emit(const struct report *r, const char *text, size_t tlen,
 		 const char *json, size_t jlen)
 {
-	int saved = errno;
+	int saved = errno, fd;
 
 	(void)r;
-	if (text_fd >= 0 && tlen)
-		write_all(text_fd, text, tlen);
-	if (json_fd >= 0 && jlen)
-		write_all(json_fd, json, jlen);
+	if (tlen && (fd = out_fd(&text_out)) >= 0)
+		write_all(fd, text, tlen);
+	if (jlen && (fd = out_fd(&json_out)) >= 0)
+		write_all(fd, json, jlen);
 	errno = saved;
 }
 
@@ -487,7 +525,7 @@ static void fork_child(void)
 	watchdog_started = 0; /* it did not survive the fork */
 	if (rt_thread)
 		rt_thread->tid = gettid();
-	rt_trace_fork_child(text_fd);
+	rt_trace_fork_child(out_fd(&text_out));
 	rt_busy = 0;
 }
 
@@ -514,11 +552,11 @@ __attribute__((constructor)) static void rt_init(void)
 	if (getenv("COFFMAN_ABORT") && getenv("COFFMAN_ABORT")[0] == '1')
 		options.on_deadlock = ON_DEADLOCK_ABORT;
 	rt_spin = options.spin;
-	text_fd = options.log[0] ? open_out(options.log) : -1;
-	if (text_fd < 0)
-		text_fd = high_fd(dup(2));
+	out_set(&text_out, options.log[0] ? open_out(options.log) : -1);
+	if (!text_out.ok)
+		out_set(&text_out, 2);
 	if (options.json[0])
-		json_fd = open_out(options.json);
+		out_set(&json_out, open_out(options.json));
 	stack_init();
 	engine_init(&options, &hooks, (int)getpid());
 	for (i = 0; i < n_bad_options; i++)
@@ -528,7 +566,7 @@ __attribute__((constructor)) static void rt_init(void)
 	if (options.claims[0] && options.banker != BANKER_OFF)
 		load_claims(options.claims);
 	if (options.trace[0])
-		rt_trace_start(options.trace, false, text_fd);
+		rt_trace_start(options.trace, false, out_fd(&text_out));
 	if (pthread_key_create(&exit_key, key_dtor) == 0)
 		exit_key_ok = 1;
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -553,8 +591,8 @@ __attribute__((destructor)) static void rt_fini(void)
 				 (int)getpid(), engine_report_count(),
 				 engine_error_count());
 
-		if (n > 0 && text_fd >= 0)
-			write_all(text_fd, line, (size_t)n);
+		if (n > 0 && out_fd(&text_out) >= 0)
+			write_all(text_out.fd, line, (size_t)n);
 	}
 	{
 		/* Let the watchdog finish writing what it found. */
@@ -568,8 +606,8 @@ __attribute__((destructor)) static void rt_fini(void)
 		static char table[8192];
 		size_t n = engine_summary(table, sizeof(table));
 
-		if (n && text_fd >= 0)
-			write_all(text_fd, table, n);
+		if (n && out_fd(&text_out) >= 0)
+			write_all(text_out.fd, table, n);
 	}
 	if (engine_error_count() > 0) {
 		/* Like the sanitizers: an error makes the exit status
