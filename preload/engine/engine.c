@@ -662,8 +662,15 @@ static bool edge_info(const struct eng_thread *t, int i, const struct held *h,
 	const struct held *from = &t->held[i];
 	int k, g = 0;
 
+	/*
+	 * Holding a thread's "alive" lock orders nothing: every lock the
+	 * thread takes would follow it, and a join under a lock (the
+	 * joiner waits for the alive lock) would close a cycle with any of
+	 * them. A join is no lock-order edge (as pthread_join is not); a
+	 * join that does hang is a wait-for cycle, found as it forms.
+	 */
 	if (from->id == h->id || from->obj->id != from->id ||
-	    from->obj->is_signal)
+	    from->obj->is_signal || from->obj->life_lock)
 		return false;
 	memset(info, 0, sizeof(*info));
 	info->from = graph_key(from);
@@ -1142,6 +1149,8 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	ordered = !(ev->flags & EVF_TRY) &&
 		  !(o->kind == KIND_SEM && !o->acquired &&
 		    o->init_thread == t->num);
+	if (o->kind == KIND_SEM && !o->acquired && o->init_thread == t->num)
+		o->life_lock = 1;
 	if (o->init_thread != t->num)
 		o->shared_use = 1;
 	/* More nestings than the cache holds, all known to the graph: the
@@ -1184,6 +1193,9 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = eng_lookup(t, ev, false);
 	int i = o ? threads_held_find(t, o->id) : -1;
+
+	if (o && o->life_lock)
+		o->life_lock = 0; /* let go: a lock like any other from now */
 
 	if (i < 0)
 		i = threads_held_find_addr(t, ev->addr);

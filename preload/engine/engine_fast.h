@@ -116,6 +116,8 @@ engine_fast_pop(struct eng_thread *t, uint64_t addr, uint32_t *kind)
 	if (h->addr != addr || h->count != 1)
 		return false;
 	*kind = h->kind;
+	if (h->kind == KIND_SEM && h->obj->life_lock && h->obj->id == h->id)
+		h->obj->life_lock = 0; /* as engine.c's on_release */
 	t->depth--;
 	t->n_events++;
 	return true;

@@ -38,6 +38,10 @@ struct eng_obj {
 	uint32_t units;	       /* semaphore: initial value, 0 unknown;
 				  barrier: parties */
 	uint8_t acquired;      /* acquired at least once */
+	uint8_t life_lock;     /* semaphore its creator took at once and
+				  still holds: a thread's "alive" lock
+				  (CPython's tstate lock, released as the
+				  thread ends; joiners wait for it) */
 	uint8_t shared_use;    /* acquired by a thread other than the one
 				  that initialised it */
 	uint32_t init_thread;  /* thread (num) that initialised it, 0 none */
