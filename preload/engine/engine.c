@@ -1112,9 +1112,22 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 		return;
 	}
 	if (t->depth >= HELD_MAX) {
-		t->overflow++;
-		t->degraded = 1;
-		return;
+		/* A unit of a semaphore shared with other processes may
+		 * have been posted back by one of them (multiprocessing's
+		 * Lock, released in a child): make room by forgetting the
+		 * oldest such hold before giving up on order. */
+		for (i = 0; i < t->depth; i++)
+			if (t->held[i].kind == KIND_SEM &&
+			    t->held[i].obj->id == t->held[i].id &&
+			    t->held[i].obj->pshared)
+				break;
+		if (i < t->depth) {
+			threads_held_remove(t, i);
+		} else {
+			t->overflow++;
+			t->degraded = 1;
+			return;
+		}
 	}
 	/* Who holds it is found in the held stacks: no shared write. */
 	o->n_acquired++; /* racy between readers: a hint for starvation */
