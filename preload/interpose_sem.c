@@ -231,6 +231,8 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 			sem_event(t, OP_RELEASE, 0, s, 0,
 				  __builtin_return_address(0));
 			errno = saved;
+		} else {
+			engine_fast_sem_let_go(t); /* the entry just popped */
 		}
 		rt_leave();
 		return real.sem_post(s);

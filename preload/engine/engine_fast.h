@@ -116,11 +116,22 @@ engine_fast_pop(struct eng_thread *t, uint64_t addr, uint32_t *kind)
 	if (h->addr != addr || h->count != 1)
 		return false;
 	*kind = h->kind;
-	if (h->kind == KIND_SEM && h->obj->life_lock && h->obj->id == h->id)
-		h->obj->life_lock = 0; /* as engine.c's on_release */
 	t->depth--;
 	t->n_events++;
 	return true;
+}
+
+/* After engine_fast_release() of a semaphore (held[depth] is the entry
+ * it popped): a creator's "alive" lock is a lock like any
+ * other from now on (as engine.c's on_release). Only sem_post needs it,
+ * so the other unlocks' fast path does not look. */
+static inline __attribute__((always_inline)) void
+engine_fast_sem_let_go(struct eng_thread *t)
+{
+	const struct held *h = &t->held[t->depth];
+
+	if (h->obj->life_lock && h->obj->id == h->id)
+		h->obj->life_lock = 0;
 }
 
 /* The same, traced at once; pc is the call site. */
