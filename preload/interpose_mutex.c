@@ -250,24 +250,6 @@ COFFMAN_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
 	return timed_lock(m, 1, clk, abstime, __builtin_return_address(0));
 }
 
-/*
- * A fast release with a trace: the compact event is written after the
- * real unlock, out of the program's critical section (a compact event
- * carries no time or sequence: where it falls between the unlock and
- * other threads' events makes no difference to the trace).
- */
-static __attribute__((noinline)) int
-traced_unlock(struct eng_thread *t, pthread_mutex_t *m, uint32_t kind,
-	      const void *pc)
-{
-	int rc = real.pthread_mutex_unlock(m);
-
-	trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
-		   (uintptr_t)m, (uintptr_t)pc, 0);
-	rt_leave();
-	return rc;
-}
-
 COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	struct eng_thread *t = rt_enter();
@@ -281,7 +263,9 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 			    EVF_TYPE_KNOWN, m, mutex_type(m), mutex_owner(m),
 			    __builtin_return_address(0));
 	else if (UNLIKELY(trace_enabled))
-		return traced_unlock(t, m, kind, __builtin_return_address(0));
+		return rt_traced_release(t, kind, m,
+					 __builtin_return_address(0),
+					 real.pthread_mutex_unlock(m));
 	rt_leave();
 	return real.pthread_mutex_unlock(m);
 }

@@ -261,16 +261,17 @@ COFFMAN_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *rw,
 COFFMAN_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rw)
 {
 	struct eng_thread *t = rt_enter();
+	uint32_t kind;
 
-	if (t) {
-		if (UNLIKELY(t->bk_on) ||
-		    !engine_fast_release(t, (uintptr_t)rw,
-					 (uintptr_t)__builtin_return_address(0)))
-			rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw,
-				       rw_owner(rw),
-				       __builtin_return_address(0));
-		rt_leave();
-		return real.pthread_rwlock_unlock(rw);
-	}
-	return R(pthread_rwlock_unlock)(rw);
+	if (!t)
+		return R(pthread_rwlock_unlock)(rw);
+	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)rw, &kind))
+		rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw, rw_owner(rw),
+			       __builtin_return_address(0));
+	else if (UNLIKELY(trace_enabled))
+		return rt_traced_release(t, kind, rw,
+					 __builtin_return_address(0),
+					 real.pthread_rwlock_unlock(rw));
+	rt_leave();
+	return real.pthread_rwlock_unlock(rw);
 }

@@ -221,23 +221,24 @@ COFFMAN_EXPORT int sem_clockwait(sem_t *s, clockid_t clk,
 COFFMAN_EXPORT int sem_post(sem_t *s)
 {
 	struct eng_thread *t = rt_enter();
+	uint32_t kind;
 
-	if (t) {
-		if (UNLIKELY(t->bk_on) ||
-		    !engine_fast_release(t, (uintptr_t)s,
-					   (uintptr_t)__builtin_return_address(0))) {
-			int saved = errno;
+	if (!t)
+		return R(sem_post)(s);
+	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)s, &kind)) {
+		int saved = errno;
 
-			sem_event(t, OP_RELEASE, 0, s, 0,
-				  __builtin_return_address(0));
-			errno = saved;
-		} else {
-			engine_fast_sem_let_go(t); /* the entry just popped */
-		}
-		rt_leave();
-		return real.sem_post(s);
+		sem_event(t, OP_RELEASE, 0, s, 0, __builtin_return_address(0));
+		errno = saved;
+	} else {
+		engine_fast_sem_let_go(t); /* the entry just popped */
+		if (UNLIKELY(trace_enabled))
+			return rt_traced_release(t, kind, s,
+						 __builtin_return_address(0),
+						 real.sem_post(s));
 	}
-	return R(sem_post)(s);
+	rt_leave();
+	return real.sem_post(s);
 }
 
 COFFMAN_EXPORT int sem_getvalue(sem_t *s, int *value)

@@ -159,17 +159,18 @@ COFFMAN_EXPORT int pthread_spin_trylock(pthread_spinlock_t *s)
 COFFMAN_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 {
 	struct eng_thread *t = rt_enter();
+	uint32_t kind;
 
-	if (t) {
-		/* No owner is recorded: locked (-1, unknown) or not (0). */
-		if (UNLIKELY(t->bk_on) ||
-		    !engine_fast_release(t, (uintptr_t)s,
-					   (uintptr_t)__builtin_return_address(0)))
-			rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0,
-				       (const void *)s, spin_owner(s),
-				       __builtin_return_address(0));
-		rt_leave();
-		return real.pthread_spin_unlock(s);
-	}
-	return R(pthread_spin_unlock)(s);
+	if (!t)
+		return R(pthread_spin_unlock)(s);
+	/* No owner is recorded: locked (-1, unknown) or not (0). */
+	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)s, &kind))
+		rt_event_owner(t, OP_RELEASE, KIND_SPIN, 0, (const void *)s,
+			       spin_owner(s), __builtin_return_address(0));
+	else if (UNLIKELY(trace_enabled))
+		return rt_traced_release(t, kind, (const void *)s,
+					 __builtin_return_address(0),
+					 real.pthread_spin_unlock(s));
+	rt_leave();
+	return real.pthread_spin_unlock(s);
 }

@@ -22,6 +22,7 @@
 #include "real.h"
 #include "stack.h"
 #include "stackdepot.h"
+#include "trace_write.h"
 #include "suppress.h"
 #include "symbolize.h"
 #include "trace_glue.h"
@@ -475,6 +476,16 @@ void rt_set_exit_stack(void)
 		return;
 	t->exit_stack = rt_capture_stack();
 	rt_leave();
+}
+
+__attribute__((noinline)) int
+rt_traced_release(struct eng_thread *t, uint32_t kind, const void *addr,
+		  const void *pc, int rc)
+{
+	trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
+		   (uintptr_t)addr, (uintptr_t)pc, 0);
+	rt_leave();
+	return rc;
 }
 
 int rt_event_owner(struct eng_thread *t, uint32_t op, uint32_t kind,

@@ -147,6 +147,17 @@ int rt_event_owner(struct eng_thread *t, uint32_t op, uint32_t kind,
 		   const void *pc);
 
 /*
+ * A release the fast path popped, traced once the real one is done
+ * (rc: its result): the compact event is written out of the program's
+ * critical section, and so is the trace buffer when it is written out
+ * then. A compact event carries no time or sequence: where it falls
+ * between the release and other threads' events makes no difference to
+ * the trace. Leaves the runtime; returns rc.
+ */
+int rt_traced_release(struct eng_thread *t, uint32_t kind, const void *addr,
+		      const void *pc, int rc);
+
+/*
  * True for a timeout glibc refuses with EINVAL before it looks at the
  * object (a clock other than REALTIME/MONOTONIC, tv_nsec out of [0, 1e9)):
  * the wrappers' first try must not take what glibc would have refused.

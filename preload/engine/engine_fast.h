@@ -100,8 +100,8 @@ engine_fast_sem_try_failed(struct eng_thread *t, uint64_t addr, uint64_t pc)
 
 /*
  * Thread t releases the lock at addr, if it is the top of its stack: pop
- * it, and leave the trace to the caller (trace_fast() of OP_RELEASE, when
- * trace_enabled). The entry may be stale (the object retired while held,
+ * it, and leave the trace to the caller (rt_traced_release() after the
+ * real release, when trace_enabled). The entry may be stale (the object retired while held,
  * a new one at its address since): the engine would find this same entry
  * by address and pop it too.
  */
@@ -121,7 +121,7 @@ engine_fast_pop(struct eng_thread *t, uint64_t addr, uint32_t *kind)
 	return true;
 }
 
-/* After engine_fast_release() of a semaphore (held[depth] is the entry
+/* After engine_fast_pop() of a semaphore (held[depth] is the entry
  * it popped): a creator's "alive" lock is a lock like any
  * other from now on (as engine.c's on_release). Only sem_post needs it,
  * so the other unlocks' fast path does not look. */
@@ -132,20 +132,6 @@ engine_fast_sem_let_go(struct eng_thread *t)
 
 	if (h->obj->life_lock && h->obj->id == h->id)
 		h->obj->life_lock = 0;
-}
-
-/* The same, traced at once; pc is the call site. */
-static inline __attribute__((always_inline)) bool
-engine_fast_release(struct eng_thread *t, uint64_t addr, uint64_t pc)
-{
-	uint32_t kind;
-
-	if (!engine_fast_pop(t, addr, &kind))
-		return false;
-	if (__builtin_expect(trace_enabled, 0))
-		trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
-			   addr, pc, 0);
-	return true;
 }
 
 #endif /* COFFMAN_ENGINE_FAST_H */

@@ -32,6 +32,14 @@ _Static_assert(sizeof(struct coffman_trace_module) == 32, "module");
 _Static_assert(sizeof(struct coffman_trace_fast) == 16, "fast");
 
 #define FAST_EV_MAX 32 /* bytes of one compact event at most */
+/*
+ * A buffer this close to full is written out at its thread's first
+ * compact event while it holds no lock (a release's is written after the
+ * real unlock), not when it fills, which is most often inside the
+ * program's critical section: a write(2) of 64 KiB there stalls every
+ * thread that wants the lock, and they block instead of spinning.
+ */
+#define SOFT_ROOM (8 * 1024)
 #define FAST_LEN_MAX 65535u
 _Static_assert(BUF_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
 _Static_assert(MODULE_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
@@ -62,6 +70,8 @@ struct trace_buf {
 				     TRACE_FAST record (the last one), 0 none */
 	uint32_t fast_lim;	  /* room for one more compact event in it
 				     while used < fast_lim (set_fast_at) */
+	uint32_t soft_lim;	  /* written out early past this, at an
+				     event of its owner's holding no lock */
 	uint32_t fast_stack;	  /* previous values in it */
 	uint64_t fast_addr, fast_pc;
 	uint8_t block[];	  /* block header, then the payload */
@@ -492,6 +502,7 @@ static struct trace_buf *buf_of(struct eng_thread *t)
 	if (!b)
 		return NULL;
 	b->cap = BUF_PAYLOAD;
+	b->soft_lim = BUF_PAYLOAD - SOFT_ROOM;
 	b->in_use = 1;
 	b->next = __atomic_load_n(&all_bufs, __ATOMIC_RELAXED);
 	while (!__atomic_compare_exchange_n(&all_bufs, &b->next, b, 1,
@@ -669,6 +680,8 @@ trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 	put_stack(b, stack); /* written once per file, usually long ago */
 	if (fast_room(b) || open_fast(b, t))
 		put_fast(b, what, addr, pc, stack);
+	if (!t->depth && b->used >= b->soft_lim)
+		flush_buf(b, false);
 	eng_unlock(&b->lock);
 	in_trace = 0;
 	errno = saved;
@@ -697,7 +710,7 @@ void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&b->flush_req, __ATOMIC_RELAXED) &&
 		    __atomic_load_n(&lock_free, __ATOMIC_RELAXED) &&
-		    fast_room(b)) {
+		    fast_room(b) && (b->used < b->soft_lim || t->depth)) {
 			put_fast(b, what, addr, pc, stack);
 			__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
 			return;

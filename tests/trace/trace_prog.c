@@ -24,6 +24,11 @@
  *   seccomp-exec  the filter, then exec of this program in mode exit
  *   semtry    1000 failed sem_trywait calls on a semaphore the thread
  *             holds (CPython tries every lock that way first)
+ *   heldwrite under each kind of lock in turn (mutex, rwlock for writing
+ *             and for reading, spinlock, semaphore), many times, 200
+ *             nested lock pairs: exits 1 if the trace file grew while
+ *             the outer lock was held (its buffer must be written out
+ *             between critical sections, not when it fills)
  */
 #include <dlfcn.h>
 #include <linux/filter.h>
@@ -38,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,6 +180,81 @@ static void rename_other(void)
 	CHECK(pthread_join(t, NULL) == 0);
 }
 
+/* The runtime's descriptor of the trace file (a name ending in .trace). */
+static int trace_fd(void)
+{
+	char path[64], target[4096];
+	ssize_t n;
+	int fd;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 6 && !memcmp(target + n - 6, ".trace", 6))
+			return fd;
+	}
+	return -1;
+}
+
+static off_t file_size(int fd)
+{
+	struct stat st;
+
+	CHECK(fstat(fd, &st) == 0);
+	return st.st_size;
+}
+
+enum outer { OUT_MUTEX, OUT_WRLOCK, OUT_RDLOCK, OUT_SPIN, OUT_SEM, OUT_N };
+
+static void held_writes(void)
+{
+	static const char *const names[OUT_N] = { "mutex", "rwlock (write)",
+						  "rwlock (read)", "spinlock",
+						  "semaphore" };
+	pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+	pthread_spinlock_t spin;
+	sem_t sem;
+	long grew[OUT_N] = { 0 }, total = 0;
+	int fd = trace_fd(), k, r, j;
+	off_t before;
+
+	CHECK(fd >= 0);
+	CHECK(pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE) == 0);
+	CHECK(sem_init(&sem, 0, 1) == 0);
+	for (r = 0; r < 100; r++) {
+		for (k = 0; k < OUT_N; k++) {
+			switch (k) {
+			case OUT_MUTEX: pthread_mutex_lock(&a); break;
+			case OUT_WRLOCK: pthread_rwlock_wrlock(&rw); break;
+			case OUT_RDLOCK: pthread_rwlock_rdlock(&rw); break;
+			case OUT_SPIN: pthread_spin_lock(&spin); break;
+			default: sem_wait(&sem); break;
+			}
+			before = file_size(fd);
+			for (j = 0; j < 200; j++) {
+				pthread_mutex_lock(&b);
+				pthread_mutex_unlock(&b);
+			}
+			if (file_size(fd) != before)
+				grew[k]++;
+			switch (k) {
+			case OUT_MUTEX: pthread_mutex_unlock(&a); break;
+			case OUT_WRLOCK:
+			case OUT_RDLOCK: pthread_rwlock_unlock(&rw); break;
+			case OUT_SPIN: pthread_spin_unlock(&spin); break;
+			default: sem_post(&sem); break;
+			}
+		}
+	}
+	for (k = 0; k < OUT_N; k++) {
+		if (grew[k])
+			fprintf(stderr, "trace written %ld times under a %s\n",
+				grew[k], names[k]);
+		total += grew[k];
+	}
+	exit(total ? 1 : 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "exit";
@@ -234,6 +315,8 @@ int main(int argc, char **argv)
 		CHECK(sem_destroy(&s) == 0);
 		return 0;
 	}
+	if (!strcmp(mode, "heldwrite"))
+		held_writes();
 	if (!strcmp(mode, "rename")) {
 		rename_other();
 		return 0;
