@@ -64,6 +64,7 @@ static void ccache_none(struct eng_thread *t)
 
 struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 {
+	/* In the creator, faulted in by eng_alloc before the thread runs. */
 	struct eng_thread *t = eng_alloc(sizeof(*t));
 
 	if (!t)
