@@ -136,17 +136,24 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 {
 	const void *pc = __builtin_return_address(0);
 	struct eng_thread *t = rt_enter();
+	struct fast_acq f = { NULL, 0, 0 };
+	bool fast;
 	int rc;
 
 	if (!t)
 		return R(pthread_mutex_lock)(m);
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, 0, 0, 0, NULL, pc);
+	fast = engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
+				 (uintptr_t)pc, &f);
+	if (!fast)
+		rt_pre_acquire(t, KIND_MUTEX, MODE_EXCL, 0, m, pc);
 	rc = real.pthread_mutex_trylock(m);
 	if (UNLIKELY(rc == EBUSY))
 		rc = spin_trylock(t, m);
-	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
-					    MODE_EXCL, 0, (uintptr_t)pc)) {
+	if (rc == 0 && fast) {
+		engine_fast_commit(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
+				   (uintptr_t)pc, &f);
 		rt_leave();
 		return 0;
 	}
@@ -192,6 +199,7 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 		      const struct timespec *abstime, const void *pc)
 {
 	struct eng_thread *t;
+	struct fast_acq f = { NULL, 0, 0 };
 	int rc;
 
 	/* glibc refuses any other clock (EINVAL) before it tries the lock;
@@ -204,6 +212,9 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 			       : R(pthread_mutex_timedlock)(m, abstime);
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, EVF_TIMED, clocked, clk, abstime, pc);
+	if (!engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
+			       (uintptr_t)pc, &f))
+		rt_pre_acquire(t, KIND_MUTEX, MODE_EXCL, 0, m, pc);
 	rc = real.pthread_mutex_trylock(m);
 	if (rc == EBUSY)
 		rc = spin_trylock(t, m);

@@ -466,6 +466,7 @@ void rt_thread_started(struct eng_thread *t)
 	rt_thread = t;
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, t);
+	trace_thread_start(t);
 }
 
 void rt_set_exit_stack(void)
@@ -476,6 +477,47 @@ void rt_set_exit_stack(void)
 		return;
 	t->exit_stack = rt_capture_stack();
 	rt_leave();
+}
+
+__attribute__((noinline)) void
+rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
+	       uint32_t flags, const void *addr, const void *pc)
+{
+	struct eng_obj *o;
+	uint64_t key;
+	uint32_t stack;
+	int i;
+
+	t->pre_stack = 0;
+	/*
+	 * Only while t holds nothing: holding a lock, t is in a critical
+	 * section either way, and walking before the attempt would keep
+	 * the window between its locks open longer (the other thread of
+	 * an inversion gets in); after, the lock is taken. Past the
+	 * seen-chain cache's cap the engine takes the stack of the
+	 * nesting's first sighting instead of walking (order_known).
+	 */
+	if (t->depth || t->bk_on || t->blk.active || t->degraded ||
+	    t->ccache_shift <= 64 - CCACHE_MAX_BITS)
+		return;
+	/* Only where the engine walks the stack itself: a lock it has not
+	 * seen (its birthplace), or a nesting new to t; not a semaphore
+	 * used as a signal (no hold), nor a lock t holds (a re-entry). */
+	o = objects_get((uintptr_t)addr, kind, false, 0, NULL);
+	if (o) {
+		if (kind == KIND_SEM && o->is_signal)
+			return;
+		for (i = 0; i < t->depth; i++)
+			if (t->held[i].obj == o && t->held[i].id == o->id)
+				return;
+		key = threads_chain_next(t, o->id, mode,
+					 (uintptr_t)pc ^
+						 ((flags & EVF_TRY) ? 1 : 0));
+		if (threads_ccache_get(t, key, &stack))
+			return;
+	}
+	t->pre_stack = rt_capture_stack();
+	t->pre_addr = (uintptr_t)addr;
 }
 
 __attribute__((noinline)) int

@@ -131,8 +131,32 @@ static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
 		.owner_tid = owner_tid,
 	};
 
+	/* The stack rt_pre_acquire() captured for this acquisition: kept
+	 * through its wait, used up by what ends it. */
+	if (UNLIKELY(t->pre_stack)) {
+		if (t->pre_addr == ev.addr &&
+		    (op == OP_ACQUIRE || op == OP_ACQUIRED ||
+		     op == OP_TRY_FAILED || op == OP_TIMED_OUT))
+			ev.stack = t->pre_stack;
+		if (op != OP_ACQUIRE)
+			t->pre_stack = 0;
+	}
 	return engine_event(t, &ev);
 }
+
+/*
+ * An acquisition of the lock at addr that the fast path will not take
+ * (engine_fast_probe() said no), before the real attempt: when the lock
+ * is one the engine knows and the nesting is new to t, capture its stack
+ * now, for the events that follow (rt_event_ex), rather than after the
+ * real call, inside the critical section it opens. Walking the stack is
+ * most of what a new nesting costs (microseconds in a new thread), and a
+ * critical section that long turns races the program natively never
+ * loses, such as two threads taking two locks in opposite orders right
+ * after they start, into deadlocks.
+ */
+void rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
+		    uint32_t flags, const void *addr, const void *pc);
 
 static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
 			   uint32_t mode, uint32_t flags, const void *addr,

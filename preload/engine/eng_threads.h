@@ -111,6 +111,10 @@ struct eng_thread {
 	 * the wait that follows: woken, it waits to take it again. */
 	struct eng_obj *cw_obj;
 	uint64_t cw_id, cw_addr;
+	/* The stack of the acquisition of pre_addr about to be attempted,
+	 * captured before the real call (preload only; 0 none). */
+	uint32_t pre_stack;
+	uint64_t pre_addr;
 	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */
 	struct held held[HELD_MAX];

@@ -19,18 +19,30 @@
 #include "objects.h"
 #include "trace_write.h"
 
-/* Thread t acquired the lock at addr (kind) in mode (shared: an rwlock's
- * read lock) from call site pc; flags may hold EVF_TRY. */
+/* What engine_fast_probe() found for engine_fast_commit(). */
+struct fast_acq {
+	struct eng_obj *o;
+	uint64_t key;
+	uint32_t stack;
+};
+
+/*
+ * Thread t is about to take the lock at addr (kind) in mode (shared: an
+ * rwlock's read lock) from call site pc; flags may hold EVF_TRY. True if
+ * taking it will be a nesting t has seen before (*f filled for
+ * engine_fast_commit() once the lock is taken), false if the full event
+ * must be sent instead. Called before the real attempt: nothing in it
+ * depends on having the lock, and a wrapper that learns the acquisition
+ * is new can prepare it before it opens the program's critical section.
+ */
 static inline __attribute__((always_inline)) bool
-engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
-		     uint32_t mode, uint32_t flags, uint64_t pc)
+engine_fast_probe(struct eng_thread *t, uint64_t addr, uint32_t kind,
+		  uint32_t mode, uint32_t flags, uint64_t pc,
+		  struct fast_acq *f)
 {
 	const struct ocache_slot *slot =
 		&t->ocache[threads_ocache_slot(addr)];
 	struct eng_obj *o = slot->obj;
-	struct held *h;
-	uint64_t key;
-	uint32_t stack;
 
 	if (t->blk.active || t->degraded || t->depth >= HELD_MAX)
 		return false;
@@ -45,10 +57,21 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	 * never is one: the engine counts a re-entry instead of pushing it,
 	 * so no chain with o below o is ever cached.
 	 */
-	key = threads_chain_next(t, o->id, mode,
-				 pc ^ ((flags & EVF_TRY) ? 1 : 0));
-	if (!threads_ccache_get(t, key, &stack))
-		return false;
+	f->key = threads_chain_next(t, o->id, mode,
+				    pc ^ ((flags & EVF_TRY) ? 1 : 0));
+	f->o = o;
+	return threads_ccache_get(t, f->key, &f->stack);
+}
+
+/* The lock engine_fast_probe() said yes to is taken: push it. */
+static inline __attribute__((always_inline)) void
+engine_fast_commit(struct eng_thread *t, uint64_t addr, uint32_t kind,
+		   uint32_t mode, uint32_t flags, uint64_t pc,
+		   const struct fast_acq *f)
+{
+	struct eng_obj *o = f->o;
+	struct held *h;
+
 	/* No shared write on this path: who holds a lock is read from the
 	 * held stacks; acquisitions are counted only while some thread
 	 * waits for the lock (starvation). */
@@ -60,9 +83,9 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	h->obj = o;
 	h->id = o->id;
 	h->addr = addr;
-	h->chain = key;
+	h->chain = f->key;
 	h->pc = pc;
-	h->stack = stack;
+	h->stack = f->stack;
 	h->count = 1;
 	h->mode = (uint8_t)mode;
 	h->flags = (uint8_t)(flags & EVF_TRY);
@@ -70,7 +93,19 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
 		trace_fast(t, trace_fast_what(OP_ACQUIRED, kind, mode, flags),
-			   addr, pc, stack);
+			   addr, pc, f->stack);
+}
+
+/* Both at once, for a lock already taken. */
+static inline __attribute__((always_inline)) bool
+engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
+		     uint32_t mode, uint32_t flags, uint64_t pc)
+{
+	struct fast_acq f;
+
+	if (!engine_fast_probe(t, addr, kind, mode, flags, pc, &f))
+		return false;
+	engine_fast_commit(t, addr, kind, mode, flags, pc, &f);
 	return true;
 }
 

@@ -62,6 +62,8 @@ static void ccache_none(struct eng_thread *t)
 	t->ccache_used = 0;
 }
 
+static bool ccache_resize(struct eng_thread *t, int bits);
+
 struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 {
 	/* In the creator, faulted in by eng_alloc before the thread runs. */
@@ -70,6 +72,9 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 	if (!t)
 		return NULL;
 	ccache_none(t);
+	/* Its first table too: made in its first lock, it was most of what
+	 * that lock cost inside the program's critical section. */
+	ccache_resize(t, CCACHE_MIN_BITS);
 	t->tid = tid;
 	t->parent = parent;
 	t->alive = 1;

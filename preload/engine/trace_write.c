@@ -514,6 +514,28 @@ claimed:
 	return b;
 }
 
+void trace_thread_start(struct eng_thread *t)
+{
+	struct trace_buf *b;
+
+	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace)
+		return;
+	in_trace = 1;
+	b = buf_of(t);
+	if (b) {
+		eng_lock(&b->lock);
+		if (t->trace_gen != file_gen ||
+		    __atomic_load_n(&t->trace_dirty, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&t->trace_dirty, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&t->trace_gen, file_gen,
+					 __ATOMIC_RELAXED);
+			put_thread(b, t);
+		}
+		eng_unlock(&b->lock);
+	}
+	in_trace = 0;
+}
+
 void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 		 uint32_t stack)
 {

@@ -34,6 +34,13 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
  * file is the latest. Takes only t's buffer lock, the file lock to flush,
  * and the registry lock when another thread is named.
  */
+/*
+ * A new thread t, before its start routine: its buffer and its record
+ * now, not at its first event, which is most often a lock it has just
+ * taken (a buffer is 64 KiB to fault in).
+ */
+void trace_thread_start(struct eng_thread *t);
+
 void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 		 uint32_t stack);
 

@@ -123,7 +123,10 @@ def main():
         if os.path.exists(jpath):
             with open(jpath, encoding="utf-8") as f:
                 live = read_jsonl(f.read(), "live report")
-        traces = sorted(glob.glob(os.path.join(tmp, "run.*.trace")))
+        # an exec'd image's trace takes its pid's name with .1, .2, ...
+        traces = sorted(glob.glob(os.path.join(tmp, "run.*.trace")) +
+                        glob.glob(os.path.join(tmp, "run.*.trace.[0-9]*")))
+        traces = [t for t in traces if not t.endswith(".txt")]
         if not traces:
             fail("no trace written (is the trace writer built?)")
         offline = []
