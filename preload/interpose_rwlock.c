@@ -126,7 +126,9 @@ rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
 	const struct timespec *ts, const void *pc)
 {
 	uint32_t flags = (call == RW_TIMED || call == RW_CLOCK) ? EVF_TIMED : 0;
+	struct fast_acq f = { NULL, 0, 0 };
 	struct eng_thread *t;
+	bool fast = false;
 	int rc;
 
 	if (flags && rt_bad_abstime(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts))
@@ -138,6 +140,16 @@ rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
 	    (rc = rw_banked(t, mode, call, rw, clk, ts, pc)) != 0) {
 		rt_leave();
 		return rc;
+	}
+	/* A nesting this thread knows takes the thread-local fast path (not
+	 * for timed calls, nor with claims, which see every acquisition);
+	 * a new one has its stack walked before the attempt (not a try's). */
+	if (call != RW_TRY) {
+		fast = !flags && !t->bk_on &&
+		       engine_fast_probe(t, (uintptr_t)rw, KIND_RWLOCK, mode, 0,
+					 (uintptr_t)pc, &f);
+		if (!fast)
+			rt_pre_acquire(t, KIND_RWLOCK, mode, 0, rw, pc);
 	}
 	rc = rw_real(mode, RW_TRY, rw, 0, NULL);
 	/* Contended: retry a while before recording the wait (a try of
@@ -164,11 +176,15 @@ rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
 		rt_leave();
 		return rc;
 	}
-	/* A nesting this thread knows: the thread-local fast path (not for
-	 * timed calls, nor with claims, which see every acquisition). */
-	if (rc == 0 && !flags && !t->bk_on &&
-	    engine_fast_acquired(t, (uintptr_t)rw, KIND_RWLOCK, mode,
-				 call == RW_TRY ? EVF_TRY : 0, (uintptr_t)pc)) {
+	if (rc == 0 && fast) {
+		engine_fast_commit(t, (uintptr_t)rw, KIND_RWLOCK, mode, 0,
+				   (uintptr_t)pc, &f);
+		rt_leave();
+		return 0;
+	}
+	if (rc == 0 && call == RW_TRY && !t->bk_on &&
+	    engine_fast_acquired(t, (uintptr_t)rw, KIND_RWLOCK, mode, EVF_TRY,
+				 (uintptr_t)pc)) {
 		rt_leave();
 		return 0;
 	}

@@ -132,7 +132,9 @@ sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 {
 	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
 								  : 0;
+	struct fast_acq f = { NULL, 0, 0 };
 	struct eng_thread *t;
+	bool fast = false;
 	int rc, err;
 
 	if (flags && rt_bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
@@ -142,11 +144,22 @@ sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 		return sem_real(call, s, clk, ts);
 	if (UNLIKELY(t->bk_on))
 		return sem_banked(t, call, s, clk, ts, pc);
+	/* A new acquisition by a wait has its stack walked before the
+	 * attempt (not a try's: CPython polls with them). */
+	if (call != SEM_TRY) {
+		fast = engine_fast_probe(t, (uintptr_t)s, KIND_SEM, MODE_EXCL,
+					 0, (uintptr_t)pc, &f);
+		if (!fast)
+			rt_pre_acquire(t, KIND_SEM, MODE_EXCL, 0, s, pc);
+	}
 	rc = sem_real(SEM_TRY, s, 0, NULL);
 	if (LIKELY(rc == 0)) {
 		/* errno as it was: a success leaves it alone */
-		if (!engine_fast_acquired(t, (uintptr_t)s, KIND_SEM, MODE_EXCL,
-					  0, (uintptr_t)pc)) {
+		if (fast)
+			engine_fast_commit(t, (uintptr_t)s, KIND_SEM,
+					   MODE_EXCL, 0, (uintptr_t)pc, &f);
+		else if (!engine_fast_acquired(t, (uintptr_t)s, KIND_SEM,
+					       MODE_EXCL, 0, (uintptr_t)pc)) {
 			err = errno;
 			sem_event(t, OP_ACQUIRED, flags, s, 0, pc);
 			errno = err;

@@ -108,15 +108,22 @@ COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 {
 	const void *pc = __builtin_return_address(0);
 	struct eng_thread *t = rt_enter();
+	struct fast_acq f = { NULL, 0, 0 };
+	bool fast;
 	int rc;
 
 	if (!t)
 		return R(pthread_spin_lock)(s);
 	if (UNLIKELY(t->bk_on))
 		return banked_spin(t, s, 0, pc);
+	fast = engine_fast_probe(t, (uintptr_t)s, KIND_SPIN, MODE_EXCL, 0,
+				 (uintptr_t)pc, &f);
+	if (!fast)
+		rt_pre_acquire(t, KIND_SPIN, MODE_EXCL, 0, (const void *)s, pc);
 	rc = real.pthread_spin_trylock(s);
-	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)s, KIND_SPIN,
-					    MODE_EXCL, 0, (uintptr_t)pc)) {
+	if (rc == 0 && fast) {
+		engine_fast_commit(t, (uintptr_t)s, KIND_SPIN, MODE_EXCL, 0,
+				   (uintptr_t)pc, &f);
 		rt_leave();
 		return 0;
 	}

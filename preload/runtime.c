@@ -483,6 +483,7 @@ __attribute__((noinline)) void
 rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
 	       uint32_t flags, const void *addr, const void *pc)
 {
+	const struct ocache_slot *slot;
 	struct eng_obj *o;
 	uint64_t key;
 	uint32_t stack;
@@ -503,7 +504,11 @@ rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
 	/* Only where the engine walks the stack itself: a lock it has not
 	 * seen (its birthplace), or a nesting new to t; not a semaphore
 	 * used as a signal (no hold), nor a lock t holds (a re-entry). */
-	o = objects_get((uintptr_t)addr, kind, false, 0, NULL);
+	slot = &t->ocache[threads_ocache_slot((uintptr_t)addr)];
+	o = slot->obj;
+	if (!o || slot->addr != (uintptr_t)addr ||
+	    objects_gen(o) != slot->gen || o->kind != kind)
+		o = objects_get((uintptr_t)addr, kind, false, 0, NULL);
 	if (o) {
 		if (kind == KIND_SEM && o->is_signal)
 			return;
