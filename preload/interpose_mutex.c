@@ -8,10 +8,21 @@
 #include "real.h"
 #include "runtime.h"
 
-/* glibc keeps the type (and robust/PI bits above it) in __kind. */
+/*
+ * glibc keeps the type (and robust/PI bits above it) in __kind. Its low
+ * 7 bits are a type glibc knows (normal, recursive, error-checking or
+ * adaptive; robust, priority-inheriting, both, or priority-protecting),
+ * else the unlock fails with EINVAL: memory never initialised as a mutex,
+ * or one destroyed (glibc marks a destroyed mutex so).
+ */
 static uint32_t mutex_type(const pthread_mutex_t *m)
 {
-	return (uint32_t)(m->__data.__kind & (3 | MTYPE_ROBUST_BIT));
+	uint32_t kind = (uint32_t)m->__data.__kind, type = kind & 127;
+
+	if ((type & ~3u) != 0 && (type & ~3u) != 16 && (type & ~3u) != 32 &&
+	    (type & ~3u) != 48 && (type & ~3u) != 64)
+		return MTYPE_INVALID_BIT;
+	return kind & (3 | MTYPE_ROBUST_BIT);
 }
 
 static int32_t mutex_owner(const pthread_mutex_t *m)

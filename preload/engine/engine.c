@@ -1267,11 +1267,14 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 		const char *effect = refused ? ": the call fails with EPERM "
 					       "and unlocks nothing"
 					     : "";
+		bool invalid = !o && ev->kind == KIND_MUTEX &&
+			       (ev->flags & EVF_TYPE_KNOWN) &&
+			       (ev->arg & MTYPE_INVALID_BIT);
 		uint32_t stack;
 		uint64_t key;
 		struct report *r;
 
-		if (ev->owner_tid < 0 && !owner)
+		if (ev->owner_tid < 0 && !owner && !invalid)
 			return;
 		stack = eng_capture(ev);
 		key = hash_mix(REP_UNLOCK_NOT_OWNED) ^ hash_mix(stack);
@@ -1283,7 +1286,14 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 			return;
 		oi = o ? eng_report_object(r, o->id, o->addr, o->kind, o)
 		       : eng_report_object(r, 0, ev->addr, ev->kind, NULL);
-		if (owner && owner != t) {
+		if (invalid) {
+			snprintf(r->message, sizeof(r->message),
+				 "thread T%u unlocks memory that holds no "
+				 "initialised mutex (never initialised, or "
+				 "destroyed): the call fails with EINVAL and "
+				 "unlocks nothing",
+				 t->num);
+		} else if (owner && owner != t) {
 			eng_report_thread(r, owner);
 			snprintf(r->message, sizeof(r->message),
 				 "thread T%u unlocks a %s held by thread T%u%s",

@@ -70,6 +70,10 @@ enum ev_rwlock_kind {
 /* Mutex subtype bit beside the type: robust (owner death is reported to
  * the next locker with EOWNERDEAD, so it is not a hang). */
 #define MTYPE_ROBUST_BIT 16
+/* ...and a bit for a word that is no type glibc knows (memory never
+ * initialised as a mutex, or one destroyed since): glibc refuses such a
+ * mutex with EINVAL. */
+#define MTYPE_INVALID_BIT 256
 
 /* OP_SIGACTION's arg. */
 #define SIGACTION_SIG_MASK 0xffu
