@@ -108,6 +108,7 @@ COFFMAN_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
 	} else {
 		threads_set_handle(nt, (uint64_t)*th);
 		created(num, __builtin_return_address(0));
+		rt_wait_started(nt);
 	}
 	return rc;
 }
@@ -181,6 +182,7 @@ COFFMAN_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 		/* Now, not when it first runs: a join may come first. */
 		threads_set_handle(nt, (uint64_t)*th);
 		created(num, __builtin_return_address(0));
+		rt_wait_started(nt);
 	}
 	return rc;
 }
@@ -281,17 +283,21 @@ COFFMAN_EXPORT int pthread_detach(pthread_t th)
  */
 COFFMAN_EXPORT int pthread_cancel(pthread_t th)
 {
-	int rc = R(pthread_cancel)(th);
-	struct eng_thread *t;
-	uint64_t target;
+	struct eng_thread *t = rt_enter();
+	uint64_t target = 0;
+	int rc;
 
-	if (rc != 0 || !(t = rt_enter()))
+	/* Its number first: cancelled, it may be gone at once. */
+	if (t) {
+		target = thread_num(th);
+		rt_leave();
+	}
+	rc = R(pthread_cancel)(th);
+	if (rc != 0 || !target || !(t = rt_enter()))
 		return rc;
-	target = thread_num(th);
-	if (target)
-		rt_event(t, OP_CANCEL, KIND_THREAD, MODE_EXCL, 0,
-			 (const void *)(uintptr_t)target, 0,
-			 __builtin_return_address(0));
+	rt_event(t, OP_CANCEL, KIND_THREAD, MODE_EXCL, 0,
+		 (const void *)(uintptr_t)target, 0,
+		 __builtin_return_address(0));
 	rt_leave();
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -467,6 +468,30 @@ void rt_thread_started(struct eng_thread *t)
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, t);
 	trace_thread_start(t);
+	/* No wake-up: woken, the creator could take this CPU from it. */
+	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
+}
+
+void rt_wait_started(struct eng_thread *nt)
+{
+	struct timespec now, end;
+	int saved = errno;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += 1000000; /* 1 ms at most */
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	/* Yielding: on this CPU's queue, the new thread runs now. */
+	while (!__atomic_load_n(&nt->started, __ATOMIC_ACQUIRE)) {
+		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			break;
+	}
+	errno = saved;
 }
 
 void rt_set_exit_stack(void)

@@ -158,6 +158,18 @@ static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
 void rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
 		    uint32_t flags, const void *addr, const void *pc);
 
+/*
+ * The creator of thread nt, once it is created: wait until nt runs (1 ms
+ * at most). Natively a new thread most often runs at once, before its
+ * creator goes on; under the runtime, with the creator's CPU busier, the
+ * kernel more often puts it on an idle CPU, where it starts a hundred
+ * microseconds later, and threads created one after another then start
+ * together: a race the program natively never runs (two threads taking
+ * two locks in opposite orders as they start) deadlocked a third of the
+ * time.
+ */
+void rt_wait_started(struct eng_thread *nt);
+
 static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
 			   uint32_t mode, uint32_t flags, const void *addr,
 			   uint64_t arg, const void *pc)

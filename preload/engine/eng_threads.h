@@ -111,6 +111,9 @@ struct eng_thread {
 	 * the wait that follows: woken, it waits to take it again. */
 	struct eng_obj *cw_obj;
 	uint64_t cw_id, cw_addr;
+	/* 1 once the thread runs (preload: its creator waits a moment for
+	 * it, rt_wait_started). */
+	uint32_t started;
 	/* The stack of the acquisition of pre_addr about to be attempted,
 	 * captured before the real call (preload only; 0 none). */
 	uint32_t pre_stack;

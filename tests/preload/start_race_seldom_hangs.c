@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * start_race_seldom_hangs.c - two threads, started one right after the
- * other, take two locks in opposite orders at once (valgrind's drd test
- * "deadlock"). Natively the first is done before the second starts, so
- * the program never hangs; the runtime must not widen the race: the
- * stack walk of a thread's first lock (microseconds in a new thread) is
- * made before the real lock, not inside the critical section it opens.
- * Before that, 25 runs in 30 deadlocked under the runtime on a 2-CPU
- * machine; since, about 1 in 20.
+ * other, take two locks in opposite orders at once (valgrind's helgrind
+ * test "hg02_deadlock"). Natively the first runs before its creator goes
+ * on and is done before the second starts, so the program never hangs.
+ * The runtime must not widen the race: the stack walk of a thread's
+ * first lock (microseconds in a new thread) is made before the real
+ * lock, not inside the critical section it opens, and a creator waits
+ * for its new thread to run. Without these, 25 runs in 30 deadlocked
+ * under the runtime on a 2-CPU machine; with the first alone, 9 in 30.
  *
  * The parent runs the program RUNS times (each a new process: exec of
  * itself), each child ending itself with SIGALRM if it hangs. It fails
@@ -55,8 +56,8 @@ static int child(void)
 	pthread_t a, b;
 
 	alarm(2); /* a hang ends here, killed by SIGALRM */
-	pthread_mutex_lock(&m1);
-	pthread_mutex_unlock(&m1);
+	CHECK_EQ(pthread_mutex_init(&m1, NULL), 0);
+	CHECK_EQ(pthread_mutex_init(&m2, NULL), 0);
 	CHECK_EQ(pthread_create(&a, NULL, one_two, NULL), 0);
 	CHECK_EQ(pthread_create(&b, NULL, two_one, NULL), 0);
 	pthread_join(a, NULL);
