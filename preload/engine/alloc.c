@@ -79,7 +79,7 @@ static void prefault(void *p, size_t n)
 		((volatile char *)p)[off] = 0;
 }
 
-void *eng_alloc(size_t n)
+static void *alloc_block(size_t n, bool touch)
 {
 	struct free_block *b;
 	bool fresh = false;
@@ -107,7 +107,8 @@ void *eng_alloc(size_t n)
 			eng_unlock(&alloc_lock);
 			return NULL;
 		}
-		prefault(p, n);
+		if (touch)
+			prefault(p, n);
 		return p; /* fresh mappings are zeroed */
 	}
 	c = class_of(n);
@@ -144,9 +145,19 @@ void *eng_alloc(size_t n)
 	eng_unlock(&alloc_lock);
 	if (!fresh)
 		memset(p, 0, sz);
-	else if (n >= 4096)
+	else if (touch && n >= 4096)
 		prefault(p, n);
 	return p;
+}
+
+void *eng_alloc(size_t n)
+{
+	return alloc_block(n, true);
+}
+
+void *eng_alloc_lazy(size_t n)
+{
+	return alloc_block(n, false);
 }
 
 void eng_free(void *p, size_t n)

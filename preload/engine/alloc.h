@@ -11,8 +11,12 @@
 
 #include <stddef.h>
 
-/* Zeroed block of n bytes, NULL when the memory limit is reached. */
+/* Zeroed block of n bytes, NULL when the memory limit is reached. A
+ * fresh block of a page or more comes faulted in. */
 void *eng_alloc(size_t n);
+/* The same, a fresh block's pages left for first use: for a buffer
+ * written front to back, most of it perhaps never. */
+void *eng_alloc_lazy(size_t n);
 /* Return a block from eng_alloc; n must be the size it was asked with. */
 void eng_free(void *p, size_t n);
 /* Bytes currently handed out, and the peak. */

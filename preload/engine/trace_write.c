@@ -498,7 +498,7 @@ static struct trace_buf *buf_of(struct eng_thread *t)
 						__ATOMIC_RELAXED))
 			goto claimed;
 	}
-	b = eng_alloc(sizeof(*b) + BLOCK_HDR + BUF_PAYLOAD);
+	b = eng_alloc_lazy(sizeof(*b) + BLOCK_HDR + BUF_PAYLOAD);
 	if (!b)
 		return NULL;
 	b->cap = BUF_PAYLOAD;
@@ -975,8 +975,8 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 	if (fd < 0)
 		return -EBADF;
 	if (!module_buf) {
-		module_buf = eng_alloc(sizeof(*module_buf) + BLOCK_HDR +
-				       MODULE_PAYLOAD);
+		module_buf = eng_alloc_lazy(sizeof(*module_buf) + BLOCK_HDR +
+					    MODULE_PAYLOAD);
 		if (!module_buf)
 			return -ENOMEM;
 		module_buf->cap = MODULE_PAYLOAD;
