@@ -512,23 +512,19 @@ rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
 	struct eng_obj *o;
 	uint64_t key;
 	uint32_t stack;
-	int i;
 
 	t->pre_stack = 0;
 	/*
 	 * Only while t holds nothing: holding a lock, t is in a critical
 	 * section either way, and walking before the attempt would keep
 	 * the window between its locks open longer (the other thread of
-	 * an inversion gets in); after, the lock is taken. Past the
-	 * seen-chain cache's cap the engine takes the stack of the
-	 * nesting's first sighting instead of walking (order_known).
+	 * an inversion gets in); after, the lock is taken.
 	 */
-	if (t->depth || t->bk_on || t->blk.active || t->degraded ||
-	    t->ccache_shift <= 64 - CCACHE_MAX_BITS)
+	if (t->depth || t->bk_on || t->blk.active || t->degraded)
 		return;
 	/* Only where the engine walks the stack itself: a lock it has not
-	 * seen (its birthplace), or a nesting new to t; not a semaphore
-	 * used as a signal (no hold), nor a lock t holds (a re-entry). */
+	 * seen (its birthplace), or a chain new to t; not a semaphore used
+	 * as a signal (no hold). */
 	slot = &t->ocache[threads_ocache_slot((uintptr_t)addr)];
 	o = slot->obj;
 	if (!o || slot->addr != (uintptr_t)addr ||
@@ -537,9 +533,6 @@ rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
 	if (o) {
 		if (kind == KIND_SEM && o->is_signal)
 			return;
-		for (i = 0; i < t->depth; i++)
-			if (t->held[i].obj == o && t->held[i].id == o->id)
-				return;
 		key = threads_chain_next(t, o->id, mode,
 					 (uintptr_t)pc ^
 						 ((flags & EVF_TRY) ? 1 : 0));
