@@ -146,10 +146,11 @@ static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
 
 /*
  * An acquisition of the lock at addr that the fast path will not take
- * (engine_fast_probe() said no), before the real attempt: when the lock
- * is one the engine knows and the nesting is new to t, capture its stack
- * now, for the events that follow (rt_event_ex), rather than after the
- * real call, inside the critical section it opens. Walking the stack is
+ * (engine_fast_probe() said no), before the real attempt: when t holds
+ * no lock and the engine will walk the stack (a lock it has not seen, or
+ * a chain new to t), walk it now, for the events that follow
+ * (rt_event_ex), rather than after the real call, inside the critical
+ * section it opens. Walking the stack is
  * most of what a new nesting costs (microseconds in a new thread), and a
  * critical section that long turns races the program natively never
  * loses, such as two threads taking two locks in opposite orders right
