@@ -431,6 +431,21 @@ static void put_thread(struct trace_buf *b, const struct eng_thread *th)
 	memcpy(p, &r, sizeof(r));
 }
 
+/* Is th's record missing from this file, or out of date (a rename)? */
+static bool record_stale(const struct eng_thread *th)
+{
+	return __atomic_load_n(&th->trace_gen, __ATOMIC_RELAXED) != file_gen ||
+	       __atomic_load_n(&th->trace_dirty, __ATOMIC_RELAXED);
+}
+
+/* Thread t's record, in its own buffer b (locked): current from now. */
+static void put_own_thread(struct trace_buf *b, struct eng_thread *t)
+{
+	__atomic_store_n(&t->trace_dirty, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->trace_gen, file_gen, __ATOMIC_RELAXED);
+	put_thread(b, t);
+}
+
 static uint32_t put_string(struct trace_buf *b, const char *s)
 {
 	struct coffman_trace_string r;
@@ -524,13 +539,8 @@ void trace_thread_start(struct eng_thread *t)
 	b = buf_of(t);
 	if (b) {
 		eng_lock(&b->lock);
-		if (t->trace_gen != file_gen ||
-		    __atomic_load_n(&t->trace_dirty, __ATOMIC_RELAXED)) {
-			__atomic_store_n(&t->trace_dirty, 0, __ATOMIC_RELAXED);
-			__atomic_store_n(&t->trace_gen, file_gen,
-					 __ATOMIC_RELAXED);
-			put_thread(b, t);
-		}
+		if (record_stale(t))
+			put_own_thread(b, t);
 		eng_unlock(&b->lock);
 	}
 	in_trace = 0;
@@ -556,8 +566,7 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 	 * again after a rename. Were another thread to write it, which of
 	 * two records comes last in the file would depend on flush order.
 	 */
-	own = t->trace_gen != file_gen ||
-	      __atomic_load_n(&t->trace_dirty, __ATOMIC_RELAXED);
+	own = record_stale(t);
 	if (ev->op == OP_NAME && ev->kind == KIND_THREAD && ev->str) {
 		struct eng_thread *named =
 			ev->addr ? threads_find((uint32_t)ev->addr) : t;
@@ -569,11 +578,8 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 					 __ATOMIC_RELAXED);
 	}
 	eng_lock(&b->lock);
-	if (own) {
-		__atomic_store_n(&t->trace_dirty, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&t->trace_gen, file_gen, __ATOMIC_RELAXED);
-		put_thread(b, t);
-	}
+	if (own)
+		put_own_thread(b, t);
 	put_stack(b, stack);
 	if (ev->op == OP_NAME && ev->str)
 		str = put_string(b, ev->str);
@@ -901,8 +907,7 @@ static void late_thread(void *ctx, struct eng_thread *th)
 {
 	struct trace_buf *b = ctx;
 
-	if (__atomic_load_n(&th->trace_gen, __ATOMIC_RELAXED) == file_gen &&
-	    !__atomic_load_n(&th->trace_dirty, __ATOMIC_RELAXED))
+	if (!record_stale(th))
 		return;
 	__atomic_store_n(&th->trace_dirty, 0, __ATOMIC_RELAXED);
 	put_thread(b, th);
