@@ -58,6 +58,8 @@ static struct start *start_new(struct eng_thread *self)
 {
 	struct start *s = eng_alloc(sizeof(*s));
 
+	rt_start_watchdog();
+
 	if (s) {
 		s->t = engine_thread_new(0, self->num, rt_capture_stack());
 		if (!s->t) {

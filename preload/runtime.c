@@ -184,9 +184,10 @@ static uint64_t now_ns(void)
 }
 
 /* ---- the watchdog --------------------------------------------------------
- * One thread, started the first time any thread blocks, that runs the
- * periodic checks. It is invisible to the program: never registered with
- * the engine, all signals blocked, and it holds no lock while sleeping.
+ * One thread that runs the periodic checks, started with the program's
+ * first thread (rt_start_watchdog). It is invisible to the program: never
+ * registered with the engine, all signals blocked, and it holds no lock
+ * while sleeping.
  */
 static int watchdog_started;
 static pid_t watchdog_tid;
@@ -287,7 +288,7 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
-static void start_watchdog(void)
+void rt_start_watchdog(void)
 {
 	sigset_t all, old;
 	pthread_attr_t attr;
@@ -304,6 +305,23 @@ static void start_watchdog(void)
 		watchdog_started = 0;
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * A thread is about to block, and no watchdog runs yet: the process made
+ * no thread through pthread_create or thrd_create since the runtime
+ * started (or since a fork). Alone, it needs none: every check a block
+ * calls for is made then. With threads the runtime did not see created,
+ * it does, and starts it here, although pthread_create allocates: a wait
+ * may block inside the program's allocator (jemalloc takes pthread
+ * mutexes of its own), and an allocation there may find the allocator
+ * in the middle of its work.
+ */
+static void watchdog_on_block(void)
+{
+	if (!__atomic_load_n(&watchdog_started, __ATOMIC_RELAXED) &&
+	    threads_live() > 1)
+		rt_start_watchdog();
 }
 
 /* Load suppressions=FILE; each bad line is a bad-option report. */
@@ -614,7 +632,7 @@ __attribute__((constructor)) static void rt_init(void)
 		.emit = emit,
 		.fatal = fatal,
 		.now_ns = now_ns,
-		.on_block = start_watchdog,
+		.on_block = watchdog_on_block,
 	};
 	const char *env;
 	int i;

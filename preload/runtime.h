@@ -171,6 +171,15 @@ void rt_pre_acquire(struct eng_thread *t, uint32_t kind, uint32_t mode,
  */
 void rt_wait_started(struct eng_thread *nt);
 
+/*
+ * Start the watchdog thread (periodic checks: waits that last, timed
+ * waits, a process kept alive by it alone) if it is not running. Called
+ * by the thread-creation wrappers before the program's own thread is
+ * made, where an allocation is as safe as in the real call: not when a
+ * thread first blocks, which may be inside the program's allocator.
+ */
+void rt_start_watchdog(void);
+
 static inline int rt_event(struct eng_thread *t, uint32_t op, uint32_t kind,
 			   uint32_t mode, uint32_t flags, const void *addr,
 			   uint64_t arg, const void *pc)
