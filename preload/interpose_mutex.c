@@ -139,32 +139,27 @@ COFFMAN_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 }
 
 /*
- * The fast attempt first: an uncontended lock costs one trylock and the
- * engine's thread-local path. Only when it fails do we record the intent
- * to block, which is where a self-deadlock is caught before it hangs.
+ * pthread_mutex_lock past its fast path: banker checks, a lock or a
+ * nesting new to the engine, or a lock found taken. fast and f: what
+ * engine_fast_probe() said (its entry is not on the held stack); rc: the
+ * result of the first trylock, or -1 if there was none. Leaves the
+ * runtime.
  */
-COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+static __attribute__((noinline)) int
+mutex_lock_rest(struct eng_thread *t, pthread_mutex_t *m, const void *pc,
+		bool fast, const struct fast_acq *f, int rc)
 {
-	const void *pc = __builtin_return_address(0);
-	struct eng_thread *t = rt_enter();
-	struct fast_acq f = { NULL, 0, 0 };
-	bool fast;
-	int rc;
-
-	if (!t)
-		return R(pthread_mutex_lock)(m);
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, 0, 0, 0, NULL, pc);
-	fast = engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
-				 (uintptr_t)pc, &f);
-	if (!fast)
+	if (rc < 0) {
 		rt_pre_acquire(t, KIND_MUTEX, MODE_EXCL, 0, m, pc);
-	rc = real.pthread_mutex_trylock(m);
+		rc = real.pthread_mutex_trylock(m);
+	}
 	if (UNLIKELY(rc == EBUSY))
 		rc = spin_trylock(t, m);
 	if (rc == 0 && fast) {
 		engine_fast_commit(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
-				   (uintptr_t)pc, &f);
+				   (uintptr_t)pc, f);
 		rt_leave();
 		return 0;
 	}
@@ -182,6 +177,52 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 		mutex_event(t, OP_ACQUIRED, 0, m, pc);
 	rt_leave();
 	return rc;
+}
+
+/* The fast path's first trylock failed (rc): take its entry back off the
+ * held stack and go on as mutex_lock_rest(). */
+static __attribute__((noinline)) int mutex_lock_busy(struct eng_thread *t,
+						     int rc)
+{
+	const struct held *h = &t->held[--t->depth];
+	struct fast_acq f = { h->obj, h->chain, h->stack };
+
+	return mutex_lock_rest(t, (pthread_mutex_t *)(uintptr_t)h->addr,
+			       (const void *)(uintptr_t)h->pc, true, &f, rc);
+}
+
+/*
+ * The fast attempt first: an uncontended lock in a nesting the engine
+ * knows costs a probe of the thread's caches, its entry pushed on the
+ * held stack, one trylock and a few counters; the entry goes on before
+ * the attempt, so that the program's critical section does not pay for
+ * it, and comes off again if the lock was not taken. Only when the trylock
+ * fails do we record the intent to block, which is where a self-deadlock
+ * is caught before it hangs. Everything else is out of line, so that
+ * this path saves few registers.
+ */
+COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t = rt_enter();
+	struct fast_acq f;
+	int rc;
+
+	if (UNLIKELY(!t))
+		return R(pthread_mutex_lock)(m);
+	if (UNLIKELY(t->bk_on) ||
+	    !engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
+			       (uintptr_t)pc, &f))
+		return mutex_lock_rest(t, m, pc, false, NULL, -1);
+	engine_fast_push(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
+			 (uintptr_t)pc, &f);
+	rc = real.pthread_mutex_trylock(m);
+	t = rt_thread; /* cheaper than keeping it in a saved register */
+	if (UNLIKELY(rc != 0))
+		return mutex_lock_busy(t, rc);
+	engine_fast_taken(t);
+	rt_leave();
+	return 0;
 }
 
 COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
@@ -272,22 +313,40 @@ COFFMAN_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
 	return timed_lock(m, 1, clk, abstime, __builtin_return_address(0));
 }
 
+/* pthread_mutex_unlock of a lock the fast path does not pop. */
+static __attribute__((noinline)) int mutex_unlock_slow(struct eng_thread *t,
+						       pthread_mutex_t *m,
+						       const void *pc)
+{
+	/* Before the real unlock: afterwards the owner is gone. */
+	rt_event_ex(t, OP_RELEASE, KIND_MUTEX, MODE_EXCL, EVF_TYPE_KNOWN, m,
+		    mutex_type(m), mutex_owner(m), pc);
+	rt_leave();
+	return real.pthread_mutex_unlock(m);
+}
+
+/* A fast-path release, traced: out of line, so that the untraced one
+ * keeps nothing across its call. */
+static __attribute__((noinline)) int mutex_unlock_traced(struct eng_thread *t,
+							 uint32_t kind,
+							 pthread_mutex_t *m,
+							 const void *pc)
+{
+	return rt_traced_release(t, kind, m, pc, real.pthread_mutex_unlock(m));
+}
+
 COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	struct eng_thread *t = rt_enter();
 	uint32_t kind;
 
-	if (!t)
+	if (UNLIKELY(!t))
 		return R(pthread_mutex_unlock)(m);
-	/* Before the real unlock: afterwards the owner is gone. */
 	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)m, &kind))
-		rt_event_ex(t, OP_RELEASE, KIND_MUTEX, MODE_EXCL,
-			    EVF_TYPE_KNOWN, m, mutex_type(m), mutex_owner(m),
-			    __builtin_return_address(0));
-	else if (UNLIKELY(trace_enabled))
-		return rt_traced_release(t, kind, m,
-					 __builtin_return_address(0),
-					 real.pthread_mutex_unlock(m));
+		return mutex_unlock_slow(t, m, __builtin_return_address(0));
+	if (UNLIKELY(trace_enabled))
+		return mutex_unlock_traced(t, kind, m,
+					   __builtin_return_address(0));
 	rt_leave();
 	return real.pthread_mutex_unlock(m);
 }
