@@ -308,19 +308,15 @@ void rt_start_watchdog(void)
 }
 
 /*
- * A thread is about to block, and no watchdog runs yet: the process made
- * no thread through pthread_create or thrd_create since the runtime
- * started (or since a fork). Alone, it needs none: every check a block
- * calls for is made then. With threads the runtime did not see created,
- * it does, and starts it here, although pthread_create allocates: a wait
- * may block inside the program's allocator (jemalloc takes pthread
- * mutexes of its own), and an allocation there may find the allocator
- * in the middle of its work.
+ * A thread is about to block, and perhaps no watchdog runs yet: the
+ * process made no thread through pthread_create or thrd_create since the
+ * runtime started (or since a fork). Alone, a thread that blocks cannot
+ * be inside an allocator another thread keeps busy, and a wait nobody
+ * will end must still be reported (all-threads-blocked is the watchdog's).
  */
 static void watchdog_on_block(void)
 {
-	if (!__atomic_load_n(&watchdog_started, __ATOMIC_RELAXED) &&
-	    threads_live() > 1)
+	if (!__atomic_load_n(&watchdog_started, __ATOMIC_RELAXED))
 		rt_start_watchdog();
 }
 
