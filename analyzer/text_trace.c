@@ -1050,6 +1050,8 @@ static int init_words(struct parser *ps, const struct operands *o, uint8_t kind,
 			*arg = (*arg & ~3ull) | MTYPE_ADAPTIVE;
 		} else if (kind == KIND_MUTEX && tok_is(w, "robust")) {
 			*arg |= MTYPE_ROBUST_BIT;
+		} else if (kind == KIND_MUTEX && tok_is(w, "pi")) {
+			*arg |= MTYPE_PI_BIT;
 		} else if (kind == KIND_RWLOCK && tok_is(w, "writer")) {
 			*arg = RWKIND_PREFER_WRITER_NONRECURSIVE;
 		} else if (kind == KIND_RWLOCK && tok_is(w, "reader")) {

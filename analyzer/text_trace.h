@@ -51,7 +51,7 @@
  *   cancel T2           pthread_cancel(T2): its wait at a cancellation
  *                       point (join, condvar, semaphore) ends
  *   exit                the thread ends
- *   init X [KIND] [normal|recursive|errorcheck|adaptive] [robust]
+ *   init X [KIND] [normal|recursive|errorcheck|adaptive] [robust] [pi]
  *          [writer] [N] (N: a semaphore's value, a barrier's parties)
  *   destroy X, name X "text", name T2 "worker", free X|ADDR [LEN]
  *   claim X [N]         this thread may hold up to N (default 1) units

@@ -21,7 +21,7 @@ static void mtx_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 		      mtx_t *m, const void *pc)
 {
 	rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
-		 (uint32_t)(as_pthread(m)->__data.__kind & (3 | MTYPE_ROBUST_BIT)),
+		 (uint32_t)(as_pthread(m)->__data.__kind & MTYPE_BITS),
 		 op == OP_DESTROY ? as_pthread(m)->__data.__owner : 0,
 		 pc);
 }
@@ -62,7 +62,7 @@ static int mtx_acquire(mtx_t *m, const struct timespec *ts, const void *pc)
 		if (rt_event_ex(t, OP_ACQUIRE, KIND_MUTEX, MODE_EXCL,
 				flags | EVF_TYPE_KNOWN, m,
 				(uint32_t)(as_pthread(m)->__data.__kind &
-					   (3 | MTYPE_ROBUST_BIT)),
+					   MTYPE_BITS),
 				as_pthread(m)->__data.__owner,
 				pc) == -EDEADLK) {
 			rt_leave();

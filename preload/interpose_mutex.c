@@ -22,7 +22,7 @@ static uint32_t mutex_type(const pthread_mutex_t *m)
 	if ((type & ~3u) != 0 && (type & ~3u) != 16 && (type & ~3u) != 32 &&
 	    (type & ~3u) != 48 && (type & ~3u) != 64)
 		return MTYPE_INVALID_BIT;
-	return kind & (3 | MTYPE_ROBUST_BIT);
+	return kind & MTYPE_BITS;
 }
 
 static int32_t mutex_owner(const pthread_mutex_t *m)

@@ -376,6 +376,7 @@ static void apply_subtype(struct eng_obj *o, const struct coffman_event *ev)
 	case KIND_MUTEX:
 		o->mtype = (uint8_t)(ev->arg & 3);
 		o->robust = (ev->arg & MTYPE_ROBUST_BIT) ? 1 : 0;
+		o->pi = (ev->arg & MTYPE_PI_BIT) ? 1 : 0;
 		break;
 	case KIND_BARRIER:
 		if (ev->op == OP_INIT)
@@ -1184,8 +1185,8 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 }
 
 /*
- * Recursive, error-checking and robust mutexes check their owner: glibc
- * refuses another thread's unlock (EPERM). The type is the record's, or
+ * Recursive, error-checking, robust and priority-inheriting mutexes check
+ * their owner: glibc refuses another thread's unlock (EPERM). The type is the record's, or
  * the event's for a mutex first seen at this unlock (a static one).
  */
 static bool unlock_refused(const struct eng_obj *o,
@@ -1196,10 +1197,10 @@ static bool unlock_refused(const struct eng_obj *o,
 	if (o)
 		return o->kind == KIND_MUTEX &&
 		       (o->mtype == MTYPE_RECURSIVE ||
-			o->mtype == MTYPE_ERRORCHECK || o->robust);
+			o->mtype == MTYPE_ERRORCHECK || o->robust || o->pi);
 	return ev->kind == KIND_MUTEX && (ev->flags & EVF_TYPE_KNOWN) &&
 	       (type == MTYPE_RECURSIVE || type == MTYPE_ERRORCHECK ||
-		(ev->arg & MTYPE_ROBUST_BIT));
+		(ev->arg & (MTYPE_ROBUST_BIT | MTYPE_PI_BIT)));
 }
 
 static void on_release(struct eng_thread *t, const struct coffman_event *ev)
@@ -1260,9 +1261,10 @@ static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 	{
 		struct eng_thread *owner =
 			o ? threads_excl_holder(o->id, t) : NULL;
-		/* Recursive, error-checking and robust mutexes check their
-		 * owner: glibc refuses the unlock (EPERM), nothing changes,
-		 * and the program may be checking just that. A warning. */
+		/* Recursive, error-checking, robust and priority-inheriting
+		 * mutexes check their owner: glibc refuses the unlock
+		 * (EPERM), nothing changes, and the program may be
+		 * checking just that. A warning. */
 		bool refused = unlock_refused(o, ev);
 		const char *effect = refused ? ": the call fails with EPERM "
 					       "and unlocks nothing"

@@ -70,6 +70,11 @@ enum ev_rwlock_kind {
 /* Mutex subtype bit beside the type: robust (owner death is reported to
  * the next locker with EOWNERDEAD, so it is not a hang). */
 #define MTYPE_ROBUST_BIT 16
+/* ...priority-inheriting: glibc checks the owner at every unlock of one,
+ * whatever its type, and refuses another thread's (EPERM) ... */
+#define MTYPE_PI_BIT 32
+/* The bits of glibc's __kind a mutex event's arg carries. */
+#define MTYPE_BITS (3 | MTYPE_ROBUST_BIT | MTYPE_PI_BIT)
 /* ...and a bit for a word that is no type glibc knows (memory never
  * initialised as a mutex, or one destroyed since): glibc refuses such a
  * mutex with EINVAL. */

@@ -34,6 +34,8 @@ struct eng_obj {
 				  signal, and waiting for it is no proof of
 				  a hang) */
 	uint8_t robust;	       /* robust mutex: a dead owner is no hang */
+	uint8_t pi;	       /* priority-inheriting mutex: the owner is
+				  checked at unlock */
 	uint8_t inited;	       /* seen through an init call (not static) */
 	uint32_t units;	       /* semaphore: initial value, 0 unknown;
 				  barrier: parties */
