@@ -67,6 +67,15 @@ static int mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 			   pc);
 }
 
+/* A lock call glibc refused with EINVAL because m holds no initialised
+ * mutex (never initialised, or destroyed): the engine reports it. */
+static void lock_refused(struct eng_thread *t, int rc, uint32_t flags,
+			 pthread_mutex_t *m, const void *pc)
+{
+	if (rc == EINVAL && (mutex_type(m) & MTYPE_INVALID_BIT))
+		mutex_event(t, OP_PROBE, flags, m, pc);
+}
+
 /*
  * A thread with claims (banker=warn|avoid): the Banker's check comes first
  * (with avoid it may wait there), and no fast path, so every acquisition
@@ -110,6 +119,7 @@ banked_lock(struct eng_thread *t, pthread_mutex_t *m, uint32_t flags,
 		mutex_event(t, OP_ACQUIRED, flags, m, pc);
 	else
 		claims_cancel_pending(t);
+	lock_refused(t, rc, flags, m, pc);
 	rt_leave();
 	return rc;
 }
@@ -175,6 +185,7 @@ mutex_lock_rest(struct eng_thread *t, pthread_mutex_t *m, const void *pc,
 	}
 	if (acquired_ok(rc))
 		mutex_event(t, OP_ACQUIRED, 0, m, pc);
+	lock_refused(t, rc, 0, m, pc);
 	rt_leave();
 	return rc;
 }
@@ -243,6 +254,7 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 		mutex_event(t, OP_ACQUIRED, EVF_TRY, m, pc);
 	else if (rc == EBUSY)
 		mutex_event(t, OP_TRY_FAILED, EVF_TRY, m, pc);
+	lock_refused(t, rc, EVF_TRY, m, pc);
 	rt_leave();
 	return rc;
 }
@@ -296,6 +308,7 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 	}
 	if (acquired_ok(rc))
 		mutex_event(t, OP_ACQUIRED, EVF_TIMED, m, pc);
+	lock_refused(t, rc, EVF_TIMED, m, pc);
 	rt_leave();
 	return rc;
 }

@@ -136,7 +136,8 @@ static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
 	if (UNLIKELY(t->pre_stack)) {
 		if (t->pre_addr == ev.addr &&
 		    (op == OP_ACQUIRE || op == OP_ACQUIRED ||
-		     op == OP_TRY_FAILED || op == OP_TIMED_OUT))
+		     op == OP_TRY_FAILED || op == OP_TIMED_OUT ||
+		     op == OP_PROBE))
 			ev.stack = t->pre_stack;
 		if (op != OP_ACQUIRE)
 			t->pre_stack = 0;

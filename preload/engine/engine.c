@@ -1203,6 +1203,36 @@ static bool unlock_refused(const struct eng_obj *o,
 		(ev->arg & (MTYPE_ROBUST_BIT | MTYPE_PI_BIT)));
 }
 
+/*
+ * A call that only looked at the object (OP_PROBE). For a mutex lock: the
+ * front end found no initialised mutex there (bytes never initialised as
+ * one, or a mutex destroyed since), and glibc refused the call with
+ * EINVAL: the program goes on without the lock it asked for.
+ */
+static void on_probe(struct eng_thread *t, const struct coffman_event *ev)
+{
+	uint32_t stack;
+	struct report *r;
+	int oi;
+
+	if (ev->kind != KIND_MUTEX || !(ev->flags & EVF_TYPE_KNOWN) ||
+	    !(ev->arg & MTYPE_INVALID_BIT) || eng_lookup(t, ev, false))
+		return;
+	stack = eng_capture(ev);
+	if (!eng_report_is_new(hash_mix(REP_INVALID_OBJECT) ^
+			       hash_mix(stack)) ||
+	    !(r = eng_report_new(REP_INVALID_OBJECT, SEV_ERROR)))
+		return;
+	oi = eng_report_object(r, 0, ev->addr, ev->kind, NULL);
+	snprintf(r->message, sizeof(r->message),
+		 "thread T%u locks memory that holds no initialised mutex "
+		 "(never initialised, or destroyed): the call fails with "
+		 "EINVAL, and the code it guards runs without the lock",
+		 t->num);
+	eng_report_site(r, "locks", t, oi, stack);
+	eng_report_emit(r);
+}
+
 static void on_release(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = eng_lookup(t, ev, false);
@@ -1499,6 +1529,9 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 	}
 	case OP_TRY_FAILED:
 		on_try_failed(t, ev);
+		break;
+	case OP_PROBE:
+		on_probe(t, ev);
 		break;
 	case OP_INIT:
 		on_init(t, ev);

@@ -26,6 +26,7 @@ static const char *const kind_names[REP_KIND_MAX] = {
 	[REP_STARVATION] = "starvation",
 	[REP_LIVELOCK] = "livelock",
 	[REP_BAD_OPTION] = "bad-option",
+	[REP_INVALID_OBJECT] = "invalid-object",
 };
 
 const char *report_kind_name(int kind)
