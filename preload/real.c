@@ -29,6 +29,7 @@ void real_resolve(void)
 	NEXT(realloc, "realloc");
 	NEXT(malloc_usable_size, "malloc_usable_size");
 	NEXT(munmap, "munmap");
+	NEXT(dlclose, "dlclose");
 	NEXT(sigaction, "sigaction");
 	NEXT(signal, "signal");
 	NEXT(prctl, "prctl");

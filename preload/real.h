@@ -125,6 +125,7 @@ struct real_fns {
 	void *(*realloc)(void *, size_t);
 	size_t (*malloc_usable_size)(void *);
 	int (*munmap)(void *, size_t);
+	int (*dlclose)(void *);
 
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	sighandler_t (*signal)(int, sighandler_t);

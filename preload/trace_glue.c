@@ -402,6 +402,17 @@ static void say_failure(void)
 	}
 }
 
+void rt_trace_modules(void)
+{
+	int busy = rt_busy;
+
+	if (__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED)) {
+		rt_busy = 1;
+		record_modules();
+		rt_busy = busy;
+	}
+}
+
 void rt_trace_final(uint32_t reason)
 {
 	int busy = rt_busy;

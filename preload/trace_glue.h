@@ -36,6 +36,11 @@ void rt_trace_final(uint32_t reason);
  */
 void rt_trace_leaving(uint32_t reason);
 
+/* A library may be about to unload (dlclose): record the loaded objects
+ * the trace has no record of yet, so that its addresses still resolve
+ * offline. */
+void rt_trace_modules(void);
+
 /* Write every buffer (periodic flush, fork prepare). No allocation. */
 void rt_trace_flush(void);
 

@@ -6,7 +6,7 @@
  * count (coffman_thread_event_count) goes up. The list is read at run
  * time, so a newly interposed name that this test does not call fails
  * it too. Left out: the memory and exit paths (free, realloc, munmap,
- * _exit, _Exit, pthread_exit, thrd_exit), the exec family (it only
+ * dlclose, _exit, _Exit, pthread_exit, thrd_exit), the exec family (it only
  * writes out the trace), prctl and syscall (they only watch for a seccomp
  * filter, see trace_seccomp_*) and the coffman_ API itself.
  *
@@ -29,7 +29,7 @@
 #define MAX_NAMES 256
 
 static const char *const skipped[] = {
-	"free", "realloc", "munmap", "_exit", "_Exit", "pthread_exit",
+	"free", "realloc", "munmap", "dlclose", "_exit", "_Exit", "pthread_exit",
 	"thrd_exit", "execl", "execle", "execlp", "execv", "execve", "execvp",
 	"execvpe", "fexecve", "prctl", "syscall",
 };
