@@ -619,6 +619,23 @@ static void fork_child(void)
 	rt_busy = 0;
 }
 
+/*
+ * A report that shows the program's own allocator at work (a thread that
+ * blocked inside malloc, say, in a fork child whose allocator lock was
+ * held by a thread that is gone) is made while its locks may be held:
+ * symbolise it without allocating.
+ */
+static void report_begin(const struct report *r)
+{
+	if (report_any_pc(r, stackdepot_get, symbolize_in_allocator))
+		symbolize_plain(true);
+}
+
+static void report_end(void)
+{
+	symbolize_plain(false);
+}
+
 __attribute__((constructor)) static void rt_init(void)
 {
 	static const struct engine_hooks hooks = {
@@ -629,6 +646,8 @@ __attribute__((constructor)) static void rt_init(void)
 		.fatal = fatal,
 		.now_ns = now_ns,
 		.on_block = watchdog_on_block,
+		.report_begin = report_begin,
+		.report_end = report_end,
 	};
 	const char *env;
 	int i;
@@ -648,6 +667,7 @@ __attribute__((constructor)) static void rt_init(void)
 	if (options.json[0])
 		out_set(&json_out, open_out(options.json));
 	stack_init();
+	symbolize_init_allocator();
 	engine_init(&options, &hooks, (int)getpid());
 	for (i = 0; i < n_bad_options; i++)
 		engine_report_bad_option(bad_options[i]);

@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <gnu/libc-version.h>
 #include <limits.h>
 #include <link.h>
 #include <stdlib.h>
@@ -510,6 +511,99 @@ static void dl_lookup(uint64_t pc, struct coffman_frame *out)
 		copy_head(out->function, sizeof(out->function), info.dli_sname);
 }
 
+/* ---- the program's own allocator ------------------------------------------ */
+
+#define ALLOC_RANGES 16
+static struct {
+	uintptr_t lo, hi;
+} alloc_ranges[ALLOC_RANGES];
+static int n_alloc_ranges;
+static __thread int plain;
+
+void symbolize_plain(bool on)
+{
+	plain = on;
+}
+
+bool symbolize_in_allocator(uint64_t pc)
+{
+	int i;
+
+	for (i = 0; i < n_alloc_ranges; i++)
+		if (pc - 1 >= alloc_ranges[i].lo && pc - 1 < alloc_ranges[i].hi)
+			return true;
+	return false;
+}
+
+static void add_alloc_range(uintptr_t lo, uintptr_t hi)
+{
+	if (lo < hi && n_alloc_ranges < ALLOC_RANGES) {
+		alloc_ranges[n_alloc_ranges].lo = lo;
+		alloc_ranges[n_alloc_ranges].hi = hi;
+		n_alloc_ranges++;
+	}
+}
+
+/* The executable segments of the object loaded at base. */
+static int code_segments(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t base = *(const uintptr_t *)arg;
+	int i;
+
+	(void)size;
+	if (info->dlpi_addr != base)
+		return 0;
+	for (i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD &&
+		    (info->dlpi_phdr[i].p_flags & PF_X))
+			add_alloc_range(base + info->dlpi_phdr[i].p_vaddr,
+					base + info->dlpi_phdr[i].p_vaddr +
+						info->dlpi_phdr[i].p_memsz);
+	return 1;
+}
+
+void symbolize_init_allocator(void)
+{
+	static const char *const names[] = {
+		"malloc", "calloc", "realloc", "free", "posix_memalign",
+		"aligned_alloc", "memalign", "valloc", "pvalloc",
+		"malloc_usable_size",
+	};
+	struct link_map *map = NULL, *libc = NULL;
+	void *m = dlsym(RTLD_DEFAULT, "malloc"), *extra;
+	const ElfW(Sym) *sym;
+	Dl_info info;
+	size_t i;
+
+	if (!m || !dladdr1(m, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
+		return;
+	/* glibc's own malloc takes no pthread mutex. */
+	if (dladdr1((void *)(uintptr_t)gnu_get_libc_version, &info, &extra,
+		    RTLD_DL_LINKMAP))
+		libc = extra;
+	if (map == libc)
+		return;
+	if (map->l_name && map->l_name[0]) {
+		/* A library: all of its code. */
+		uintptr_t base = map->l_addr;
+
+		dl_iterate_phdr(code_segments, &base);
+		return;
+	}
+	/* The program itself: its malloc family (the rest of it is the
+	 * program's code, which reports must show with its lines). */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		void *f = dlsym(RTLD_DEFAULT, names[i]);
+
+		if (f && dladdr1(f, &info, &extra, RTLD_DL_LINKMAP) &&
+		    extra == map &&
+		    dladdr1(f, &info, (void **)&sym, RTLD_DL_SYMENT) && sym &&
+		    sym->st_size)
+			add_alloc_range((uintptr_t)f,
+					(uintptr_t)f + sym->st_size);
+	}
+}
+
 int symbolize_pc(uint64_t pc, struct coffman_frame *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -517,7 +611,8 @@ int symbolize_pc(uint64_t pc, struct coffman_frame *out)
 	if (pc == 0)
 		return -ENOENT;
 
-	dw_lookup(pc, out);
+	if (!plain)
+		dw_lookup(pc, out);
 	if (!out->module[0] || !out->function[0])
 		dl_lookup(pc, out);
 	return out->function[0] || out->module[0] ? 0 : -ENOENT;
@@ -532,6 +627,8 @@ int symbolize_data(uint64_t addr, size_t objsize, char *buf, size_t len)
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
+	if (plain)
+		return -ENOENT;
 	if (!dw_data(addr, name, sizeof(name), &off, &size)) {
 		if (!dladdr((void *)(uintptr_t)addr, &info) || !info.dli_sname ||
 		    !info.dli_saddr)

@@ -7,6 +7,7 @@
 #ifndef COFFMAN_SYMBOLIZE_H
 #define COFFMAN_SYMBOLIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,21 @@ void symbolize_fork_done(void);
 
 /* Forget cached debug info (after dlopen/dlclose changed the maps). */
 void symbolize_reset(void);
+
+/*
+ * The program's allocator, when it is not glibc's (jemalloc, tcmalloc, or
+ * malloc defined by the program): it may take pthread mutexes, so a report
+ * can be made while its thread, or a thread the report shows, is inside
+ * it, holding its locks; and libdw and the C++ demangler allocate.
+ * symbolize_init_allocator() (at start) finds its code: the library that
+ * defines malloc, or, when the program itself does, its malloc family.
+ * symbolize_in_allocator(pc) says whether a return address lies there.
+ * symbolize_plain(on) turns, for the calling thread, symbolisation into
+ * what allocates nothing: dladdr() only (module, exported function,
+ * offset), and no variable names.
+ */
+void symbolize_init_allocator(void);
+bool symbolize_in_allocator(uint64_t pc);
+void symbolize_plain(bool on);
 
 #endif /* COFFMAN_SYMBOLIZE_H */

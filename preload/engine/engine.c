@@ -277,9 +277,13 @@ void eng_report_emit(struct report *r)
 		eng_free(r, sizeof(*r));
 		return;
 	}
+	if (hooks.report_begin)
+		hooks.report_begin(r);
 	name_objects(r);
 	if (suppress_rules() &&
 	    suppress_match(r, hooks.symbolize, stackdepot_get)) {
+		if (hooks.report_end)
+			hooks.report_end();
 		eng_free(r, sizeof(*r));
 		return;
 	}
@@ -291,6 +295,8 @@ void eng_report_emit(struct report *r)
 	if (json)
 		jlen = report_format_json(r, hooks.symbolize, stackdepot_get,
 					  eng_opts.stack_depth, json, JSON_BUF);
+	if (hooks.report_end)
+		hooks.report_end();
 	eng_lock(&emit_lock);
 	if (!__atomic_load_n(&ending, __ATOMIC_ACQUIRE)) {
 		__atomic_fetch_add(&n_reports, 1, __ATOMIC_RELAXED);

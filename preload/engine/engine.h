@@ -41,6 +41,11 @@ struct engine_hooks {
 	uint64_t (*now_ns)(void);
 	/* A thread is about to block: a chance to start the watchdog. */
 	void (*on_block)(void);
+	/* Around the rendering of report r (names, symbols, suppressions):
+	 * report_begin may choose how to symbolize it, report_end undoes
+	 * that; both may be NULL. */
+	void (*report_begin)(const struct report *r);
+	void (*report_end)(void);
 };
 
 /* Set options and hooks; call once before any event. */

@@ -239,6 +239,41 @@ static void text_stack(struct out *o, struct ctx *c, uint32_t id,
 	}
 }
 
+static bool stack_any_pc(report_stack_fn stacks, uint32_t id,
+			 bool (*pred)(uint64_t pc))
+{
+	const uint64_t *pcs;
+	int n, i;
+
+	if (!id || !stacks || (n = stacks(id, &pcs)) <= 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (pred(pcs[i]))
+			return true;
+	return false;
+}
+
+bool report_any_pc(const struct report *r, report_stack_fn stacks,
+		   bool (*pred)(uint64_t pc))
+{
+	int i;
+
+	for (i = 0; i < r->nsites; i++)
+		if (stack_any_pc(stacks, r->sites[i].stack, pred))
+			return true;
+	for (i = 0; i < r->nedges; i++)
+		if (stack_any_pc(stacks, r->edges[i].from_stack, pred) ||
+		    stack_any_pc(stacks, r->edges[i].to_stack, pred))
+			return true;
+	for (i = 0; i < r->nobjects; i++)
+		if (stack_any_pc(stacks, r->objects[i].init_stack, pred))
+			return true;
+	for (i = 0; i < r->nthreads; i++)
+		if (stack_any_pc(stacks, r->threads[i].create_stack, pred))
+			return true;
+	return false;
+}
+
 const char *report_stack_site(report_symbolize_fn sym, report_stack_fn stacks,
 			      uint32_t id, char *buf, size_t len)
 {

@@ -7,6 +7,7 @@
 #ifndef COFFMAN_REPORT_H
 #define COFFMAN_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -131,6 +132,11 @@ size_t report_format_text(const struct report *r, report_symbolize_fn sym,
 size_t report_format_json(const struct report *r, report_symbolize_fn sym,
 			  report_stack_fn stacks, int depth, char *buf,
 			  size_t len);
+
+/* True if pred holds for a return address of any stack r shows (sites,
+ * edges, object and thread creation stacks). */
+bool report_any_pc(const struct report *r, report_stack_fn stacks,
+		   bool (*pred)(uint64_t pc));
 
 /* "file:line" of the first frame of stack id that has a source line (or
  * its function, or its address), into buf. */

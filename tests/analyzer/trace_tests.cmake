@@ -155,6 +155,12 @@ function(coffman_agreement_tests python)
       if(name STREQUAL "start_race_seldom_hangs")
         continue()
       endif()
+      # Its live report is symbolised without allocating (inside the
+      # program's own allocator): addresses and modules, no lines or
+      # names, which the offline one has.
+      if(name STREQUAL "fork_child_allocator_reported")
+        continue()
+      endif()
       get_target_property(type pt_${name} TYPE)
       if(NOT type STREQUAL "EXECUTABLE")
         continue()
