@@ -8,13 +8,30 @@
  */
 #include <signal.h>
 
+#include "lock.h"
 #include "real.h"
 #include "runtime.h"
 
+/* A handler for a signal that can come at any time: from now on, engine
+ * locks are held with such signals blocked (see eng_mask_signals). */
+static void handler_installed(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP:
+	case SIGSYS: case SIGABRT:
+		return; /* a fault, or abort(): not while the runtime runs */
+	default:
+		__atomic_store_n(&eng_mask_signals, 1, __ATOMIC_RELAXED);
+	}
+}
+
 static void action_event(int sig, int handler, const void *pc)
 {
-	struct eng_thread *t = rt_enter();
+	struct eng_thread *t;
 
+	if (handler)
+		handler_installed(sig);
+	t = rt_enter();
 	if (!t)
 		return;
 	rt_event(t, OP_SIGACTION, KIND_NONE, MODE_EXCL, 0, NULL,

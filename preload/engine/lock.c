@@ -2,7 +2,9 @@
 /* lock.c - futex-based mutex for the engine's internal tables. */
 #include "lock.h"
 
+#include <errno.h>
 #include <linux/futex.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,12 +24,57 @@ static void futex_wake(uint32_t *w)
 	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+int eng_mask_signals;
+
+/* Engine locks the thread holds, and the signal mask it had before the
+ * first (when the signals were blocked then). */
+static __thread int locks_held, locks_masked;
+static __thread sigset_t locks_saved;
+
+static void held_one_more(void)
+{
+	sigset_t set;
+	int saved;
+
+	if (locks_held++ != 0 ||
+	    !__atomic_load_n(&eng_mask_signals, __ATOMIC_RELAXED))
+		return;
+	saved = errno;
+	sigfillset(&set); /* glibc leaves out its own cancel/setxid signals */
+	sigdelset(&set, SIGSEGV);
+	sigdelset(&set, SIGBUS);
+	sigdelset(&set, SIGFPE);
+	sigdelset(&set, SIGILL);
+	sigdelset(&set, SIGTRAP);
+	sigdelset(&set, SIGSYS);
+	sigdelset(&set, SIGABRT);
+	if (pthread_sigmask(SIG_BLOCK, &set, &locks_saved) == 0)
+		locks_masked = 1;
+	errno = saved;
+}
+
+static void held_one_less(void)
+{
+	int saved;
+
+	if (locks_held <= 0 || --locks_held != 0 || !locks_masked)
+		return;
+	saved = errno;
+	locks_masked = 0;
+	pthread_sigmask(SIG_SETMASK, &locks_saved, NULL);
+	errno = saved;
+}
+
 int eng_trylock(struct eng_lock *l)
 {
 	uint32_t expect = 0;
 
-	return __atomic_compare_exchange_n(&l->word, &expect, 1, 0,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	held_one_more();
+	if (__atomic_compare_exchange_n(&l->word, &expect, 1, 0,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 1;
+	held_one_less();
+	return 0;
 }
 
 void eng_lock(struct eng_lock *l)
@@ -35,6 +82,7 @@ void eng_lock(struct eng_lock *l)
 	uint32_t c = 0;
 	int spins;
 
+	held_one_more();
 	if (__atomic_compare_exchange_n(&l->word, &c, 1, 0, __ATOMIC_ACQUIRE,
 					__ATOMIC_RELAXED))
 		return;
@@ -61,6 +109,7 @@ void eng_unlock(struct eng_lock *l)
 {
 	if (__atomic_exchange_n(&l->word, 0, __ATOMIC_RELEASE) == 2)
 		futex_wake(&l->word);
+	held_one_less();
 }
 
 void eng_lock_reset(struct eng_lock *l)

@@ -20,6 +20,18 @@ void eng_lock(struct eng_lock *l);
 void eng_unlock(struct eng_lock *l);
 /* True if the lock was taken. */
 int eng_trylock(struct eng_lock *l);
+
+/*
+ * Non-zero once the program has a handler for a signal that can come at
+ * any time (set by the front end). From then on a thread blocks such
+ * signals while it holds any engine lock: a handler that ran there and
+ * waited for one of the program's locks would wait for a thread that
+ * waits for the engine lock, a deadlock the program without the runtime
+ * does not have. The signal comes once the thread's last engine lock is
+ * released. Faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) and
+ * SIGABRT stay unblocked.
+ */
+extern int eng_mask_signals;
 /* Make the lock free again without waking anyone: fork child only. */
 void eng_lock_reset(struct eng_lock *l);
 
