@@ -96,51 +96,6 @@ engine_fast_commit(struct eng_thread *t, uint64_t addr, uint32_t kind,
 			   addr, pc, f->stack);
 }
 
-/*
- * engine_fast_commit() in two halves, for a wrapper that pushes the entry
- * before the real attempt, to keep it out of the program's critical
- * section: engine_fast_push() puts it on the held stack (t->depth - 1);
- * once the lock is taken, engine_fast_taken() does the rest from it. If
- * the lock was not taken, the wrapper pops the entry itself.
- */
-static inline __attribute__((always_inline)) void
-engine_fast_push(struct eng_thread *t, uint64_t addr, uint32_t kind,
-		 uint32_t mode, uint32_t flags, uint64_t pc,
-		 const struct fast_acq *f)
-{
-	struct eng_obj *o = f->o;
-	struct held *h = &t->held[t->depth++];
-
-	h->obj = o;
-	h->id = o->id;
-	h->addr = addr;
-	h->chain = f->key;
-	h->pc = pc;
-	h->stack = f->stack;
-	h->count = 1;
-	h->mode = (uint8_t)mode;
-	h->flags = (uint8_t)(flags & EVF_TRY);
-	h->kind = (uint8_t)kind;
-}
-
-static inline __attribute__((always_inline)) void
-engine_fast_taken(struct eng_thread *t)
-{
-	const struct held *h = &t->held[t->depth - 1];
-	struct eng_obj *o = h->obj;
-
-	if (__builtin_expect(o->waiters != 0, 0))
-		o->n_acquired++;
-	if (t->try_fails && ((h->flags & EVF_TRY) || h->id == t->try_fail_id))
-		t->try_fails = 0; /* progress ends a run of failed tries */
-	t->n_events++;
-	if (__builtin_expect(trace_enabled, 0))
-		trace_fast(t,
-			   trace_fast_what(OP_ACQUIRED, h->kind, h->mode,
-					   h->flags),
-			   h->addr, h->pc, h->stack);
-}
-
 /* Both at once, for a lock already taken. */
 static inline __attribute__((always_inline)) bool
 engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,

@@ -5,10 +5,9 @@
  * "right" then takes lock_b then lock_a alone (the inversion, reported),
  * and then both again at once, from the same lines, each holding its
  * first lock when it asks for the second. Those acquisitions start on the
- * fast path, which puts the entry on the held stack before it tries the
- * lock: found taken, the entry comes off again before the wait is
- * recorded, so that the deadlock report shows each thread holding its
- * first lock only, and waiting for the second.
+ * fast path (the probe finds the nesting known); found taken, they go on
+ * to record the wait, and the deadlock report shows each thread holding
+ * its first lock only, and waiting for the second.
  *
  * EXPECT options=on_deadlock=exit
  * EXPECT exit=66
