@@ -511,7 +511,7 @@ static void dl_lookup(uint64_t pc, struct coffman_frame *out)
 		copy_head(out->function, sizeof(out->function), info.dli_sname);
 }
 
-/* ---- the program's own allocator ------------------------------------------ */
+/* ---- the program's own allocator ----------------------------------------- */
 
 #define ALLOC_RANGES 16
 static struct {

@@ -1192,8 +1192,9 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 
 /*
  * Recursive, error-checking, robust and priority-inheriting mutexes check
- * their owner: glibc refuses another thread's unlock (EPERM). The type is the record's, or
- * the event's for a mutex first seen at this unlock (a static one).
+ * their owner: glibc refuses another thread's unlock (EPERM). The type is
+ * the record's, or the event's for a mutex first seen at this unlock (a
+ * static one).
  */
 static bool unlock_refused(const struct eng_obj *o,
 			   const struct coffman_event *ev)
