@@ -66,15 +66,17 @@ int suppress_add(const char *line, char *err, size_t errlen)
 			if (!strcmp(buf, report_kind_name(k)))
 				break;
 		if (k == REP_KIND_MAX) {
+			char valid[400];
+			size_t n = 0;
+
+			valid[0] = 0;
+			for (k = 0; k < REP_KIND_MAX && n < sizeof(valid); k++)
+				n += (size_t)snprintf(valid + n,
+						      sizeof(valid) - n, ", %s",
+						      report_kind_name(k));
 			snprintf(err, errlen,
-				 "unknown report kind '%s' (valid: *, "
-				 "lock-order-inversion, deadlock, "
-				 "self-deadlock, all-threads-blocked, "
-				 "unlock-not-owned, destroy-locked, "
-				 "exit-holding-locks, hold-and-wait, "
-				 "unsafe-state, claim-exceeded, starvation, "
-				 "livelock)",
-				 buf);
+				 "unknown report kind '%s' (valid: *%s)", buf,
+				 valid);
 			return -EINVAL;
 		}
 	}

@@ -107,6 +107,11 @@ coffman_cli_test(analyze_stdin STATUS 1
 coffman_cli_test(analyze_suppressions STATUS 0 STDERR_LINES 0
   COMMAND ${COFFMAN} analyze --suppressions=${TRACES}/abba.supp
           ${GOLDEN}/abba.trace)
+# The valid kinds the error lists are every kind there is.
+coffman_cli_test(analyze_suppressions_bad_kind STATUS 2 STDERR_LINES 1
+  STDERR [[unknown report kind 'no-such-kind' \(valid: \*, lock-order-inversion, .*, bad-option, invalid-object\)$]]
+  COMMAND ${COFFMAN} analyze --suppressions=${TRACES}/bad_kind.supp
+          ${GOLDEN}/abba.trace)
 coffman_cli_test(dump_no_trace STATUS 2 STDERR_LINES 1
   STDERR "^coffman dump: no trace given"
   COMMAND ${COFFMAN} dump)
