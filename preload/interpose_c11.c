@@ -21,7 +21,7 @@ static void mtx_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 		      mtx_t *m, const void *pc)
 {
 	rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL, flags | EVF_TYPE_KNOWN, m,
-		 (uint32_t)(as_pthread(m)->__data.__kind & MTYPE_BITS),
+		 rt_mutex_type(as_pthread(m)),
 		 op == OP_DESTROY ? as_pthread(m)->__data.__owner : 0,
 		 pc);
 }
@@ -49,6 +49,16 @@ COFFMAN_EXPORT void mtx_destroy(mtx_t *m)
 	R(mtx_destroy)(m);
 }
 
+/* A lock glibc refused because m holds no initialised mutex (never
+ * initialised, or destroyed): the engine reports it. */
+static void mtx_refused(struct eng_thread *t, int rc, uint32_t flags,
+			mtx_t *m, const void *pc)
+{
+	if (rc == thrd_error &&
+	    (rt_mutex_type(as_pthread(m)) & MTYPE_INVALID_BIT))
+		mtx_event(t, OP_PROBE, flags, m, pc);
+}
+
 static int mtx_acquire(mtx_t *m, const struct timespec *ts, const void *pc)
 {
 	struct eng_thread *t = rt_enter();
@@ -61,8 +71,7 @@ static int mtx_acquire(mtx_t *m, const struct timespec *ts, const void *pc)
 	if (rc == thrd_busy) {
 		if (rt_event_ex(t, OP_ACQUIRE, KIND_MUTEX, MODE_EXCL,
 				flags | EVF_TYPE_KNOWN, m,
-				(uint32_t)(as_pthread(m)->__data.__kind &
-					   MTYPE_BITS),
+				rt_mutex_type(as_pthread(m)),
 				as_pthread(m)->__data.__owner,
 				pc) == -EDEADLK) {
 			rt_leave();
@@ -76,6 +85,7 @@ static int mtx_acquire(mtx_t *m, const struct timespec *ts, const void *pc)
 	}
 	if (rc == thrd_success)
 		mtx_event(t, OP_ACQUIRED, flags, m, pc);
+	mtx_refused(t, rc, flags, m, pc);
 	rt_leave();
 	return rc;
 }
@@ -105,6 +115,7 @@ COFFMAN_EXPORT int mtx_trylock(mtx_t *m)
 	else if (rc == thrd_busy)
 		mtx_event(t, OP_TRY_FAILED, EVF_TRY, m,
 			  __builtin_return_address(0));
+	mtx_refused(t, rc, EVF_TRY, m, __builtin_return_address(0));
 	rt_leave();
 	return rc;
 }

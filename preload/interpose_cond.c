@@ -27,7 +27,7 @@ static void reacquired(const struct wait_ctx *w)
 	rt_busy = 1;
 	rt_event(w->t, OP_ACQUIRED, KIND_MUTEX, MODE_EXCL,
 		 w->flags | EVF_CONDWAIT | EVF_TYPE_KNOWN, w->m,
-		 (uint32_t)(w->m->__data.__kind & MTYPE_BITS), w->pc);
+		 rt_mutex_type(w->m), w->pc);
 	rt_busy = 0;
 }
 

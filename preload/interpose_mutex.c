@@ -8,23 +8,6 @@
 #include "real.h"
 #include "runtime.h"
 
-/*
- * glibc keeps the type (and robust/PI bits above it) in __kind. Its low
- * 7 bits are a type glibc knows (normal, recursive, error-checking or
- * adaptive; robust, priority-inheriting, both, or priority-protecting),
- * else the unlock fails with EINVAL: memory never initialised as a mutex,
- * or one destroyed (glibc marks a destroyed mutex so).
- */
-static uint32_t mutex_type(const pthread_mutex_t *m)
-{
-	uint32_t kind = (uint32_t)m->__data.__kind, type = kind & 127;
-
-	if ((type & ~3u) != 0 && (type & ~3u) != 16 && (type & ~3u) != 32 &&
-	    (type & ~3u) != 48 && (type & ~3u) != 64)
-		return MTYPE_INVALID_BIT;
-	return kind & MTYPE_BITS;
-}
-
 static int32_t mutex_owner(const pthread_mutex_t *m)
 {
 	return __atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED);
@@ -61,7 +44,7 @@ static int mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 		       pthread_mutex_t *m, const void *pc)
 {
 	return rt_event_ex(t, op, KIND_MUTEX, MODE_EXCL,
-			   flags | EVF_TYPE_KNOWN, m, mutex_type(m),
+			   flags | EVF_TYPE_KNOWN, m, rt_mutex_type(m),
 			   op == OP_ACQUIRE || op == OP_DESTROY ? mutex_owner(m)
 								 : 0,
 			   pc);
@@ -72,7 +55,7 @@ static int mutex_event(struct eng_thread *t, uint32_t op, uint32_t flags,
 static void lock_refused(struct eng_thread *t, int rc, uint32_t flags,
 			 pthread_mutex_t *m, const void *pc)
 {
-	if (rc == EINVAL && (mutex_type(m) & MTYPE_INVALID_BIT))
+	if (rc == EINVAL && (rt_mutex_type(m) & MTYPE_INVALID_BIT))
 		mutex_event(t, OP_PROBE, flags, m, pc);
 }
 
@@ -320,7 +303,7 @@ static __attribute__((noinline)) int mutex_unlock_slow(struct eng_thread *t,
 {
 	/* Before the real unlock: afterwards the owner is gone. */
 	rt_event_ex(t, OP_RELEASE, KIND_MUTEX, MODE_EXCL, EVF_TYPE_KNOWN, m,
-		    mutex_type(m), mutex_owner(m), pc);
+		    rt_mutex_type(m), mutex_owner(m), pc);
 	rt_leave();
 	return real.pthread_mutex_unlock(m);
 }

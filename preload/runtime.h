@@ -111,6 +111,23 @@ static inline bool rt_pshared(uint32_t kind, const void *addr)
 	}
 }
 
+/*
+ * A mutex event's type word (MTYPE_BITS of glibc's __kind). Its low 7 bits
+ * are a type glibc knows (normal, recursive, error-checking or adaptive;
+ * robust, priority-inheriting, both, or priority-protecting), else glibc
+ * refuses the mutex with EINVAL: memory never initialised as one, or one
+ * destroyed (glibc marks a destroyed mutex so): then MTYPE_INVALID_BIT.
+ */
+static inline uint32_t rt_mutex_type(const pthread_mutex_t *m)
+{
+	uint32_t kind = (uint32_t)m->__data.__kind, type = kind & 127;
+
+	if ((type & ~3u) != 0 && (type & ~3u) != 16 && (type & ~3u) != 32 &&
+	    (type & ~3u) != 48 && (type & ~3u) != 64)
+		return MTYPE_INVALID_BIT;
+	return kind & MTYPE_BITS;
+}
+
 /* Feed one event for thread t (guard held), with the owner tid the object
  * itself records. Returns engine_event's value. */
 static inline int rt_event_ex(struct eng_thread *t, uint32_t op,
