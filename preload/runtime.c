@@ -310,9 +310,11 @@ void rt_start_watchdog(void)
 /*
  * A thread is about to block, and perhaps no watchdog runs yet: the
  * process made no thread through pthread_create or thrd_create since the
- * runtime started (or since a fork). Alone, a thread that blocks cannot
- * be inside an allocator another thread keeps busy, and a wait nobody
- * will end must still be reported (all-threads-blocked is the watchdog's).
+ * runtime started (or since a fork). Most often it has one thread, which
+ * cannot be inside an allocator another thread keeps busy, and whose
+ * wait nobody will end must still be reported (all-threads-blocked is
+ * the watchdog's); rarely, threads the runtime did not see created, for
+ * which it is started here too.
  */
 static void watchdog_on_block(void)
 {

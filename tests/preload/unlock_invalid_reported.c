@@ -15,21 +15,15 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <string.h>
 
 #include "check.h"
-
-static union {
-	pthread_mutex_t m;
-	unsigned char bytes[sizeof(pthread_mutex_t)];
-} junk;
+#include "junk_mutex.h"
 
 int main(void)
 {
 	pthread_mutex_t gone;
 
-	memset(junk.bytes, 0x5a, sizeof(junk.bytes));
-	CHECK_EQ(pthread_mutex_unlock(&junk.m), EINVAL); /* @garbage */
+	CHECK_EQ(pthread_mutex_unlock(junk_mutex()), EINVAL); /* @garbage */
 	CHECK_EQ(pthread_mutex_init(&gone, NULL), 0);
 	CHECK_EQ(pthread_mutex_lock(&gone), 0);
 	CHECK_EQ(pthread_mutex_unlock(&gone), 0);
