@@ -842,7 +842,10 @@ static int resolve(struct parser *ps, const struct tok *t, int explicit_kind,
 		/* No kind yet (a claim, a probe): the first use that gives
 		 * one names it too (v4: its name is still to be given). */
 		sl->v4 = sl->v3 == KIND_NONE;
-	} else if (sl->v3 == KIND_NONE && (need > 0 || dflt > 0)) {
+	} else if (sl->v3 == KIND_NONE &&
+		   (need > 0 || (explicit_kind < 0 && dflt > 0))) {
+		/* As a fresh name would get: an explicit "object" is no
+		 * kind, whatever the operation's default. */
 		sl->v3 = (uint32_t)(need > 0 ? need : dflt);
 		if (sl->v4) {
 			sl->v4 = 0;
