@@ -19,7 +19,8 @@
 #define HELD_MAX 64	 /* locks one thread can hold and be tracked */
 #define OCACHE_BITS 10
 #define OCACHE_SIZE (1u << OCACHE_BITS) /* per-thread address -> record */
-/* Seen-chain cache: open addressing, grown (doubled) at half full from
+/* Seen-chain cache: open addressing, grown (doubled) at three quarters
+ * full, or when a chain finds no free slot within CCACHE_PROBES, from
  * 1024 slots (8 KiB) up to 131072 (1 MiB); lossy beyond. */
 #define CCACHE_MIN_BITS 10
 #define CCACHE_MAX_BITS 17

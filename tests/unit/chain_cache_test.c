@@ -5,7 +5,9 @@
  * stack, an unknown one is not; a stack id that does not fit the word
  * (2^24 or more) and a key with no top bits are not cached at all (never
  * taken for another chain); the table grows past its first size and
- * keeps what it held.
+ * keeps what it held; it grows at three quarters full (its size is what
+ * the fast path pays for, in cache lines); and below its cap it grows
+ * rather than lose a chain that finds no free slot near its home.
  */
 #include <stdbool.h>
 
@@ -16,6 +18,12 @@
 static uint64_t key_of(uint64_t i)
 {
 	return ((i + 1) * 0x9e3779b97f4a7c15ULL) | 1;
+}
+
+/* Keys with the same top 10 bits, differing in the 6 below them. */
+static uint64_t clustered(uint64_t i)
+{
+	return (0x2a5ULL << 54) | (i << 48) | (1ULL << 30) | 1;
 }
 
 int main(void)
@@ -61,5 +69,18 @@ int main(void)
 	}
 	CHECK(threads_ccache_get(t, key_of(0), &stack));
 	CHECK_EQ(stack, 7);
+	/* 2993 chains: 4096 slots hold them at three quarters (at half it
+	 * would take 8192). */
+	CHECK_EQ(threads_ccache_bytes(t), 4096 * sizeof(struct ccache_slot));
+
+	/* 40 chains with one home slot in the first table, far more than
+	 * CCACHE_PROBES in a row (they part as it grows). None is lost. */
+	t = fx_thread();
+	for (i = 0; i < 40; i++)
+		threads_ccache_put(t, clustered(i), (uint32_t)i + 1);
+	for (i = 0; i < 40; i++) {
+		CHECK(threads_ccache_get(t, clustered(i), &stack));
+		CHECK_EQ(stack, (uint32_t)i + 1);
+	}
 	return 0;
 }
