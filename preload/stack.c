@@ -7,7 +7,10 @@
  */
 #include "stack.h"
 
+#include "alloc.h"
 #include "lock.h"
+#include "stackdepot.h"
+#include "stackdepot.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -15,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <string.h>
 
 /* Our own call chain is a few frames; more means a corrupt link. */
 #define STACK_OWN_MAX	32
@@ -54,6 +59,7 @@ struct _Unwind_Context;
 typedef int unwind_trace_fn(struct _Unwind_Context *ctx, void *arg);
 typedef int unwind_backtrace_fn(unwind_trace_fn *fn, void *arg);
 typedef uintptr_t unwind_get_ip_fn(struct _Unwind_Context *ctx);
+typedef uintptr_t unwind_get_cfa_fn(struct _Unwind_Context *ctx);
 #define URC_NO_REASON 0
 #define URC_END_OF_STACK 5
 
@@ -62,6 +68,7 @@ extern void *__libc_stack_end;
 
 static unwind_backtrace_fn *unwind_backtrace_p; /* NULL: frame pointers */
 static unwind_get_ip_fn *unwind_get_ip_p;
+static unwind_get_cfa_fn *unwind_get_cfa_p; /* NULL: no stack cache */
 static uintptr_t text_lo;		  /* libcoffman.so text, inclusive */
 static uintptr_t text_hi;		  /* and exclusive; 0/0 before init */
 static int initialised;			  /* stored last, release/acquire */
@@ -134,6 +141,8 @@ void stack_init(void)
 			(unwind_backtrace_fn *)dlsym(h, "_Unwind_Backtrace");
 		if (!unwind_get_ip_p)
 			unwind_backtrace_p = NULL;
+		unwind_get_cfa_p =
+			(unwind_get_cfa_fn *)dlsym(h, "_Unwind_GetCFA");
 	}
 	__atomic_store_n(&initialised, 1, __ATOMIC_RELEASE);
 	/* Its lazy setup (finding the loader's object lookup) runs now. */
@@ -148,6 +157,7 @@ int stack_pc_is_ours(uint64_t pc)
 
 struct walk {
 	uint64_t *pcs;
+	uint64_t *slots; /* where each pc was read from, or NULL */
 	int n, max;
 	int own; /* our own frames seen, to give up on a runaway walk */
 };
@@ -163,14 +173,18 @@ static int walk_frame(struct _Unwind_Context *ctx, void *arg)
 		if (++w->own > STACK_OWN_MAX)
 			return URC_END_OF_STACK;
 	} else {
+		/* x86-64: the frame's pc was read from just below the CFA
+		 * the context holds (checked before the slot is trusted). */
+		if (w->slots)
+			w->slots[w->n] = unwind_get_cfa_p(ctx) - sizeof(uint64_t);
 		w->pcs[w->n++] = pc;
 	}
 	return w->n < w->max ? URC_NO_REASON : URC_END_OF_STACK;
 }
 
-static int capture_unwind(uint64_t *pcs, int max)
+static int capture_unwind(uint64_t *pcs, uint64_t *slots, int max)
 {
-	struct walk w = { pcs, 0, max, 0 };
+	struct walk w = { pcs, slots, 0, max, 0 };
 
 	unwind_backtrace_p(walk_frame, &w);
 	return w.n;
@@ -231,12 +245,169 @@ static int capture_frames(uint64_t *pcs, int max)
 	return n;
 }
 
+/*
+ * A thread's recent stacks. The unwinder costs about 100-400 ns a frame
+ * (it finds and decodes each function's unwind table), and a program that
+ * makes many locks or many new nestings from one place has it walk the
+ * same frames again and again. A stack is taken from here when it is
+ * provably the same: its innermost return address sits in the same stack
+ * slot (found by following our own frame pointers, no unwinding), and
+ * every other return address it holds is still in the slot it was read
+ * from. That is the same chain of calls: each return address is where the
+ * unwinder would read it again. Only for x86-64, where that slot is
+ * CFA - 8, and only slots checked at the walk that filled the entry.
+ */
+#if defined(__x86_64__)
+#define SC_WAYS 8
+struct sc_entry {
+	uint64_t pc0, slot0; /* innermost return address and its slot */
+	uintptr_t top;	     /* stack_top() when filled */
+	int n;		     /* frames, 0 for an empty entry */
+};
+struct stack_cache {
+	int max; /* frames an entry holds: the capture size */
+	size_t bytes;
+	struct sc_entry e[SC_WAYS];
+	uint64_t frames[]; /* per entry: max pcs, then max slots */
+};
+static __thread struct stack_cache *sc_mine
+	__attribute__((tls_model("initial-exec")));
+
+static uint64_t *sc_pcs(struct stack_cache *c, unsigned w)
+{
+	return c->frames + (size_t)w * 2 * (size_t)c->max;
+}
+
+/* The innermost return address outside our text and its slot, by our
+ * frame pointers (ours are kept: -fno-omit-frame-pointer). */
+static bool first_foreign(uintptr_t *slot, uint64_t *pc)
+{
+	const uintptr_t *fp = __builtin_frame_address(0);
+
+	for (int i = 0; stack_pc_is_ours(fp[1]); i++) {
+		uintptr_t next = fp[0];
+
+		if (i == STACK_OWN_MAX || next <= (uintptr_t)fp ||
+		    next % sizeof(uintptr_t))
+			return false;
+		fp = (const uintptr_t *)next;
+	}
+	*slot = (uintptr_t)&fp[1];
+	*pc = fp[1];
+	return true;
+}
+
+static unsigned sc_way(uint64_t pc0, uintptr_t slot0)
+{
+	return (unsigned)(((pc0 ^ (slot0 << 7)) * 0x9e3779b97f4a7c15ULL) >>
+			  61);
+}
+
+/* A stack with max frames for this thread, or -1 (copied to pcs). */
+static int sc_find(struct stack_cache *c, uintptr_t slot0, uint64_t pc0,
+		   uintptr_t top, uint64_t *pcs)
+{
+	unsigned w = sc_way(pc0, slot0);
+	const struct sc_entry *e = &c->e[w];
+	const uint64_t *p = sc_pcs(c, w), *sl = p + c->max;
+	int i;
+
+	if (!e->n || e->pc0 != pc0 || e->slot0 != slot0 || e->top != top)
+		return -1;
+	for (i = 1; i < e->n; i++)
+		if (*(const volatile uint64_t *)(uintptr_t)sl[i] != p[i])
+			return -1;
+	for (i = 0; i < e->n; i++)
+		pcs[i] = p[i];
+	return e->n;
+}
+
+/* Keep a stack just walked, if every slot held its pc and lies in
+ * (slot0, top): the slots a later sc_find() may read. */
+static void sc_keep(struct stack_cache *c, uintptr_t slot0, uintptr_t top,
+		    const uint64_t *pcs, const uint64_t *slots, int n)
+{
+	unsigned w;
+	struct sc_entry *e;
+	int i;
+
+	if (n <= 0 || slots[0] != slot0 || pcs[0] != *(uint64_t *)slot0)
+		return;
+	for (i = 1; i < n; i++)
+		if (slots[i] <= slots[i - 1] || slots[i] % sizeof(uint64_t) ||
+		    slots[i] >= top || *(uint64_t *)(uintptr_t)slots[i] != pcs[i])
+			return;
+	w = sc_way(pcs[0], slot0);
+	e = &c->e[w];
+	memcpy(sc_pcs(c, w), pcs, (size_t)n * sizeof(*pcs));
+	memcpy(sc_pcs(c, w) + c->max, slots, (size_t)n * sizeof(*slots));
+	e->pc0 = pcs[0];
+	e->slot0 = slot0;
+	e->top = top;
+	e->n = n;
+}
+
+static struct stack_cache *sc_get(int max)
+{
+	struct stack_cache *c = sc_mine;
+	size_t bytes;
+
+	if (c && c->max == max)
+		return c;
+	if (c) { /* another size: stack_init's first walk is a short one */
+		sc_mine = NULL;
+		eng_free(c, c->bytes);
+	}
+	bytes = sizeof(*c) + (size_t)SC_WAYS * 2 * (size_t)max * sizeof(uint64_t);
+	c = eng_alloc(bytes);
+	if (c) {
+		c->max = max;
+		c->bytes = bytes;
+		sc_mine = c;
+	}
+	return c;
+}
+
+/* The unwinder's walk, through this thread's cache. */
+static int capture_cached(uint64_t *pcs, int max)
+{
+	uint64_t slots[STACK_MAX_DEPTH], pc0;
+	struct stack_cache *c;
+	uintptr_t slot0, top;
+	int n;
+
+	if (!unwind_get_cfa_p || max > STACK_MAX_DEPTH ||
+	    !first_foreign(&slot0, &pc0) || pc0 < STACK_PC_MIN ||
+	    !(top = stack_top(slot0)) || !(c = sc_get(max)))
+		return capture_unwind(pcs, NULL, max);
+	n = sc_find(c, slot0, pc0, top, pcs);
+	if (n >= 0)
+		return n;
+	n = capture_unwind(pcs, slots, max);
+	sc_keep(c, slot0, top, pcs, slots, n);
+	return n;
+}
+#else
+static int capture_cached(uint64_t *pcs, int max)
+{
+	return capture_unwind(pcs, NULL, max);
+}
+#endif
+
 void stack_fork_child(void)
 {
 }
 
 void stack_thread_exit(void)
 {
+#if defined(__x86_64__)
+	struct stack_cache *c = sc_mine;
+
+	if (c) {
+		sc_mine = NULL;
+		eng_free(c, c->bytes);
+	}
+#endif
 }
 
 int stack_capture(uint64_t *pcs, int max)
@@ -252,7 +423,7 @@ int stack_capture(uint64_t *pcs, int max)
 	 * cancellation points. */
 	cancel = eng_cancel_off();
 	if (unwind_backtrace_p)
-		n = capture_unwind(pcs, max);
+		n = capture_cached(pcs, max);
 	else
 		n = capture_frames(pcs, max);
 	eng_cancel_restore(cancel);

@@ -5,7 +5,9 @@
 add_executable(unit_symbolize
   ${CMAKE_CURRENT_LIST_DIR}/symbolize_test.c
   ${CMAKE_SOURCE_DIR}/preload/stack.c
-  ${CMAKE_SOURCE_DIR}/preload/symbolize.c)
+  ${CMAKE_SOURCE_DIR}/preload/symbolize.c
+  ${CMAKE_SOURCE_DIR}/preload/engine/alloc.c
+  ${CMAKE_SOURCE_DIR}/preload/engine/lock.c)
 target_include_directories(unit_symbolize PRIVATE
   ${CMAKE_SOURCE_DIR}/preload ${CMAKE_SOURCE_DIR}/preload/engine)
 target_compile_definitions(unit_symbolize PRIVATE _GNU_SOURCE)
