@@ -1485,6 +1485,7 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 {
 	int rc, cancel = eng_cancel_off();
 
+	eng_event_begin();
 	ev_stack = 0;
 	cur_thread = t;
 	cur_event = ev;
@@ -1496,6 +1497,7 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 							    : trace_next_seq();
 	rc = dispatch(t, ev);
 	trace_current();
+	eng_event_end();
 	eng_cancel_restore(cancel);
 	return rc;
 }

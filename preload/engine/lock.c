@@ -27,8 +27,10 @@ static void futex_wake(uint32_t *w)
 int eng_mask_signals;
 
 /* Engine locks the thread holds, and the signal mask it had before the
- * first (when the signals were blocked then). */
-static __thread int locks_held, locks_masked;
+ * first (when the signals were blocked then). Within an event the mask
+ * stays until its end: the locks an event takes one after another then
+ * cost one change of mask each way, not one per lock. */
+static __thread int locks_held, locks_masked, in_event;
 static __thread sigset_t locks_saved;
 
 static void held_one_more(void)
@@ -36,7 +38,7 @@ static void held_one_more(void)
 	sigset_t set;
 	int saved;
 
-	if (locks_held++ != 0 ||
+	if (locks_held++ != 0 || locks_masked ||
 	    !__atomic_load_n(&eng_mask_signals, __ATOMIC_RELAXED))
 		return;
 	saved = errno;
@@ -57,7 +59,25 @@ static void held_one_less(void)
 {
 	int saved;
 
-	if (locks_held <= 0 || --locks_held != 0 || !locks_masked)
+	if (locks_held <= 0 || --locks_held != 0 || !locks_masked ||
+	    in_event)
+		return;
+	saved = errno;
+	locks_masked = 0;
+	pthread_sigmask(SIG_SETMASK, &locks_saved, NULL);
+	errno = saved;
+}
+
+void eng_event_begin(void)
+{
+	in_event++;
+}
+
+void eng_event_end(void)
+{
+	int saved;
+
+	if (--in_event != 0 || locks_held != 0 || !locks_masked)
 		return;
 	saved = errno;
 	locks_masked = 0;

@@ -32,6 +32,10 @@ int eng_trylock(struct eng_lock *l);
  * SIGABRT stay unblocked.
  */
 extern int eng_mask_signals;
+/* Around an engine event: signals blocked by its first engine lock stay
+ * blocked until its end (one change of mask, however many locks). */
+void eng_event_begin(void);
+void eng_event_end(void);
 /* Make the lock free again without waking anyone: fork child only. */
 void eng_lock_reset(struct eng_lock *l);
 
