@@ -4,6 +4,8 @@
 # are (text_trace), or turned binary by `coffman dump --binary` together
 # with copies cut short and with a byte flipped (trace_reader), which also
 # takes the binary seeds (*.bin: traces the runtime wrote) the same way.
+# The other targets take their seed directories' files as they are
+# (banker: the *.txt examples beside the scripts that check them).
 #
 # usage: corpus.sh TARGET COFFMAN OUT SEED_DIR...
 set -eu
@@ -13,6 +15,21 @@ out=$3
 shift 3
 mkdir -p "$out"
 n=0
+case $target in
+trace_reader | text_trace) ;;
+*)
+	glob='*'
+	[ "$target" = banker ] && glob='*.txt'
+	for dir in "$@"; do
+		for f in "$dir"/$glob; do
+			[ -f "$f" ] || continue
+			n=$((n + 1))
+			cp "$f" "$out/$n-$(basename "$f")"
+		done
+	done
+	[ "$n" -gt 0 ] || { echo "corpus.sh: no seeds in $*" >&2; exit 1; }
+	exit 0 ;;
+esac
 for dir in "$@"; do
 	for f in "$dir"/*.trace "$dir"/*.bin; do
 		[ -f "$f" ] || continue

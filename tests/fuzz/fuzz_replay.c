@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 		}
 		closedir(d);
 	}
-	printf("fuzz_replay: %d input(s)\n", files);
+	/* stderr: a target may send stdout to /dev/null (banker_fuzz.c). */
+	fprintf(stderr, "fuzz_replay: %d input(s)\n", files);
 	return bad || !files;
 }

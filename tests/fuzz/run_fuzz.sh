@@ -17,8 +17,10 @@ shift 6
 mkdir -p "$work"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -D_GNU_SOURCE -std=c11 -I$src/preload/engine -I$src/include
-       -I$src/analyzer"
+       -I$src/analyzer -I${COFFMAN_UTHASH_INCLUDE:-/usr/include}"
 engine="$src/preload/engine/trace_read.c $src/preload/engine/crc32.c"
+# Inputs larger than any the parser has a use for only slow the run down.
+max_len=65536
 case $target in
 trace_reader)
 	sources="$src/tests/fuzz/trace_reader_fuzz.c $engine" ;;
@@ -26,6 +28,10 @@ text_trace)
 	sources="$src/tests/fuzz/text_trace_fuzz.c $src/analyzer/text_trace.c
 		 $src/analyzer/trace_build.c $src/analyzer/trace_load.c
 		 $src/analyzer/dump.c $engine" ;;
+banker)
+	sources="$src/tests/fuzz/banker_fuzz.c $src/analyzer/banker.c
+		 $src/preload/engine/banker.c"
+	max_len=8192 ;;
 *)
 	echo "run_fuzz.sh: unknown target $target" >&2
 	exit 2 ;;
@@ -37,4 +43,4 @@ rm -rf "$corpus"
 sh "$src/tests/fuzz/corpus.sh" "$target" "$coffman" "$corpus" "$@"
 cd "$work"
 exec "./${target}_fuzz" -max_total_time="$seconds" -timeout=10 \
-	-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "$corpus"
+	-rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 "$corpus"
