@@ -267,6 +267,17 @@ static void test_unknown(void)
 	REJECT(big, "1", NULL);
 	CHECK(strstr(err, "kkk...' (valid: ") != NULL);
 	CHECK(strchr(err, '\n') == NULL);
+
+	/* Control bytes are shown escaped: the message stays one line. */
+	REJECT("a\nb", "1", "unknown option 'a\\x0ab' (valid: " VALID_KEYS ")");
+	REJECT("exitcode", "1\r\x1b[2J",
+	       "bad value '1\\x0d\\x1b[2J' for exitcode (valid: 0..255)");
+	memset(big, '\n', sizeof(big));
+	big[sizeof(big) - 1] = '\0';
+	REJECT(big, "1", NULL);
+	CHECK(strstr(err, "'\\x0a\\x0a") != NULL);
+	CHECK(strstr(err, "\\x0a...' (valid: ") != NULL);
+	CHECK(strlen(err) < 256); /* the runtime keeps 255 bytes of each */
 }
 
 static void test_errbuf(void)

@@ -32,6 +32,9 @@ banker)
 	sources="$src/tests/fuzz/banker_fuzz.c $src/analyzer/banker.c
 		 $src/preload/engine/banker.c"
 	max_len=8192 ;;
+options)
+	sources="$src/tests/fuzz/options_fuzz.c $src/preload/engine/options.c"
+	max_len=4096 ;;
 *)
 	echo "run_fuzz.sh: unknown target $target" >&2
 	exit 2 ;;
