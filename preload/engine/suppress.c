@@ -2,6 +2,7 @@
 /* suppress.c - matching reports against suppression rules. */
 #include "suppress.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -21,73 +22,121 @@ static struct rule rules[RULES_MAX];
 static int n_rules;
 static int n_hits;
 
-static void trim(char *s)
-{
-	size_t n = strlen(s);
-	char *p = s;
+#define SHOW_MAX 64 /* characters of a bad line quoted back */
 
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-		     s[n - 1] == '\r'))
-		s[--n] = 0;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	memmove(s, p, strlen(p) + 1);
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+
+/* s[0..*n) without the blanks around it; *n becomes its new length. */
+static const char *strip(const char *s, size_t *n)
+{
+	while (*n && is_blank(s[*n - 1]))
+		(*n)--;
+	while (*n && is_blank(*s)) {
+		s++;
+		(*n)--;
+	}
+	return s;
+}
+
+/*
+ * s[0..n) quoted into buf for a message: bytes other than printable ASCII
+ * as \xNN (a line may hold any byte, and the message must stay one line
+ * on a terminal), cut with "..." after SHOW_MAX characters.
+ */
+static const char *quote(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	assert(len >= SHOW_MAX + 6);
+	buf[o++] = '\'';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool plain = c >= 0x20 && c < 0x7f;
+
+		if (o - 1 + (plain ? 1 : 4) > SHOW_MAX)
+			break;
+		if (plain)
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	snprintf(buf + o, len - o, "%s'", i < n ? "..." : "");
+	return buf;
 }
 
 int suppress_add(const char *line, char *err, size_t errlen)
 {
-	char buf[RULE_LEN * 2];
-	char *colon;
+	char shown[SHOW_MAX + 8];
+	size_t n = strlen(line), klen, plen;
+	const char *kind = strip(line, &n), *colon, *pattern;
 	int k;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	trim(buf);
-	if (!buf[0] || buf[0] == '#')
+	if (!n || kind[0] == '#')
 		return 0;
-	colon = strchr(buf, ':');
+	colon = memchr(kind, ':', n);
 	if (!colon) {
 		snprintf(err, errlen,
 			 "expected KIND:PATTERN (e.g. lock-order-inversion:"
-			 "my_function), got '%s'",
-			 buf);
+			 "my_function), got %s",
+			 quote(kind, n, shown, sizeof(shown)));
 		return -EINVAL;
 	}
-	*colon = 0;
-	trim(buf);
-	trim(colon + 1);
-	if (!colon[1]) {
-		snprintf(err, errlen, "empty pattern after '%s:'", buf);
+	plen = n - (size_t)(colon + 1 - kind);
+	pattern = strip(colon + 1, &plen);
+	klen = (size_t)(colon - kind);
+	kind = strip(kind, &klen);
+	if (!plen) {
+		snprintf(err, errlen, "empty pattern for kind %s",
+			 quote(kind, klen, shown, sizeof(shown)));
 		return -EINVAL;
 	}
-	if (!strcmp(buf, "*")) {
+	if (klen == 1 && kind[0] == '*') {
 		k = -1;
 	} else {
 		for (k = 0; k < REP_KIND_MAX; k++)
-			if (!strcmp(buf, report_kind_name(k)))
+			if (strlen(report_kind_name(k)) == klen &&
+			    !memcmp(kind, report_kind_name(k), klen))
 				break;
 		if (k == REP_KIND_MAX) {
 			char valid[400];
-			size_t n = 0;
+			size_t v = 0;
 
 			valid[0] = 0;
-			for (k = 0; k < REP_KIND_MAX && n < sizeof(valid); k++)
-				n += (size_t)snprintf(valid + n,
-						      sizeof(valid) - n, ", %s",
+			for (k = 0; k < REP_KIND_MAX && v < sizeof(valid); k++)
+				v += (size_t)snprintf(valid + v,
+						      sizeof(valid) - v, ", %s",
 						      report_kind_name(k));
 			snprintf(err, errlen,
-				 "unknown report kind '%s' (valid: *%s)", buf,
+				 "unknown report kind %s (valid: *%s)",
+				 quote(kind, klen, shown, sizeof(shown)),
 				 valid);
 			return -EINVAL;
 		}
+	}
+	if (plen >= RULE_LEN) {
+		snprintf(err, errlen, "pattern longer than %d bytes",
+			 RULE_LEN - 1);
+		return -EINVAL;
 	}
 	if (n_rules >= RULES_MAX) {
 		snprintf(err, errlen, "more than %d rules", RULES_MAX);
 		return -ENOMEM;
 	}
 	rules[n_rules].kind = k;
-	snprintf(rules[n_rules].pattern, RULE_LEN, "%s", colon + 1);
+	memcpy(rules[n_rules].pattern, pattern, plen);
+	rules[n_rules].pattern[plen] = 0;
 	n_rules++;
 	return 0;
+}
+
+void suppress_clear(void)
+{
+	n_rules = 0;
+	__atomic_store_n(&n_hits, 0, __ATOMIC_RELAXED);
 }
 
 int suppress_rules(void)

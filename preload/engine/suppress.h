@@ -16,9 +16,14 @@
 /*
  * Add the rule on one line of a suppressions file ('#' comments and blank
  * lines are accepted and ignored). Returns 0, or -EINVAL with a one-line
- * reason in err (unknown kind, no ':', empty pattern), -ENOMEM.
+ * reason in err (unknown kind, no ':', empty pattern, a pattern longer than
+ * 255 bytes), -ENOMEM (more than 256 rules).
  */
 int suppress_add(const char *line, char *err, size_t errlen);
+
+/* Forget every rule and the hit count (the fuzz target loads one file
+ * after another in one process). Not while reports are being matched. */
+void suppress_clear(void);
 
 /* Number of rules, and of reports they silenced so far. */
 int suppress_rules(void);

@@ -35,6 +35,11 @@ banker)
 options)
 	sources="$src/tests/fuzz/options_fuzz.c $src/preload/engine/options.c"
 	max_len=4096 ;;
+suppress)
+	e=$src/preload/engine
+	sources="$src/tests/fuzz/suppress_fuzz.c $e/suppress.c $e/report.c
+		 $e/alloc.c $e/lock.c"
+	max_len=8192 ;;
 *)
 	echo "run_fuzz.sh: unknown target $target" >&2
 	exit 2 ;;
