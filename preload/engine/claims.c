@@ -2,6 +2,7 @@
 /* claims.c - declared claims, claims files and the live Banker's checks. */
 #include "claims.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -25,6 +26,7 @@
 				       more than this) */
 #define UNBOUND_ID_BIT (1ull << 61) /* report ids of objects not seen yet */
 #define EVER_SLOTS 4096 /* (thread, object) claims ever made: power of 2 */
+#define SHOW_MAX 64	/* characters of a bad token quoted back */
 
 /* ---- state ------------------------------------------------------------ */
 
@@ -517,6 +519,43 @@ static bool parse_max(const char *s, size_t n, uint32_t *out)
 	return true;
 }
 
+/*
+ * A token of a bad line for its message, in buf[len]: quoted, bytes other
+ * than printable ASCII as \xNN (the message must stay one line on a
+ * terminal), cut with "..." after SHOW_MAX characters. The token is read
+ * only within its length: the file is not NUL-terminated.
+ */
+static const char *quote(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	assert(len >= SHOW_MAX + 6);
+	buf[o++] = '\'';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool plain = c >= 0x20 && c < 0x7f;
+
+		if (o - 1 + (plain ? 1 : 4) > SHOW_MAX)
+			break;
+		if (plain)
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	snprintf(buf + o, len - o, "%s'", i < n ? "..." : "");
+	return buf;
+}
+
+static bool has_control(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 static void line_error(void (*err)(void *, const char *), void *ctx,
 		       const char *path, int lineno, const char *what)
 {
@@ -537,7 +576,7 @@ int claims_load(const char *text, size_t len, const char *path,
 		const char *line = text + pos, *tok[4];
 		size_t n = 0, tlen[4], i = 0, ntok = 0;
 		struct rule r;
-		char shown[CLAIMS_SPEC_MAX], what[256];
+		char shown[SHOW_MAX + 8], what[256];
 
 		while (pos + n < len && text[pos + n] != '\n')
 			n++;
@@ -578,27 +617,31 @@ int claims_load(const char *text, size_t len, const char *path,
 			bad++;
 			continue;
 		}
+		/* Thread names never hold one: it is damage, and a NUL
+		 * would cut the pattern short without a word. */
+		if (has_control(tok[0], tlen[0])) {
+			snprintf(what, sizeof(what),
+				 "bad thread pattern %s (a control character)",
+				 quote(tok[0], tlen[0], shown, sizeof(shown)));
+			line_error(err, ctx, path, lineno, what);
+			bad++;
+			continue;
+		}
 		memcpy(r.threads, tok[0], tlen[0]);
 		if (!parse_object(tok[1], tlen[1], r.object, sizeof(r.object))) {
-			copy_str(shown, sizeof(shown), tok[1]);
-			shown[tlen[1] < sizeof(shown) ? tlen[1]
-						      : sizeof(shown) - 1] = 0;
 			snprintf(what, sizeof(what),
-				 "bad object '%s' (a variable, name[index] or "
+				 "bad object %s (a variable, name[index] or "
 				 "sem:/name)",
-				 shown);
+				 quote(tok[1], tlen[1], shown, sizeof(shown)));
 			line_error(err, ctx, path, lineno, what);
 			bad++;
 			continue;
 		}
 		if (!parse_max(tok[2], tlen[2], &r.max)) {
-			copy_str(shown, sizeof(shown), tok[2]);
-			shown[tlen[2] < sizeof(shown) ? tlen[2]
-						      : sizeof(shown) - 1] = 0;
 			snprintf(what, sizeof(what),
-				 "bad maximum '%s' (a number of units, 1 or "
+				 "bad maximum %s (a number of units, 1 or "
 				 "more)",
-				 shown);
+				 quote(tok[2], tlen[2], shown, sizeof(shown)));
 			line_error(err, ctx, path, lineno, what);
 			bad++;
 			continue;
@@ -613,6 +656,12 @@ int claims_load(const char *text, size_t len, const char *path,
 		rules[n_rules++] = r;
 	}
 	return bad;
+}
+
+void claims_unload(void)
+{
+	n_rules = 0;
+	sem_rules = false;
 }
 
 bool claims_want_sem_names(void)

@@ -38,7 +38,8 @@
 /*
  * Parse a claims file (text[0..len-1]; 'path' only names it in messages):
  * one rule per line, `THREADS OBJECT MAX`, '#' comments. THREADS is a glob
- * (*, ?, [...]) over pthread_setname_np names, OBJECT a variable
+ * (*, ?, [...]) over pthread_setname_np names, without control
+ * characters, OBJECT a variable
  * ("lock", "forks[3]"), a name given with coffman_name, or "sem:/name", MAX
  * a number of units >= 1. Each bad line is passed to err(ctx, "claims
  * PATH:LINE: reason") and skipped. Returns the number of bad lines, or
@@ -47,6 +48,10 @@
  */
 int claims_load(const char *text, size_t len, const char *path,
 		void (*err)(void *ctx, const char *msg), void *ctx);
+
+/* Forget the rules claims_load() gave (the fuzz target loads one file
+ * after another in one process). Call before any thread is made. */
+void claims_unload(void);
 
 /* True if loaded rules name semaphores ("sem:/..."): the front end then
  * tells claims_bind_name() where each named semaphore is mapped. */

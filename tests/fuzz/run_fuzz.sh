@@ -40,6 +40,10 @@ suppress)
 	sources="$src/tests/fuzz/suppress_fuzz.c $e/suppress.c $e/report.c
 		 $e/alloc.c $e/lock.c"
 	max_len=8192 ;;
+claims)
+	# claims.c is the live Banker's checks too: the whole engine.
+	sources="$src/tests/fuzz/claims_fuzz.c $src/preload/engine/*.c"
+	max_len=8192 ;;
 *)
 	echo "run_fuzz.sh: unknown target $target" >&2
 	exit 2 ;;
