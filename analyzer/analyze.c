@@ -265,33 +265,43 @@ bad_value:
 
 /* ---- suppressions (applied at the end, with every frame resolved) ------ */
 
+static void suppress_bad_line(void *ctx, const char *msg)
+{
+	*(int *)ctx += 1;
+	fprintf(stderr, "coffman analyze: %s\n", msg);
+}
+
+/* Its first SUPPRESS_FILE_MAX bytes, cut as the runtime cuts them. */
 static int load_suppressions(const char *path)
 {
-	char line[4096], err[400];
+	static char text[SUPPRESS_FILE_MAX];
 	FILE *f = fopen(path, "r");
-	int lineno = 0;
+	size_t len;
+	int bad = 0;
 
 	if (!f) {
 		fprintf(stderr, "coffman analyze: suppressions %s: %s\n", path,
 			strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-
-		lineno++;
-		if (n && line[n - 1] == '\n')
-			line[n - 1] = 0;
-		if (suppress_add(line, err, sizeof(err)) != 0) {
-			fprintf(stderr,
-				"coffman analyze: suppressions %s:%d: %s\n",
-				path, lineno, err);
-			fclose(f);
-			return -1;
-		}
+	len = fread(text, 1, sizeof(text), f);
+	if (ferror(f)) {
+		fprintf(stderr, "coffman analyze: suppressions %s: %s\n", path,
+			strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	if (len == sizeof(text) && fgetc(f) != EOF) {
+		while (len > 0 && text[len - 1] != '\n')
+			len--;
+		fprintf(stderr,
+			"coffman analyze: suppressions %s: larger than %d KiB: "
+			"only the lines in the first %d KiB are read\n",
+			path, SUPPRESS_FILE_MAX / 1024, SUPPRESS_FILE_MAX / 1024);
 	}
 	fclose(f);
-	return 0;
+	suppress_load(text, len, path, suppress_bad_line, &bad);
+	return bad ? -1 : 0;
 }
 
 /* ---- claims (the Banker's checks over the replay) ------------------------ */

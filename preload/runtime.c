@@ -322,15 +322,46 @@ static void watchdog_on_block(void)
 		rt_start_watchdog();
 }
 
+/*
+ * Read a small text file (suppressions, claims) into buf, at most cap
+ * bytes. A longer file is cut at its last whole line within them, and a
+ * bad-option report says so (what: "suppressions", "claims").
+ */
+static size_t read_small_file(int fd, char *buf, size_t cap,
+			      const char *what, const char *path)
+{
+	char msg[OPT_PATH_MAX + 128], more;
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+		len += (size_t)n;
+	if (len == cap && read(fd, &more, 1) == 1) {
+		while (len > 0 && buf[len - 1] != '\n')
+			len--;
+		snprintf(msg, sizeof(msg),
+			 "%s %s: larger than %zu KiB: only the lines in the "
+			 "first %zu KiB are read",
+			 what, path, cap / 1024, cap / 1024);
+		engine_report_bad_option(msg);
+	}
+	close(fd);
+	return len;
+}
+
+static void suppress_bad_line(void *ctx, const char *msg)
+{
+	(void)ctx;
+	engine_report_bad_option(msg);
+}
+
 /* Load suppressions=FILE; each bad line is a bad-option report. */
 static void load_suppressions(const char *path)
 {
-	static char buf[64 * 1024];
-	char msg[1024], err[400];
-	ssize_t n;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), lineno = 0;
-	char *line, *next;
+	static char buf[SUPPRESS_FILE_MAX];
+	char msg[OPT_PATH_MAX + 128];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len;
 
 	if (fd < 0) {
 		snprintf(msg, sizeof(msg), "suppressions %s: %s", path,
@@ -338,22 +369,8 @@ static void load_suppressions(const char *path)
 		engine_report_bad_option(msg);
 		return;
 	}
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = 0;
-	for (line = buf; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		lineno++;
-		if (suppress_add(line, err, sizeof(err)) != 0) {
-			snprintf(msg, sizeof(msg), "suppressions %s:%d: %s",
-				 path, lineno, err);
-			engine_report_bad_option(msg);
-		}
-	}
+	len = read_small_file(fd, buf, sizeof(buf), "suppressions", path);
+	suppress_load(buf, len, path, suppress_bad_line, NULL);
 }
 
 static void claims_bad_line(void *ctx, const char *msg)
@@ -368,8 +385,7 @@ static void load_claims(const char *path)
 {
 	static char buf[64 * 1024];
 	char msg[OPT_PATH_MAX + 128];
-	size_t len = 0;
-	ssize_t n;
+	size_t len;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -378,10 +394,7 @@ static void load_claims(const char *path)
 		engine_report_bad_option(msg);
 		return;
 	}
-	while (len < sizeof(buf) &&
-	       (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	len = read_small_file(fd, buf, sizeof(buf), "claims", path);
 	claims_load(buf, len, path, claims_bad_line, NULL);
 }
 

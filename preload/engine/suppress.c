@@ -23,6 +23,7 @@ static int n_rules;
 static int n_hits;
 
 #define SHOW_MAX 64 /* characters of a bad line quoted back */
+#define PATH_SHOWN 512 /* bytes of a file's path in a message */
 
 static bool is_blank(char c)
 {
@@ -68,10 +69,11 @@ static const char *quote(const char *s, size_t n, char *buf, size_t len)
 	return buf;
 }
 
-int suppress_add(const char *line, char *err, size_t errlen)
+/* suppress_add() of line[0..n), which holds no NUL byte. */
+static int add_line(const char *line, size_t n, char *err, size_t errlen)
 {
 	char shown[SHOW_MAX + 8];
-	size_t n = strlen(line), klen, plen;
+	size_t klen, plen;
 	const char *kind = strip(line, &n), *colon, *pattern;
 	int k;
 
@@ -131,6 +133,40 @@ int suppress_add(const char *line, char *err, size_t errlen)
 	rules[n_rules].pattern[plen] = 0;
 	n_rules++;
 	return 0;
+}
+
+int suppress_add(const char *line, char *err, size_t errlen)
+{
+	return add_line(line, strlen(line), err, errlen);
+}
+
+int suppress_load(const char *text, size_t len, const char *path,
+		  void (*bad)(void *ctx, const char *msg), void *ctx)
+{
+	char err[400], msg[PATH_SHOWN + sizeof(err) + 64];
+	const char *p = text, *end = text + len, *eol;
+	int lineno = 0, nbad = 0, rc;
+
+	for (; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		lineno++;
+		if (memchr(p, 0, (size_t)(eol - p))) {
+			snprintf(err, sizeof(err),
+				 "a NUL byte in the line (not a text file?)");
+			rc = -EINVAL;
+		} else {
+			rc = add_line(p, (size_t)(eol - p), err, sizeof(err));
+		}
+		if (rc) {
+			snprintf(msg, sizeof(msg), "suppressions %.*s:%d: %s",
+				 PATH_SHOWN, path, lineno, err);
+			bad(ctx, msg);
+			nbad++;
+		}
+	}
+	return nbad;
 }
 
 void suppress_clear(void)

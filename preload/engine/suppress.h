@@ -21,6 +21,19 @@
  */
 int suppress_add(const char *line, char *err, size_t errlen);
 
+/*
+ * Add the rules of a whole suppressions file, text[0..len) (any bytes),
+ * one a line as suppress_add() takes them; a line with a NUL byte is bad.
+ * Each bad line is passed to bad(ctx, "suppressions PATH:LINE: reason")
+ * and skipped. Returns the number of bad lines.
+ */
+int suppress_load(const char *text, size_t len, const char *path,
+		  void (*bad)(void *ctx, const char *msg), void *ctx);
+
+/* Bytes of a suppressions file read, online and offline alike: the lines
+ * within them (a longer file is cut at its last whole line there). */
+#define SUPPRESS_FILE_MAX (64 * 1024)
+
 /* Forget every rule and the hit count (the fuzz target loads one file
  * after another in one process). Not while reports are being matched. */
 void suppress_clear(void);

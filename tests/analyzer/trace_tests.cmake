@@ -112,6 +112,15 @@ coffman_cli_test(analyze_suppressions_bad_kind STATUS 2 STDERR_LINES 1
   STDERR [[unknown report kind 'no-such-kind' \(valid: \*, lock-order-inversion, .*, bad-option, invalid-object\)$]]
   COMMAND ${COFFMAN} analyze --suppressions=${TRACES}/bad_kind.supp
           ${GOLDEN}/abba.trace)
+# A line longer than any line buffer is one line (a comment here).
+coffman_cli_test(analyze_suppressions_long_line STATUS 0 STDERR_LINES 0
+  COMMAND ${COFFMAN} analyze --suppressions=${TRACES}/long_comment.supp
+          ${GOLDEN}/abba.trace)
+# A NUL byte in a line is an error, not the end of the line.
+coffman_cli_test(analyze_suppressions_nul_byte STATUS 2 STDERR_LINES 1
+  STDERR [[nul_byte\.supp:2: a NUL byte in the line]]
+  COMMAND ${COFFMAN} analyze --suppressions=${TRACES}/nul_byte.supp
+          ${GOLDEN}/abba.trace)
 coffman_cli_test(dump_no_trace STATUS 2 STDERR_LINES 1
   STDERR "^coffman dump: no trace given"
   COMMAND ${COFFMAN} dump)

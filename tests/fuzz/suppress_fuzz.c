@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * suppress_fuzz.c - libFuzzer target for the suppressions file parser
- * (suppress_add() in preload/engine/suppress.c): the input is a whole
- * file, cut into lines as the runtime cuts it (at '\n', up to the first
- * NUL). Each line must give what suppress.h says it gives, a rule,
- * nothing (blank, '#') or an error with a one-line message, never a
- * crash. A rule whose pattern has no wildcard must match a report naming
- * exactly that pattern: the rule kept is the one written. Every rule is
- * then matched against a report made from the input.
+ * (suppress_add() and suppress_load() in preload/engine/suppress.c): the
+ * input is a whole file, cut into lines at '\n'. Each line must give
+ * what suppress.h says it gives, a rule, nothing (blank, '#') or an error
+ * with a one-line message (a line holding a NUL byte: an error), never a
+ * crash; suppress_load() of the whole must give the same rules and the
+ * same bad lines, in order. A rule whose pattern has no wildcard must
+ * match a report naming exactly that pattern: the rule kept is the one
+ * written. Every rule is then matched against a report made from the
+ * input.
  *
  * Built by run_fuzz.sh with clang -fsanitize=fuzzer,address,undefined;
  * replayed over its corpus by fuzz_replay.c in the normal build.
@@ -130,7 +132,8 @@ static bool matches_site(int kind, const char *file)
 	return suppress_match(&r, resolve, one_frame);
 }
 
-static void check_line(const char *line)
+/* Check one line (no NUL in it) through suppress_add(); its result. */
+static int check_line(const char *line)
 {
 	char err[ERR_MAX], *copy = strdup(line), *pattern = NULL;
 	int before = suppress_rules(), rc, kind = 0;
@@ -159,27 +162,64 @@ static void check_line(const char *line)
 					   pattern));
 	}
 	free(copy);
+	return rc;
+}
+
+/* suppress_load()'s messages: one line each, its file and line numbers
+ * in order. */
+struct load_check {
+	int calls, last_line;
+};
+
+static void load_bad(void *ctx, const char *msg)
+{
+	struct load_check *lc = ctx;
+	int line = 0;
+
+	check_message(msg, strlen(msg) + 1);
+	CHECK(sscanf(msg, "suppressions fuzz.supp:%d: ", &line) == 1);
+	CHECK(line > lc->last_line);
+	lc->last_line = line;
+	lc->calls++;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1), *line, *next;
+	const char *p = (const char *)data, *end = p + size, *eol;
+	struct load_check lc = { 0, 0 };
+	char *text = malloc(size + 1);
 	static struct report r;
+	int bad = 0, rules, nbad;
 
 	if (!text)
 		return 0;
+	/* Line by line through suppress_add(): a line holding a NUL byte is
+	 * bad as a whole (suppress_load() says so). */
+	suppress_clear();
+	for (; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (memchr(p, 0, (size_t)(eol - p))) {
+			bad++;
+			continue;
+		}
+		memcpy(text, p, (size_t)(eol - p));
+		text[eol - p] = 0;
+		if (check_line(text))
+			bad++;
+	}
+	rules = suppress_rules();
+
+	/* The whole file at once: the same rules, the same bad lines. */
+	suppress_clear();
+	nbad = suppress_load((const char *)data, size, "fuzz.supp", load_bad,
+			     &lc);
+	CHECK(nbad == bad && lc.calls == bad);
+	CHECK(suppress_rules() == rules);
+
 	memcpy(text, data, size);
 	text[size] = 0;
-	suppress_clear();
-	for (line = text; *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		else
-			next = line + strlen(line);
-		check_line(line);
-	}
-
 	/* Every rule against names taken from the input. */
 	memset(&r, 0, sizeof(r));
 	r.kind = size ? data[0] % REP_KIND_MAX : 0;
