@@ -122,7 +122,10 @@ struct eng_thread {
 	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */
 	struct held held[HELD_MAX];
-	struct ocache_slot ocache[OCACHE_SIZE];
+	/* OCACHE_SIZE slots, read and written by the thread alone; given
+	 * back when it exits (threads_ocache_none from then on): most of a
+	 * thread's memory, and the record itself stays. */
+	struct ocache_slot *ocache;
 	struct ccache_slot *ccache; /* its slots; threads_ccache_empty
 				       until the first chain */
 	uint32_t ccache_mask;	/* slots - 1 */
@@ -237,6 +240,12 @@ static inline uint32_t threads_ocache_slot(uint64_t addr)
 {
 	return (uint32_t)((addr * 0x9e3779b97f4a7c15ULL) >> (64 - OCACHE_BITS));
 }
+
+/* The object cache of a thread that exited: all empty, never written. */
+extern struct ocache_slot threads_ocache_none[OCACHE_SIZE];
+
+/* Give t's object cache back (t exited, or is not in this process). */
+void threads_ocache_free(struct eng_thread *t);
 
 /* The table of a thread without chains yet: all empty, never written. */
 extern struct ccache_slot threads_ccache_empty[CCACHE_PROBES];

@@ -453,6 +453,8 @@ struct eng_obj *eng_lookup(struct eng_thread *t,
 	apply_subtype(o, ev);
 	if ((ev->flags & EVF_PSHARED) && !o->pshared)
 		mark_pshared(o);
+	if (t->ocache == threads_ocache_none)
+		return o; /* an exited thread's: never written */
 	slot->addr = ev->addr;
 	slot->obj = o;
 	slot->gen = objects_gen(o);
@@ -1363,6 +1365,7 @@ static void on_thread_exit(struct eng_thread *t,
 		 * gone without a word, holding what it held for good. */
 		threads_exit(t);
 		threads_ccache_free(t);
+		threads_ocache_free(t);
 		waitfor_thread_exit(t);
 		return;
 	}
@@ -1402,6 +1405,7 @@ static void on_thread_exit(struct eng_thread *t,
 		claims_thread_exit(t);
 	threads_exit(t);
 	threads_ccache_free(t);
+	threads_ocache_free(t);
 	waitfor_thread_exit(t);
 }
 

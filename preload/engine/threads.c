@@ -52,6 +52,9 @@ static void handle_out(struct eng_thread *t)
 static uint32_t n_live;
 
 struct ccache_slot threads_ccache_empty[CCACHE_PROBES];
+struct ocache_slot threads_ocache_none[OCACHE_SIZE];
+
+#define OCACHE_BYTES (OCACHE_SIZE * sizeof(struct ocache_slot))
 
 /* Point t at the shared empty table. */
 static void ccache_none(struct eng_thread *t)
@@ -71,6 +74,11 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 
 	if (!t)
 		return NULL;
+	t->ocache = eng_alloc(OCACHE_BYTES);
+	if (!t->ocache) {
+		eng_free(t, sizeof(*t));
+		return NULL;
+	}
 	ccache_none(t);
 	/* Its first table too: made in its first lock, it was most of what
 	 * that lock cost inside the program's critical section. */
@@ -81,6 +89,8 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 	eng_lock(&reg_lock);
 	if (!by_num_room(n_threads + 1)) {
 		eng_unlock(&reg_lock);
+		threads_ccache_free(t);
+		threads_ocache_free(t);
 		eng_free(t, sizeof(*t));
 		return NULL;
 	}
@@ -190,10 +200,14 @@ void threads_after_fork(struct eng_thread *self)
 	n_live = 0;
 	for (t = all_threads; t; t = t->next) {
 		t->alive = (t == self);
-		if (t->alive)
+		if (t->alive) {
 			n_live++;
-		else
+		} else {
+			/* Not in this process: its caches are nobody's. */
 			handle_out(t);
+			threads_ccache_free(t);
+			threads_ocache_free(t);
+		}
 	}
 }
 
@@ -282,6 +296,14 @@ void threads_ccache_free(struct eng_thread *t)
 	ccache_none(t);
 	if (bytes)
 		eng_free(old, bytes);
+}
+
+void threads_ocache_free(struct eng_thread *t)
+{
+	if (t->ocache != threads_ocache_none) {
+		eng_free(t->ocache, OCACHE_BYTES);
+		t->ocache = threads_ocache_none;
+	}
 }
 
 void threads_ccache_clear(struct eng_thread *t)
