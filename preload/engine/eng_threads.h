@@ -121,7 +121,11 @@ struct eng_thread {
 	uint64_t pre_addr;
 	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */
-	struct held held[HELD_MAX];
+	/* HELD_MAX entries. The block goes to the next new thread when
+	 * this one exits holding nothing (see threads_exit): only ever a
+	 * held stack, so another thread reading the entries of one that
+	 * changes hands as it reads reads a stale hint, nothing worse. */
+	struct held *held;
 	/* OCACHE_SIZE slots, read and written by the thread alone; given
 	 * back when it exits (threads_ocache_none from then on): most of a
 	 * thread's memory, and the record itself stays. */
@@ -173,7 +177,8 @@ struct eng_thread *threads_find_handle(uint64_t handle);
  * do it). */
 void threads_set_handle(struct eng_thread *t, uint64_t handle);
 
-/* Mark exited. The record stays (reports may name it). */
+/* Mark exited. The record stays (reports may name it); its held stack,
+ * if it holds nothing, goes to the next new thread. */
 void threads_exit(struct eng_thread *t);
 
 /* Call fn for every registered thread, with the registry lock held. */

@@ -55,6 +55,24 @@ struct ccache_slot threads_ccache_empty[CCACHE_PROBES];
 struct ocache_slot threads_ocache_none[OCACHE_SIZE];
 
 #define OCACHE_BYTES (OCACHE_SIZE * sizeof(struct ocache_slot))
+#define HELD_BYTES (HELD_MAX * sizeof(struct held))
+
+/*
+ * Held stacks of threads that exited holding nothing, for new threads,
+ * under reg_lock; linked through the spare bytes of their first entry.
+ * Never given back to the allocator: a block is a held stack for good.
+ */
+static struct held *held_pool;
+
+static struct held *held_pool_next(const struct held *h)
+{
+	struct held *next;
+
+	memcpy(&next, h[0].spare, sizeof(next));
+	return next;
+}
+_Static_assert(sizeof(((struct held *)0)->spare) >= sizeof(void *),
+	       "room for the pool's link");
 
 /* Point t at the shared empty table. */
 static void ccache_none(struct eng_thread *t)
@@ -75,7 +93,18 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 	if (!t)
 		return NULL;
 	t->ocache = eng_alloc(OCACHE_BYTES);
-	if (!t->ocache) {
+	eng_lock(&reg_lock);
+	t->held = held_pool;
+	if (t->held)
+		held_pool = held_pool_next(t->held);
+	eng_unlock(&reg_lock);
+	if (!t->held)
+		t->held = eng_alloc(HELD_BYTES);
+	if (!t->ocache || !t->held) {
+		if (t->ocache)
+			eng_free(t->ocache, OCACHE_BYTES);
+		if (t->held)
+			eng_free(t->held, HELD_BYTES);
 		eng_free(t, sizeof(*t));
 		return NULL;
 	}
@@ -91,6 +120,7 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 		eng_unlock(&reg_lock);
 		threads_ccache_free(t);
 		threads_ocache_free(t);
+		eng_free(t->held, HELD_BYTES);
 		eng_free(t, sizeof(*t));
 		return NULL;
 	}
@@ -167,6 +197,14 @@ void threads_exit(struct eng_thread *t)
 	if (t->alive) {
 		t->alive = 0;
 		n_live--;
+		/* Holding nothing, it never will again: its stack is free.
+		 * t->held still points at it, with depth 0 nothing reads it
+		 * through t. A dead holder keeps its own (held for good). */
+		if (!t->depth) {
+			memcpy(t->held[0].spare, &held_pool,
+			       sizeof(held_pool));
+			held_pool = t->held;
+		}
 	}
 	handle_out(t);
 	eng_unlock(&reg_lock);
