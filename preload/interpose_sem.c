@@ -139,6 +139,14 @@ sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 
 	if (flags && rt_bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
 		return sem_real(call, s, clk, ts);
+	/*
+	 * sem_wait, sem_timedwait and sem_clockwait are cancellation points
+	 * that act on a pending cancel whether or not they would block
+	 * (glibc tests at their start). The runtime may take the unit with
+	 * a trywait instead, which is none: test here, as they do.
+	 */
+	if (call != SEM_TRY)
+		pthread_testcancel();
 	t = rt_enter();
 	if (!t)
 		return sem_real(call, s, clk, ts);
