@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "claims.h"
+#include "lock.h"
 #include "objects.h"
 #include "options.h"
 #include "real.h"
@@ -263,6 +264,16 @@ static bool only_watchdog_left(void)
 	return others == 0;
 }
 
+/*
+ * The signal mask of the program's thread that exited last: the watchdog
+ * runs the program's exit in its place with it, so that a signal an
+ * exit handler raises (kill(getpid(), ...)) is delivered as it would
+ * have been, not held pending by the watchdog's all-blocked mask.
+ */
+static sigset_t last_exit_mask;
+static struct eng_lock last_exit_lock = ENG_LOCK_INIT;
+static int last_exit_known;
+
 static void *watchdog(void *arg)
 {
 	struct timespec tick = { 0, 50 * 1000000L };
@@ -279,8 +290,20 @@ static void *watchdog(void *arg)
 		 * process would have exited with 0 then, as if by exit(0).
 		 * Only we keep it alive: do what that last thread would have.
 		 */
-		if (threads_live() == 0 && only_watchdog_left())
+		if (threads_live() == 0 && only_watchdog_left()) {
+			sigset_t mask;
+			int known;
+
+			/* (Set after the lock: its release restores the
+			 * mask it found.) */
+			eng_lock(&last_exit_lock);
+			mask = last_exit_mask;
+			known = last_exit_known;
+			eng_unlock(&last_exit_lock);
+			if (known)
+				pthread_sigmask(SIG_SETMASK, &mask, NULL);
 			exit(0);
+		}
 		/* A hung program is often killed: keep its trace current. */
 		if (n % 20 == 0)
 			rt_trace_flush();
@@ -437,6 +460,7 @@ static void key_dtor(void *p)
 {
 	struct eng_thread *t = p;
 	struct coffman_event ev;
+	sigset_t mask;
 
 	if (!t)
 		return;
@@ -447,6 +471,13 @@ static void key_dtor(void *p)
 		pthread_setspecific(exit_key, t);
 		return;
 	}
+	/* Perhaps the program's last thread: the watchdog then exits for
+	 * it, with its mask (read before an engine lock blocks any). */
+	pthread_sigmask(SIG_BLOCK, NULL, &mask);
+	eng_lock(&last_exit_lock);
+	last_exit_mask = mask;
+	last_exit_known = 1;
+	eng_unlock(&last_exit_lock);
 	rt_busy = 1; /* for the rest of this thread's life */
 	retire_stack(t);
 	memset(&ev, 0, sizeof(ev));
