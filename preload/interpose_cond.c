@@ -43,10 +43,13 @@ static void wait_cancelled(void *arg)
 /* Release the mutex, then sleep on the condvar (a wait anyone can end). */
 static void before_wait(struct wait_ctx *w)
 {
-	rt_event_owner(w->t, OP_RELEASE, KIND_MUTEX, EVF_CONDWAIT, w->m,
-		       __atomic_load_n(&w->m->__data.__owner,
-				       __ATOMIC_RELAXED),
-		       w->pc);
+	/* With the mutex's type, as pthread_mutex_unlock sends it: the
+	 * first call on a static error-checking mutex may be this one, and
+	 * glibc refuses it (EPERM) when the mutex is not held. */
+	rt_event_ex(w->t, OP_RELEASE, KIND_MUTEX, MODE_EXCL,
+		    EVF_CONDWAIT | EVF_TYPE_KNOWN, w->m, rt_mutex_type(w->m),
+		    __atomic_load_n(&w->m->__data.__owner, __ATOMIC_RELAXED),
+		    w->pc);
 	rt_event(w->t, OP_WAIT, KIND_COND, MODE_EXCL, w->flags, w->c, 0,
 		 w->pc);
 }
