@@ -2,7 +2,6 @@
 /* claims.c - declared claims, claims files and the live Banker's checks. */
 #include "claims.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -16,6 +15,7 @@
 #include "engine_internal.h"
 #include "hash.h"
 #include "lock.h"
+#include "quote.h"
 #include "order_graph.h"
 #include "report.h"
 
@@ -26,7 +26,6 @@
 				       more than this) */
 #define UNBOUND_ID_BIT (1ull << 61) /* report ids of objects not seen yet */
 #define EVER_SLOTS 4096 /* (thread, object) claims ever made: power of 2 */
-#define SHOW_MAX 64	/* characters of a bad token quoted back */
 
 /* ---- state ------------------------------------------------------------ */
 
@@ -519,33 +518,6 @@ static bool parse_max(const char *s, size_t n, uint32_t *out)
 	return true;
 }
 
-/*
- * A token of a bad line for its message, in buf[len]: quoted, bytes other
- * than printable ASCII as \xNN (the message must stay one line on a
- * terminal), cut with "..." after SHOW_MAX characters. The token is read
- * only within its length: the file is not NUL-terminated.
- */
-static const char *quote(const char *s, size_t n, char *buf, size_t len)
-{
-	size_t i, o = 0;
-
-	assert(len >= SHOW_MAX + 6);
-	buf[o++] = '\'';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool plain = c >= 0x20 && c < 0x7f;
-
-		if (o - 1 + (plain ? 1 : 4) > SHOW_MAX)
-			break;
-		if (plain)
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-	}
-	snprintf(buf + o, len - o, "%s'", i < n ? "..." : "");
-	return buf;
-}
-
 static bool has_control(const char *s, size_t n)
 {
 	size_t i;
@@ -576,7 +548,7 @@ int claims_load(const char *text, size_t len, const char *path,
 		const char *line = text + pos, *tok[4];
 		size_t n = 0, tlen[4], i = 0, ntok = 0;
 		struct rule r;
-		char shown[SHOW_MAX + 8], what[256];
+		char shown[QUOTE_BUF], what[256];
 
 		while (pos + n < len && text[pos + n] != '\n')
 			n++;
@@ -622,7 +594,7 @@ int claims_load(const char *text, size_t len, const char *path,
 		if (has_control(tok[0], tlen[0])) {
 			snprintf(what, sizeof(what),
 				 "bad thread pattern %s (a control character)",
-				 quote(tok[0], tlen[0], shown, sizeof(shown)));
+				 quote_bytes(tok[0], tlen[0], shown));
 			line_error(err, ctx, path, lineno, what);
 			bad++;
 			continue;
@@ -632,7 +604,7 @@ int claims_load(const char *text, size_t len, const char *path,
 			snprintf(what, sizeof(what),
 				 "bad object %s (a variable, name[index] or "
 				 "sem:/name)",
-				 quote(tok[1], tlen[1], shown, sizeof(shown)));
+				 quote_bytes(tok[1], tlen[1], shown));
 			line_error(err, ctx, path, lineno, what);
 			bad++;
 			continue;
@@ -641,7 +613,7 @@ int claims_load(const char *text, size_t len, const char *path,
 			snprintf(what, sizeof(what),
 				 "bad maximum %s (a number of units, 1 or "
 				 "more)",
-				 quote(tok[2], tlen[2], shown, sizeof(shown)));
+				 quote_bytes(tok[2], tlen[2], shown));
 			line_error(err, ctx, path, lineno, what);
 			bad++;
 			continue;

@@ -12,11 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "quote.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define MS_MIN	 1
 #define MS_MAX	 86400000 /* one day */
-#define SHOW_MAX 64	  /* characters of a rejected key or value quoted */
 #define MSG_MAX	 512	  /* fits the longest message, the unknown-key one */
 
 enum opt_key {
@@ -152,26 +153,13 @@ static void msg_add(struct msg *m, const char *fmt, ...)
  * Quote a caller's string of length n, cut short so one line stays one
  * line. Bytes other than printable ASCII are shown as \xNN: the string
  * comes from the environment, and a newline or an escape sequence in it
- * must not reach the log as such. At most SHOW_MAX characters are shown.
+ * must not reach the log as such (quote.h).
  */
 static void msg_quote(struct msg *m, const char *s, size_t n)
 {
-	size_t i, shown = 0;
+	char shown[QUOTE_BUF];
 
-	msg_add(m, "'");
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool plain = c >= 0x20 && c < 0x7f;
-
-		shown += plain ? 1 : 4;
-		if (shown > SHOW_MAX)
-			break;
-		if (plain)
-			msg_add(m, "%c", c);
-		else
-			msg_add(m, "\\x%02x", c);
-	}
-	msg_add(m, "%s'", i < n ? "..." : "");
+	msg_add(m, "%s", quote_bytes(s, n, shown));
 }
 
 static void msg_list(struct msg *m, const char *const *names)

@@ -2,13 +2,13 @@
 /* suppress.c - matching reports against suppression rules. */
 #include "suppress.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lock.h"
+#include "quote.h"
 
 #define RULES_MAX 256
 #define RULE_LEN 256
@@ -22,7 +22,6 @@ static struct rule rules[RULES_MAX];
 static int n_rules;
 static int n_hits;
 
-#define SHOW_MAX 64 /* characters of a bad line quoted back */
 #define PATH_SHOWN 512 /* bytes of a file's path in a message */
 
 static bool is_blank(char c)
@@ -43,36 +42,10 @@ static const char *strip(const char *s, size_t *n)
 	return s;
 }
 
-/*
- * s[0..n) quoted into buf for a message: bytes other than printable ASCII
- * as \xNN (a line may hold any byte, and the message must stay one line
- * on a terminal), cut with "..." after SHOW_MAX characters.
- */
-static const char *quote(const char *s, size_t n, char *buf, size_t len)
-{
-	size_t i, o = 0;
-
-	assert(len >= SHOW_MAX + 6);
-	buf[o++] = '\'';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool plain = c >= 0x20 && c < 0x7f;
-
-		if (o - 1 + (plain ? 1 : 4) > SHOW_MAX)
-			break;
-		if (plain)
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-	}
-	snprintf(buf + o, len - o, "%s'", i < n ? "..." : "");
-	return buf;
-}
-
 /* suppress_add() of line[0..n), which holds no NUL byte. */
 static int add_line(const char *line, size_t n, char *err, size_t errlen)
 {
-	char shown[SHOW_MAX + 8];
+	char shown[QUOTE_BUF];
 	size_t klen, plen;
 	const char *kind = strip(line, &n), *colon, *pattern;
 	int k;
@@ -84,7 +57,7 @@ static int add_line(const char *line, size_t n, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "expected KIND:PATTERN (e.g. lock-order-inversion:"
 			 "my_function), got %s",
-			 quote(kind, n, shown, sizeof(shown)));
+			 quote_bytes(kind, n, shown));
 		return -EINVAL;
 	}
 	plen = n - (size_t)(colon + 1 - kind);
@@ -93,7 +66,7 @@ static int add_line(const char *line, size_t n, char *err, size_t errlen)
 	kind = strip(kind, &klen);
 	if (!plen) {
 		snprintf(err, errlen, "empty pattern for kind %s",
-			 quote(kind, klen, shown, sizeof(shown)));
+			 quote_bytes(kind, klen, shown));
 		return -EINVAL;
 	}
 	if (klen == 1 && kind[0] == '*') {
@@ -114,7 +87,7 @@ static int add_line(const char *line, size_t n, char *err, size_t errlen)
 						      report_kind_name(k));
 			snprintf(err, errlen,
 				 "unknown report kind %s (valid: *%s)",
-				 quote(kind, klen, shown, sizeof(shown)),
+				 quote_bytes(kind, klen, shown),
 				 valid);
 			return -EINVAL;
 		}
