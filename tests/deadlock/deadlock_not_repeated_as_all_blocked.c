@@ -41,13 +41,8 @@ static void *right(void *arg)
 
 int main(void)
 {
-	struct dl_thread l, r;
-
 	dl_bound(1);
 	pthread_barrier_init(&both, NULL, 2);
-	dl_spawn(&l, "left", left, NULL);
-	dl_spawn(&r, "right", right, NULL);
-	dl_join(&l);
-	dl_join(&r);
+	dl_run_pair(left, right);
 	return 0;
 }

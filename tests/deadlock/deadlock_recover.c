@@ -64,14 +64,9 @@ static void *right(void *arg)
 
 int main(void)
 {
-	struct dl_thread l, r;
-
 	dl_bound(3);
 	CHECK_EQ(pthread_barrier_init(&both_hold_one, NULL, 2), 0);
-	dl_spawn(&l, "left", left, NULL);
-	dl_spawn(&r, "right", right, NULL);
-	dl_join(&l);
-	dl_join(&r);
+	dl_run_pair(left, right);
 	CHECK_EQ(victims, 1);
 	CHECK_EQ(completed, 1);
 	CHECK_EQ(preload_reports(), 1);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -47,6 +48,31 @@ static inline void dl_spawn(struct dl_thread *d, const char *name,
 static inline void dl_join(struct dl_thread *d)
 {
 	CHECK_EQ(pthread_join(d->th, NULL), 0);
+}
+
+/* Threads "left" and "right", both joined. */
+static inline void dl_run_pair(void *(*left)(void *), void *(*right)(void *))
+{
+	struct dl_thread l, r;
+
+	dl_spawn(&l, "left", left, NULL);
+	dl_spawn(&r, "right", right, NULL);
+	dl_join(&l);
+	dl_join(&r);
+}
+
+/* Threads "left" and "right" that must deadlock: the runtime ends the
+ * process (or dl_bound() does) before left returns. main's result. */
+static inline int dl_run_hung_pair(void *(*left)(void *),
+				   void *(*right)(void *))
+{
+	struct dl_thread l, r;
+
+	dl_spawn(&l, "left", left, NULL);
+	dl_spawn(&r, "right", right, NULL);
+	dl_join(&l);
+	fprintf(stderr, "NOT REACHED: left returned\n");
+	return 1;
 }
 
 /* nanosleep is no sync wait: a sleeping thread is not blocked. */

@@ -23,17 +23,9 @@
 #include "banker.h"
 #include "banker_parse.h"
 #include "commands.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "banker_fuzz: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                             \
-			abort();                                              \
-		}                                                             \
-	} while (0)
 
 /* A claimed safe sequence really is one: every thread once, in order. */
 static void check_sequence(struct banker *b, const uint32_t *seq, uint32_t n)

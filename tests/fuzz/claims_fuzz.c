@@ -17,17 +17,9 @@
 #include <string.h>
 
 #include "claims.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "claims_fuzz: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                             \
-			abort();                                              \
-		}                                                             \
-	} while (0)
 
 #define PATH	"fuzz.claims"
 #define MSG_MAX 512

@@ -22,17 +22,9 @@
 
 #include "report.h"
 #include "suppress.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                   \
-	do {                                                          \
-		if (!(cond)) {                                        \
-			fprintf(stderr, "suppress_fuzz: %s:%d: %s\n", \
-				__FILE__, __LINE__, #cond);           \
-			abort();                                      \
-		}                                                     \
-	} while (0)
 
 #define ERR_MAX	    400 /* what both readers of the file give suppress_add() */
 #define PATTERN_MAX 255 /* bytes of a pattern (suppress.h) */

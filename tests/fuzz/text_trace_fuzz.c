@@ -18,17 +18,9 @@
 #include "dump.h"
 #include "text_trace.h"
 #include "trace_load.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr, "text_trace_fuzz: %s:%d: %s\n", \
-				__FILE__, __LINE__, #cond);             \
-			abort();                                        \
-		}                                                       \
-	} while (0)
 
 /* Parse text into lt (binary form and reader); 0 or <0. */
 static int load_text(const char *text, size_t len, struct loaded_trace *lt,

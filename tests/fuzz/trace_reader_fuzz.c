@@ -16,17 +16,9 @@
 
 #include "crc32.h"
 #include "trace_read.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                       \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "trace_reader_fuzz: %s:%d: %s\n", \
-				__FILE__, __LINE__, #cond);               \
-			abort();                                          \
-		}                                                         \
-	} while (0)
 
 static uint32_t le32(const uint8_t *p)
 {
