@@ -308,14 +308,17 @@ static __attribute__((noinline)) int mutex_unlock_slow(struct eng_thread *t,
 	return real.pthread_mutex_unlock(m);
 }
 
-/* A fast-path release, traced: out of line, so that the untraced one
- * keeps nothing across its call. */
-static __attribute__((noinline)) int mutex_unlock_traced(struct eng_thread *t,
-							 uint32_t kind,
-							 pthread_mutex_t *m,
-							 const void *pc)
+/* A fast-path release, traced, after which the thread drains its
+ * pending trace events: out of line, so that the others keep nothing
+ * across their call. */
+static __attribute__((noinline)) int mutex_unlock_drain(struct eng_thread *t,
+							pthread_mutex_t *m)
 {
-	return rt_traced_release(t, kind, m, pc, real.pthread_mutex_unlock(m));
+	int rc = real.pthread_mutex_unlock(m);
+
+	trace_drain(t);
+	rt_leave();
+	return rc;
 }
 
 COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
@@ -327,9 +330,15 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 		return R(pthread_mutex_unlock)(m);
 	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)m, &kind))
 		return mutex_unlock_slow(t, m, __builtin_return_address(0));
-	if (UNLIKELY(trace_enabled))
-		return mutex_unlock_traced(t, kind, m,
-					   __builtin_return_address(0));
+	if (UNLIKELY(trace_enabled)) {
+		/* Recorded before the real unlock, so that the program's
+		 * critical section gets no longer than its stores. */
+		trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
+			   (uintptr_t)m, (uintptr_t)__builtin_return_address(0),
+			   0);
+		if (UNLIKELY(trace_drain_due(t)))
+			return mutex_unlock_drain(t, m);
+	}
 	rt_leave();
 	return real.pthread_mutex_unlock(m);
 }

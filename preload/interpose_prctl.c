@@ -1,21 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * interpose_prctl.c - prctl(PR_SET_SECCOMP) and syscall(SYS_seccomp):
- * before the program confines itself with seccomp, the trace writer stops
- * relying on membarrier(2), which the program's filter may not allow (a
- * filter that kills on it would kill the program at its next flush).
- * And prctl(PR_SET_NAME), the other way to name the calling thread.
+ * interpose_prctl.c - prctl(PR_SET_NAME), the other way to name the
+ * calling thread.
  */
 #include <errno.h>
-#include <linux/seccomp.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 
 #include "real.h"
 #include "runtime.h"
-#include "trace_write.h"
 
 /* The calling thread named itself: as pthread_setname_np does. The
  * kernel keeps 15 bytes, read from a string that may not end sooner. */
@@ -45,26 +39,8 @@ COFFMAN_EXPORT int prctl(int option, ...)
 	for (i = 0; i < 4; i++)
 		a[i] = va_arg(ap, unsigned long);
 	va_end(ap);
-	if (option == PR_SET_SECCOMP)
-		trace_barriers_off();
 	rc = R(prctl)(option, a[0], a[1], a[2], a[3]);
 	if (option == PR_SET_NAME && rc == 0 && a[0])
 		name_self((const char *)a[0]);
 	return rc;
-}
-
-/* glibc's syscall() passes six arguments on, whatever the call: so do we. */
-COFFMAN_EXPORT long syscall(long number, ...)
-{
-	long a[6];
-	va_list ap;
-	int i;
-
-	va_start(ap, number);
-	for (i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
-	va_end(ap);
-	if (number == SYS_seccomp)
-		trace_barriers_off();
-	return R(syscall)(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

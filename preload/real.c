@@ -33,7 +33,6 @@ void real_resolve(void)
 	NEXT(sigaction, "sigaction");
 	NEXT(signal, "signal");
 	NEXT(prctl, "prctl");
-	NEXT(syscall, "syscall");
 	NEXT(pthread_mutex_init, "pthread_mutex_init");
 	NEXT(pthread_mutex_destroy, "pthread_mutex_destroy");
 	NEXT(pthread_mutex_lock, "pthread_mutex_lock");

@@ -131,7 +131,6 @@ struct real_fns {
 	sighandler_t (*signal)(int, sighandler_t);
 
 	int (*prctl)(int, ...);
-	long (*syscall)(long, ...);
 };
 
 extern struct real_fns real;

@@ -609,6 +609,8 @@ rt_traced_release(struct eng_thread *t, uint32_t kind, const void *addr,
 {
 	trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
 		   (uintptr_t)addr, (uintptr_t)pc, 0);
+	if (trace_drain_due(t))
+		trace_drain(t);
 	rt_leave();
 	return rc;
 }

@@ -80,6 +80,7 @@ struct blocked {
 };
 
 struct trace_buf; /* trace_write.c */
+struct trace_ring; /* trace_write.h */
 
 #define BLK_REPORTED_HOLD (1u << 0)
 #define BLK_REPORTED_STARVE (1u << 1)
@@ -155,6 +156,8 @@ struct eng_thread {
 	void *frontend;		 /* owned by the front end */
 	struct trace_buf *trace_buf; /* its trace buffer, NULL until the
 					first traced event (trace_write.c) */
+	struct trace_ring *trace_ring; /* that buffer's pending compact
+					  events, while it is t's */
 	uint32_t trace_gen;	 /* trace file its own record went to */
 	uint64_t trace_last_seq; /* seq of its last traced event */
 	uint8_t trace_dirty;	 /* renamed by another thread: its trace

@@ -4,8 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/membarrier.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,8 +14,8 @@
 #include "stackdepot.h"
 
 #define BLOCK_HDR sizeof(struct coffman_trace_block)
-/* A buffer with its header fits the allocator's 64 KiB class. */
-#define BUF_PAYLOAD (64 * 1024 - 128)
+/* A buffer, its ring and its header fit the allocator's 64 KiB class. */
+#define BUF_PAYLOAD (64 * 1024 - 128 - (uint32_t)sizeof(struct trace_ring))
 #define MODULE_PAYLOAD (64 * 1024 - 128)
 #define NAME_BYTES_MAX 1024	 /* bytes of an object name kept */
 #define STACK_BITS (1u << 22)	 /* stack ids with a "written" bit */
@@ -33,9 +31,9 @@ _Static_assert(sizeof(struct coffman_trace_fast) == 16, "fast");
 
 #define FAST_EV_MAX 32 /* bytes of one compact event at most */
 /*
- * A buffer this close to full is written out at its thread's first
- * compact event while it holds no lock (a release's is written after the
- * real unlock), not when it fills, which is most often inside the
+ * A buffer this close to full is written out when its thread drains its
+ * ring holding no lock (a release's after the real unlock), not when it
+ * fills, which is most often inside the
  * program's critical section: a write(2) of 64 KiB there stalls every
  * thread that wants the lock, and they block instead of spinning.
  */
@@ -46,22 +44,14 @@ _Static_assert(MODULE_PAYLOAD <= COFFMAN_TRACE_BLOCK_MAX, "block size");
 
 /*
  * A buffer is its thread's, but another thread may flush it (at exit, a
- * fork, a report, a fatal signal): the lock serialises every access but
- * the owner's compact events. Those, the most frequent, take no lock when
- * the kernel has membarrier(2): the owner marks the buffer busy, checks
- * that no flusher wants it, appends and clears busy, with no atomic
- * instruction; a flusher takes the lock, raises flush_req, has every
- * running thread of the process pass a memory barrier (membarrier), then
- * waits for busy to clear. Either the owner sees flush_req and takes the
- * locked path, or the flusher sees busy and waits for the append to end.
+ * fork, a report, a fatal signal): the lock serialises every access to
+ * it. Its owner's compact events, the most frequent, wait in its ring
+ * (trace_write.h), which takes no lock.
  */
 struct trace_buf {
-	struct eng_lock lock;	  /* every append but the owner's compact
-				     events, and every flush */
-	uint32_t busy;		  /* owner appending without the lock */
-	uint32_t flush_req;	  /* flushers that want it (atomic) */
+	struct eng_lock lock;	  /* every append, drain and flush */
 	uint32_t in_use;	  /* 1 while a thread owns it (atomic) */
-	const struct eng_thread *owner; /* the thread appending to it */
+	struct eng_thread *owner; /* the thread appending to it */
 	struct trace_buf *next;	  /* all buffers, push-only list */
 	uint32_t cap;		  /* payload bytes it can hold */
 	uint32_t used;		  /* payload bytes held, under lock */
@@ -74,15 +64,16 @@ struct trace_buf {
 				     event of its owner's holding no lock */
 	uint32_t fast_stack;	  /* previous values in it */
 	uint64_t fast_addr, fast_pc;
+	struct trace_ring ring;	  /* the owner's pending compact events */
 	uint8_t block[];	  /* block header, then the payload */
 };
 
+_Static_assert(sizeof(struct trace_buf) + sizeof(struct coffman_trace_block) +
+			       BUF_PAYLOAD <=
+		       64 * 1024,
+	       "buffer size");
+
 int trace_enabled;
-/* The owner's compact events take no lock (membarrier registered). */
-static int lock_free;
-/* The program confines itself with seccomp: never membarrier again (a
- * fork child and an exec'd image inherit the filter). */
-static int barriers_forbidden;
 
 static int trace_fd = -1;	/* under file_lock */
 static int trace_errno;		/* first failure, 0 none (atomic) */
@@ -529,6 +520,10 @@ claimed:
 	return b;
 }
 
+static void drain_locked(struct trace_buf *b);
+static void ring_open(struct trace_buf *b, struct eng_thread *t);
+static void ring_close(struct trace_buf *b, struct eng_thread *t);
+
 void trace_thread_start(struct eng_thread *t)
 {
 	struct trace_buf *b;
@@ -541,6 +536,7 @@ void trace_thread_start(struct eng_thread *t)
 		eng_lock(&b->lock);
 		if (record_stale(t))
 			put_own_thread(b, t);
+		ring_open(b, t);
 		eng_unlock(&b->lock);
 	}
 	in_trace = 0;
@@ -566,7 +562,7 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 	 * again after a rename. Were another thread to write it, which of
 	 * two records comes last in the file would depend on flush order.
 	 */
-	own = record_stale(t);
+	own = false;
 	if (ev->op == OP_NAME && ev->kind == KIND_THREAD && ev->str) {
 		struct eng_thread *named =
 			ev->addr ? threads_find((uint32_t)ev->addr) : t;
@@ -578,15 +574,19 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 					 __ATOMIC_RELAXED);
 	}
 	eng_lock(&b->lock);
-	if (own)
+	drain_locked(b); /* t's compact events came first */
+	if (own || record_stale(t))
 		put_own_thread(b, t);
 	put_stack(b, stack);
 	if (ev->op == OP_NAME && ev->str)
 		str = put_string(b, ev->str);
 	put_event(b, t, ev, stack, str);
-	if (ev->op == OP_THREAD_EXIT && b->owner == t) {
+	if (ev->op != OP_THREAD_EXIT)
+		ring_open(b, t);
+	if (ev->op == OP_THREAD_EXIT) {
 		/* Its last event: hand the buffer to the next new thread. */
 		flush_buf(b, false);
+		ring_close(b, t);
 		b->owner = NULL;
 		t->trace_buf = NULL;
 		__atomic_store_n(&b->in_use, 0, __ATOMIC_RELEASE);
@@ -598,7 +598,7 @@ out:
 
 /* ---- compact events (TRACE_FAST) ------------------------------------------ */
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
 {
 	while (v >= 0x80) {
 		*p++ = (uint8_t)(v | 0x80);
@@ -636,30 +636,6 @@ static bool open_fast(struct trace_buf *b, const struct eng_thread *t)
 	return true;
 }
 
-/* Append one compact event (what: trace_fast_what()) to b's open
- * TRACE_FAST record (room for it checked by the caller). */
-static inline void put_fast(struct trace_buf *b, uint32_t what, uint64_t addr,
-			    uint64_t pc, uint32_t stack)
-{
-	uint8_t *rec = b->block + BLOCK_HDR + b->fast_at - 1;
-	uint8_t *p = b->block + BLOCK_HDR + b->used, *start = p;
-	uint32_t len;
-
-	*p++ = (uint8_t)what;
-	p = put_varint(p, zigzag(addr, b->fast_addr));
-	p = put_varint(p, zigzag(pc, b->fast_pc));
-	b->fast_addr = addr;
-	b->fast_pc = pc;
-	if (((what >> 8) & 0xff) == OP_ACQUIRED) {
-		p = put_varint(p, zigzag(stack, b->fast_stack));
-		b->fast_stack = stack;
-	}
-	b->used += (uint32_t)(p - start);
-	len = (uint32_t)(p - rec);
-	rec[2] = (uint8_t)len;
-	rec[3] = (uint8_t)(len >> 8);
-}
-
 /* An open TRACE_FAST record in b with room for one more event. */
 static inline bool fast_room(const struct trace_buf *b)
 {
@@ -675,21 +651,108 @@ static inline bool stack_known(uint32_t id)
 			(1ull << (id % 64))));
 }
 
-/* trace_fast() when the lock-free append cannot be made. */
-static __attribute__((noinline)) void
-trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
-		uint64_t pc, uint32_t stack)
+/*
+ * Append ring events i, i+1, ... before h to b's open TRACE_FAST record
+ * (b locked, room for one more in it), as long as it has room and their
+ * stacks are in the file (known: one that is, event i's); returns the
+ * first one not appended, after i.
+ */
+static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
+			     uint32_t i, uint32_t h, uint32_t known)
+{
+	uint8_t *base = b->block + BLOCK_HDR, *rec = base + b->fast_at - 1;
+	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
+	uint64_t addr = b->fast_addr, pc = b->fast_pc;
+	uint32_t stack = b->fast_stack, known2 = 0, len;
+
+	for (; i != h && p < lim; i++) {
+		const struct trace_pending *e = &r->ev[i % TRACE_RING];
+
+		/* Known to be in the file: 0, and the last two checked. */
+		if (e->stack && e->stack != known && e->stack != known2) {
+			if (!stack_known(e->stack))
+				break;
+			known2 = known;
+			known = e->stack;
+		}
+		*p++ = (uint8_t)e->what;
+		p = put_varint(p, zigzag(e->addr, addr));
+		p = put_varint(p, zigzag(e->pc, pc));
+		addr = e->addr;
+		pc = e->pc;
+		if (((e->what >> 8) & 0xff) == OP_ACQUIRED) {
+			p = put_varint(p, zigzag(e->stack, stack));
+			stack = e->stack;
+		}
+	}
+	b->fast_addr = addr;
+	b->fast_pc = pc;
+	b->fast_stack = stack;
+	b->used = (uint32_t)(p - base);
+	len = (uint32_t)(p - rec);
+	rec[2] = (uint8_t)len;
+	rec[3] = (uint8_t)(len >> 8);
+	return i;
+}
+
+/*
+ * Encode the compact events waiting in b's ring into b (locked), after
+ * the owner's record if it is missing or stale. Safe against the owner
+ * appending meanwhile: only the events published before head was read
+ * are taken, and the owner writes no slot of those until tail passes it.
+ */
+static void drain_locked(struct trace_buf *b)
+{
+	struct trace_ring *r = &b->ring;
+	struct eng_thread *t = b->owner;
+	uint32_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	uint32_t i = r->tail;
+
+	if (i == h)
+		return;
+	if (t && record_stale(t))
+		put_own_thread(b, t);
+	while (t && i != h) {
+		uint32_t stack = r->ev[i % TRACE_RING].stack;
+
+		/* A stack record ends the open TRACE_FAST record. */
+		if (!stack_known(stack))
+			put_stack(b, stack);
+		if (!fast_room(b) && !open_fast(b, t))
+			break; /* no room, nor a flush: dropped */
+		i = put_fast_run(b, r, i, h, stack);
+	}
+	__atomic_store_n(&r->tail, h, __ATOMIC_RELEASE);
+}
+
+/* Let t append to its buffer's ring (b locked, t its owner). */
+static void ring_open(struct trace_buf *b, struct eng_thread *t)
+{
+	b->ring.open = TRACE_RING;
+	t->trace_ring = &b->ring;
+}
+
+/* Close b's ring to its owner t (b locked): it drains nothing more. */
+static void ring_close(struct trace_buf *b, struct eng_thread *t)
+{
+	b->ring.open = 0;
+	if (t)
+		t->trace_ring = NULL;
+}
+
+void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
+		     uint64_t pc, uint32_t stack)
 {
 	struct trace_buf *b = t->trace_buf;
 	uint32_t op = (what >> 8) & 0xff, kind = what >> 24;
-	int saved = errno; /* the fast paths keep the program's errno */
+	int saved = errno;
 
 	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED) || in_trace)
 		return;
-	/* Its thread record first (a new file, a rename): the full path. */
-	if (!b || b->owner != t || t->trace_gen != file_gen ||
-	    __atomic_load_n(&t->trace_dirty, __ATOMIC_RELAXED) ||
-	    kind > 31) {
+	/* No buffer of its own yet, or its record is missing from this
+	 * file: a full event, which claims a buffer, writes the record and
+	 * opens the ring. */
+	if (!b || b->owner != t || t->trace_gen != file_gen || kind > 31) {
 		struct coffman_event ev = {
 			.op = op,
 			.kind = kind,
@@ -703,11 +766,12 @@ trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 		errno = saved;
 		return;
 	}
+	/* The ring is full (t holds locks all this while): drain it here. */
 	in_trace = 1;
 	eng_lock(&b->lock);
-	put_stack(b, stack); /* written once per file, usually long ago */
-	if (fast_room(b) || open_fast(b, t))
-		put_fast(b, what, addr, pc, stack);
+	drain_locked(b);
+	if (b->ring.open)
+		trace_fast(t, what, addr, pc, stack);
 	if (!t->depth && b->used >= b->soft_lim)
 		flush_buf(b, false);
 	eng_unlock(&b->lock);
@@ -715,37 +779,23 @@ trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 	errno = saved;
 }
 
-void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
-		uint64_t pc, uint32_t stack)
+void trace_drain(struct eng_thread *t)
 {
 	struct trace_buf *b = t->trace_buf;
+	int saved = errno;
 
-	/*
-	 * Room in b's open compact record (fast_room, below) also means
-	 * that b is still t's and t's record is in this file: only
-	 * trace_fast_slow() opens one, after checking both, and a buffer
-	 * handed on (at an exit) or left in a fork child is flushed first,
-	 * which closes it. A rename by another thread is seen here.
-	 */
-	if (__builtin_expect(b && !in_trace &&
-				     !__atomic_load_n(&t->trace_dirty,
-						      __ATOMIC_RELAXED) &&
-				     what < (32u << 24) && stack_known(stack),
-			     1)) {
-		__atomic_store_n(&b->busy, 1, __ATOMIC_RELAXED);
-		/* Ordered against the loads below by a flusher's (or
-		 * trace_barriers_off's) membarrier. */
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		if (!__atomic_load_n(&b->flush_req, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&lock_free, __ATOMIC_RELAXED) &&
-		    fast_room(b) && (b->used < b->soft_lim || t->depth)) {
-			put_fast(b, what, addr, pc, stack);
-			__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
-			return;
-		}
-		__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
+	if (!b || in_trace)
+		return;
+	in_trace = 1;
+	eng_lock(&b->lock);
+	if (b->owner == t) {
+		drain_locked(b);
+		if (b->used >= b->soft_lim)
+			flush_buf(b, false);
 	}
-	trace_fast_slow(t, what, addr, pc, stack);
+	eng_unlock(&b->lock);
+	in_trace = 0;
+	errno = saved;
 }
 
 void trace_module(const char *path, uint64_t base, uint64_t start,
@@ -806,80 +856,14 @@ uint64_t trace_next_seq(void)
 	return __atomic_add_fetch(&seq_last, 1, __ATOMIC_RELAXED);
 }
 
-/* Every running thread of the process passes a full memory barrier. */
-static void barrier_all(void)
-{
-	if (lock_free)
-		syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-}
-
-/*
- * Wait for b's owner to end a lock-free append (b locked, flush_req
- * raised, barrier_all() since). Bounded: a thread that never returns to
- * it (a signal handler that interrupted it, and flushes now, on that very
- * thread) leaves the buffer unflushed. True when it ended.
- */
-static bool owner_done(const struct trace_buf *b)
-{
-	int i;
-
-	for (i = 0; i < 20000; i++) {
-		if (!__atomic_load_n(&b->busy, __ATOMIC_ACQUIRE))
-			return true;
-		if (i < 100)
-			__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		else
-			sched_yield();
-	}
-	return false;
-}
-
-void trace_barriers_off(void)
-{
-	struct trace_buf *b;
-
-	barriers_forbidden = 1;
-	if (!__atomic_load_n(&lock_free, __ATOMIC_RELAXED))
-		return;
-	/* An owner marks its buffer busy, then reads lock_free: after the
-	 * barrier, either it sees 0 or we see it busy and wait. */
-	__atomic_store_n(&lock_free, 0, __ATOMIC_SEQ_CST);
-	syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-	for (b = __atomic_load_n(&all_bufs, __ATOMIC_ACQUIRE); b; b = b->next)
-		owner_done(b);
-}
-
-/* Flush b, which another thread may own (b's flush_req raised and
- * barrier_all() called since, when lock_free). */
+/* Flush b, which another thread may own: its ring first. */
 static void flush_one(struct trace_buf *b, bool nowait)
 {
 	if (!take(&b->lock, nowait))
 		return;
-	if (!lock_free || owner_done(b))
-		flush_buf(b, nowait);
+	drain_locked(b);
+	flush_buf(b, nowait);
 	eng_unlock(&b->lock);
-}
-
-static void want_flush(struct trace_buf *b, int d)
-{
-	__atomic_add_fetch(&b->flush_req, d, __ATOMIC_RELAXED);
-}
-
-void trace_flush_thread(struct eng_thread *t)
-{
-	struct trace_buf *b = t->trace_buf;
-	bool nowait = in_trace != 0;
-
-	if (!b || b->owner != t)
-		return;
-	in_trace++;
-	/* Its own thread, so never in a lock-free append meanwhile (a signal
-	 * handler that interrupts one finds in_trace 0, and the guard). */
-	if (take(&b->lock, nowait)) {
-		flush_buf(b, nowait);
-		eng_unlock(&b->lock);
-	}
-	in_trace--;
 }
 
 void trace_flush_all(void)
@@ -893,12 +877,7 @@ void trace_flush_all(void)
 		flush_one(module_buf, nowait);
 	first = __atomic_load_n(&all_bufs, __ATOMIC_ACQUIRE);
 	for (b = first; b; b = b->next)
-		want_flush(b, 1);
-	barrier_all();
-	for (b = first; b; b = b->next)
 		flush_one(b, nowait);
-	for (b = first; b; b = b->next)
-		want_flush(b, -1);
 	in_trace--;
 }
 
@@ -941,35 +920,6 @@ void trace_finish(uint32_t reason, uint64_t ts_ns)
 	in_trace = 0;
 }
 
-/*
- * Is a seccomp mode on (inherited through exec, or set by the program)?
- * Read from /proc/self/status, without stdio; when that cannot be read,
- * assume so: a filter may kill on membarrier(2).
- */
-static bool seccomp_on(void)
-{
-	char buf[4096];
-	const char *p;
-	ssize_t n;
-	size_t len = 0;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return true;
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = 0;
-	p = strstr(buf, "\nSeccomp:");
-	if (!p)
-		return true;
-	p += strlen("\nSeccomp:");
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return *p != '0';
-}
-
 int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 		uint64_t start_ns, uint64_t start_realtime_ns)
 {
@@ -1010,17 +960,6 @@ int trace_start(int fd, uint32_t pid, uint32_t ppid, const char *exe,
 		trace_errno = 0;
 	}
 	eng_unlock(&file_lock);
-	/* Lock-free compact events need the flushers' barrier: once per
-	 * process image (a fork child registers again, harmlessly). */
-	if (rc == 0 && !lock_free && !barriers_forbidden && !seccomp_on()) {
-		long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-
-		lock_free = cmds > 0 &&
-			    (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
-			    syscall(SYS_membarrier,
-				    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
-				    0, 0) == 0;
-	}
 	if (rc == 0)
 		__atomic_store_n(&trace_enabled, 1, __ATOMIC_RELEASE);
 	return rc;
@@ -1054,8 +993,11 @@ void trace_after_fork(void)
 	eng_lock_reset(&file_lock);
 	for (b = all_bufs; b; b = b->next) {
 		eng_lock_reset(&b->lock);
-		b->busy = 0;
-		b->flush_req = 0;
+		/* The owner's thread record, if it is this thread, finds the
+		 * ring closed and claims a buffer again. */
+		b->ring.open = 0;
+		b->ring.head = 0;
+		b->ring.tail = 0;
 		set_fast_at(b, 0);
 		b->used = 0;
 		b->count = 0;
@@ -1068,7 +1010,6 @@ void trace_after_fork(void)
 		module_buf->count = 0;
 	}
 	trace_enabled = 0;
-	lock_free = 0; /* registered again by the child's trace_start */
 	if (trace_fd >= 0)
 		close(trace_fd);
 	trace_fd = -1;

@@ -64,33 +64,93 @@ static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
 }
 
 /*
+ * Compact events wait in a ring of their thread's before they are encoded
+ * into its buffer: appending one is a few stores to the thread's own
+ * memory, with no lock, call or atomic instruction, so that little is
+ * added to the program's critical sections. The owner drains the ring
+ * once it holds no lock (trace_drain_due()), or when the ring is full;
+ * any other thread that writes the buffer out (at exit, a report, a fatal
+ * signal) drains it first, under the buffer's lock. One producer (the
+ * owner: signal handlers on it pass through the runtime untracked) and
+ * drainers serialised by that lock: head is written only by the owner,
+ * tail only by a drainer.
+ */
+#define TRACE_RING 256u		/* events a ring holds (a power of 2) */
+#define TRACE_RING_DRAIN 128u	/* drained, holding no lock, from this many */
+
+struct trace_pending {
+	uint64_t addr, pc;
+	uint32_t what, stack;
+};
+
+struct trace_ring {
+	uint32_t head; /* events appended, ever (owner; release) */
+	uint32_t tail; /* events drained, ever (drainers; atomic) */
+	uint32_t open; /* TRACE_RING while its owner may append, else 0 */
+	struct trace_pending ev[TRACE_RING];
+};
+
+/* trace_fast() when the ring is closed (no buffer yet, a fork child's
+ * inherited one, a new file) or full. */
+void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
+		     uint64_t pc, uint32_t stack);
+
+/*
  * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
  * OP_RELEASE of its top lock, OP_TRY_FAILED of a known semaphore), what
  * from trace_fast_what(), in a TRACE_FAST record. The caller checked
- * trace_enabled.
+ * trace_enabled. Keeps errno.
  */
-void trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr,
-		uint64_t pc, uint32_t stack);
+static inline __attribute__((always_inline)) void
+trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
+	   uint32_t stack)
+{
+	struct trace_ring *r = t->trace_ring;
+	struct trace_pending *e;
+	uint32_t h;
 
-/*
- * From now on, compact events take the buffer lock like every other
- * append, and flushers call no membarrier(2): the program is about to
- * install a seccomp filter, which may not allow it. Waits for appends in
- * progress without the lock to end.
- */
-void trace_barriers_off(void);
+	if (__builtin_expect(!r || what >= (32u << 24), 0) ||
+	    __builtin_expect((h = r->head) -
+					 __atomic_load_n(&r->tail,
+							 __ATOMIC_RELAXED) >=
+				 r->open,
+			     0)) {
+		trace_fast_slow(t, what, addr, pc, stack);
+		return;
+	}
+	e = &r->ev[h % TRACE_RING];
+	e->addr = addr;
+	e->pc = pc;
+	e->what = what;
+	e->stack = stack;
+	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
+}
+
+/* Should t, holding no lock now, drain its ring (trace_drain())? */
+static inline bool trace_drain_due(const struct eng_thread *t)
+{
+	const struct trace_ring *r = t->trace_ring;
+
+	return r && !t->depth &&
+	       r->head - __atomic_load_n(&r->tail, __ATOMIC_RELAXED) >=
+		       TRACE_RING_DRAIN;
+}
+
+/* Encode t's pending compact events into its buffer, and write the buffer
+ * out if it is nearly full (t holds no lock). Keeps errno. */
+void trace_drain(struct eng_thread *t);
 
 /* Record a loaded object (path, load bias, address range, build id). */
 void trace_module(const char *path, uint64_t base, uint64_t start,
 		  uint64_t end, const uint8_t *build_id, uint8_t build_id_len);
 
 /*
- * Write out t's buffer / every buffer (modules first), each as one block.
+ * Write out every buffer (modules first, each thread's pending compact
+ * events drained into its own), each as one block.
  * Safe in a fatal-signal handler: no allocation, no lock but the buffers'
  * and the file's, and if the handler interrupted the writer on its own
  * thread those are only tried, so a buffer this thread holds is skipped.
  */
-void trace_flush_thread(struct eng_thread *t);
 void trace_flush_all(void);
 
 /*

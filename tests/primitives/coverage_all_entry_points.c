@@ -7,8 +7,8 @@
  * time, so a newly interposed name that this test does not call fails
  * it too. Left out: the memory and exit paths (free, realloc, munmap,
  * dlclose, _exit, _Exit, pthread_exit, thrd_exit), the exec family (it only
- * writes out the trace), prctl and syscall (they only watch for a seccomp
- * filter, see trace_seccomp_*) and the coffman_ API itself.
+ * writes out the trace), prctl (it only names threads) and the coffman_
+ * API itself.
  *
  * EXPECT exit=0
  * EXPECT reports=0
@@ -31,7 +31,7 @@
 static const char *const skipped[] = {
 	"free", "realloc", "munmap", "dlclose", "_exit", "_Exit", "pthread_exit",
 	"thrd_exit", "execl", "execle", "execlp", "execv", "execve", "execvp",
-	"execvpe", "fexecve", "prctl", "syscall",
+	"execvpe", "fexecve", "prctl",
 };
 
 static long (*event_count)(void);

@@ -410,6 +410,14 @@ def apply_expectations(t, traces, args):
                      "%d threads with events, wanted >= %d" %
                      (len(active), args.min_threads))
     names = {v[3] for v in t.threads.values()}
+    for spec in args.thread_events:
+        name, want = spec.rsplit("=", 1)
+        nums = {n for n, v in t.threads.items() if v[3] == name}
+        got = sum(1 for e in t.events + t.fast
+                  if e[1] in nums and e[2] in (OP_ACQUIRED, OP_RELEASE))
+        ok &= expect(got == int(want),
+                     "thread %r: %d lock events, wanted %s" %
+                     (name, got, want))
     for n in args.thread_name:
         ok &= expect(n in names, "no thread named %r in %s" % (n, names))
     for m in args.module:
@@ -443,6 +451,10 @@ def main():
                        "references are fine (process killed)")
         p.add_argument("--min-events", type=int, default=0)
         p.add_argument("--min-threads", type=int, default=0)
+        p.add_argument("--thread-events", action="append", default=[],
+                       metavar="NAME=N",
+                       help="the thread named NAME has N lock events "
+                       "(acquired and released, full or compact)")
         p.add_argument("--thread-name", action="append", default=[])
         p.add_argument("--module", action="append", default=[])
         p.add_argument("--exe", action="append", default=[])

@@ -22,6 +22,10 @@
  *   seccomp-fork  the filter, then a child whose threads lock and unlock
  *             (its trace restarts under the inherited filter)
  *   seccomp-exec  the filter, then exec of this program in mode exit
+ *   pending   a thread named "pending" locks and unlocks 1000 times, then
+ *             sleeps outside the runtime while main exits: its last
+ *             compact events, still waiting in its ring, must be in the
+ *             trace (drained by the exit's flush)
  *   semtry    1000 failed sem_trywait calls on a semaphore the thread
  *             holds (CPython tries every lock that way first)
  *   heldwrite under each kind of lock in turn (mutex, rwlock for writing
@@ -154,6 +158,19 @@ static void fork_exec(void)
 	run_threads(2, 100);
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static volatile int pending_done;
+
+static void *pending_locker(void *arg)
+{
+	(void)arg;
+	CHECK(pthread_setname_np(pthread_self(), "pending") == 0);
+	locker((void *)(intptr_t)500); /* 2000 events */
+	__atomic_store_n(&pending_done, 1, __ATOMIC_RELEASE);
+	for (;;)
+		pause(); /* no call the runtime sees */
+	return NULL;
 }
 
 static pthread_barrier_t named;
@@ -303,6 +320,15 @@ int main(int argc, char **argv)
 		forbid_membarrier(0);
 		execl("/proc/self/exe", argv[0], "exit", (char *)NULL);
 		return 98;
+	}
+	if (!strcmp(mode, "pending")) {
+		struct timespec ms = { 0, 1000000 };
+		pthread_t t;
+
+		CHECK(pthread_create(&t, NULL, pending_locker, NULL) == 0);
+		while (!__atomic_load_n(&pending_done, __ATOMIC_ACQUIRE))
+			nanosleep(&ms, NULL);
+		exit(0);
 	}
 	if (!strcmp(mode, "semtry")) {
 		sem_t s;
