@@ -484,7 +484,7 @@ void rt_trace_fork_child(int err_fd)
 
 	if (!started)
 		return;
-	trace_after_fork();
+	trace_after_fork(t);
 	eng_lock_reset(&module_lock);
 	failure_said = 0;
 	if (rt_trace_start(opt_path, true, err_fd) < 0 || !t)

@@ -522,7 +522,7 @@ claimed:
 
 static void drain_locked(struct trace_buf *b);
 static void ring_open(struct trace_buf *b, struct eng_thread *t);
-static void ring_close(struct trace_buf *b, struct eng_thread *t);
+static void ring_close(struct eng_thread *t);
 
 void trace_thread_start(struct eng_thread *t)
 {
@@ -586,7 +586,7 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 	if (ev->op == OP_THREAD_EXIT) {
 		/* Its last event: hand the buffer to the next new thread. */
 		flush_buf(b, false);
-		ring_close(b, t);
+		ring_close(t);
 		b->owner = NULL;
 		t->trace_buf = NULL;
 		__atomic_store_n(&b->in_use, 0, __ATOMIC_RELEASE);
@@ -663,27 +663,44 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	uint8_t *base = b->block + BLOCK_HDR, *rec = base + b->fast_at - 1;
 	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
 	uint64_t addr = b->fast_addr, pc = b->fast_pc;
-	uint32_t stack = b->fast_stack, known2 = 0, len;
+	uint32_t stack = b->fast_stack, len;
+	/* Events i.. up to the end of the array, or to h */
+	const struct trace_pending *e = &r->ev[i % TRACE_RING];
+	const struct trace_pending *end =
+		&r->ev[(h - i >= TRACE_RING - i % TRACE_RING) ? TRACE_RING
+							  : h % TRACE_RING];
+	const struct trace_pending *first = e;
+	uint32_t done = 0;
 
-	for (; i != h && p < lim; i++) {
-		const struct trace_pending *e = &r->ev[i % TRACE_RING];
+	for (;;) {
+		for (; e != end && p < lim; e++) {
+			uint8_t tag = (uint8_t)e->what;
+			/* An acquisition (COFFMAN_TRACE_FAST_ACQUIRED or
+			 * _ACQUIRED_SHARED) carries its stack, which must be
+			 * in the file first: stack (the last one) and known
+			 * are. */
+			bool acq = !(tag & 1);
 
-		/* Known to be in the file: 0, and the last two checked. */
-		if (e->stack && e->stack != known && e->stack != known2) {
-			if (!stack_known(e->stack))
-				break;
-			known2 = known;
-			known = e->stack;
+			if (acq && e->stack != stack && e->stack != known) {
+				if (!stack_known(e->stack))
+					break;
+				known = stack;
+			}
+			*p++ = tag;
+			p = put_varint(p, zigzag(e->addr, addr));
+			p = put_varint(p, zigzag(e->pc, pc));
+			addr = e->addr;
+			pc = e->pc;
+			if (acq) {
+				p = put_varint(p, zigzag(e->stack, stack));
+				stack = e->stack;
+			}
 		}
-		*p++ = (uint8_t)e->what;
-		p = put_varint(p, zigzag(e->addr, addr));
-		p = put_varint(p, zigzag(e->pc, pc));
-		addr = e->addr;
-		pc = e->pc;
-		if (((e->what >> 8) & 0xff) == OP_ACQUIRED) {
-			p = put_varint(p, zigzag(e->stack, stack));
-			stack = e->stack;
-		}
+		done += (uint32_t)(e - first);
+		if (e != end || end != &r->ev[TRACE_RING] || i + done == h)
+			break;
+		e = first = &r->ev[0]; /* wrapped */
+		end = &r->ev[h % TRACE_RING];
 	}
 	b->fast_addr = addr;
 	b->fast_pc = pc;
@@ -692,7 +709,7 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	len = (uint32_t)(p - rec);
 	rec[2] = (uint8_t)len;
 	rec[3] = (uint8_t)(len >> 8);
-	return i;
+	return i + done;
 }
 
 /*
@@ -728,16 +745,13 @@ static void drain_locked(struct trace_buf *b)
 /* Let t append to its buffer's ring (b locked, t its owner). */
 static void ring_open(struct trace_buf *b, struct eng_thread *t)
 {
-	b->ring.open = TRACE_RING;
 	t->trace_ring = &b->ring;
 }
 
-/* Close b's ring to its owner t (b locked): it drains nothing more. */
-static void ring_close(struct trace_buf *b, struct eng_thread *t)
+/* t, b's owner, appends to its ring no more (b locked). */
+static void ring_close(struct eng_thread *t)
 {
-	b->ring.open = 0;
-	if (t)
-		t->trace_ring = NULL;
+	t->trace_ring = NULL;
 }
 
 void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
@@ -770,7 +784,7 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 	in_trace = 1;
 	eng_lock(&b->lock);
 	drain_locked(b);
-	if (b->ring.open)
+	if (t->trace_ring)
 		trace_fast(t, what, addr, pc, stack);
 	if (!t->depth && b->used >= b->soft_lim)
 		flush_buf(b, false);
@@ -984,7 +998,7 @@ int trace_error(void)
 	return __atomic_load_n(&trace_errno, __ATOMIC_RELAXED);
 }
 
-void trace_after_fork(void)
+void trace_after_fork(struct eng_thread *self)
 {
 	struct trace_buf *b;
 
@@ -993,9 +1007,6 @@ void trace_after_fork(void)
 	eng_lock_reset(&file_lock);
 	for (b = all_bufs; b; b = b->next) {
 		eng_lock_reset(&b->lock);
-		/* The owner's thread record, if it is this thread, finds the
-		 * ring closed and claims a buffer again. */
-		b->ring.open = 0;
 		b->ring.head = 0;
 		b->ring.tail = 0;
 		set_fast_at(b, 0);
@@ -1010,6 +1021,9 @@ void trace_after_fork(void)
 		module_buf->count = 0;
 	}
 	trace_enabled = 0;
+	/* Its next compact event claims a buffer again, in the new file. */
+	if (self)
+		ring_close(self);
 	if (trace_fd >= 0)
 		close(trace_fd);
 	trace_fd = -1;

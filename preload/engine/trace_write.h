@@ -86,37 +86,38 @@ struct trace_pending {
 struct trace_ring {
 	uint32_t head; /* events appended, ever (owner; release) */
 	uint32_t tail; /* events drained, ever (drainers; atomic) */
-	uint32_t open; /* TRACE_RING while its owner may append, else 0 */
 	struct trace_pending ev[TRACE_RING];
 };
 
-/* trace_fast() when the ring is closed (no buffer yet, a fork child's
- * inherited one, a new file) or full. */
+/* trace_fast() when t has no ring (no buffer yet, or its record is not
+ * in this file yet) or a full one. */
 void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 		     uint64_t pc, uint32_t stack);
 
 /*
  * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
  * OP_RELEASE of its top lock, OP_TRY_FAILED of a known semaphore), what
- * from trace_fast_what(), in a TRACE_FAST record. The caller checked
- * trace_enabled. Keeps errno.
+ * from trace_fast_what() (of a kind under 32), in a TRACE_FAST record.
+ * The caller checked trace_enabled. Keeps errno. Returns the events now
+ * waiting in t's ring (0 if this one did not go there): from
+ * TRACE_RING_DRAIN, t drains it with trace_drain() once it holds no lock.
  */
-static inline __attribute__((always_inline)) void
+static inline __attribute__((always_inline)) uint32_t
 trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
 	   uint32_t stack)
 {
 	struct trace_ring *r = t->trace_ring;
 	struct trace_pending *e;
-	uint32_t h;
+	uint32_t h, n;
 
-	if (__builtin_expect(!r || what >= (32u << 24), 0) ||
-	    __builtin_expect((h = r->head) -
-					 __atomic_load_n(&r->tail,
-							 __ATOMIC_RELAXED) >=
-				 r->open,
+	if (__builtin_expect(!r, 0) ||
+	    __builtin_expect((n = (h = r->head) - __atomic_load_n(
+						       &r->tail,
+						       __ATOMIC_RELAXED)) >=
+				     TRACE_RING,
 			     0)) {
 		trace_fast_slow(t, what, addr, pc, stack);
-		return;
+		return 0;
 	}
 	e = &r->ev[h % TRACE_RING];
 	e->addr = addr;
@@ -124,16 +125,7 @@ trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
 	e->what = what;
 	e->stack = stack;
 	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
-}
-
-/* Should t, holding no lock now, drain its ring (trace_drain())? */
-static inline bool trace_drain_due(const struct eng_thread *t)
-{
-	const struct trace_ring *r = t->trace_ring;
-
-	return r && !t->depth &&
-	       r->head - __atomic_load_n(&r->tail, __ATOMIC_RELAXED) >=
-		       TRACE_RING_DRAIN;
+	return n + 1;
 }
 
 /* Encode t's pending compact events into its buffer, and write the buffer
@@ -176,7 +168,8 @@ void trace_stop(void);
 int trace_error(void);
 
 /* Fork child: forget the parent's file (its buffers were flushed in the
- * parent before the fork); trace_start() again for the child's own. */
-void trace_after_fork(void);
+ * parent before the fork); trace_start() again for the child's own. self:
+ * the child's thread, if the runtime has its record. */
+void trace_after_fork(struct eng_thread *self);
 
 #endif /* COFFMAN_TRACE_WRITE_H */
