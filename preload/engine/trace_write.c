@@ -780,12 +780,13 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 		errno = saved;
 		return;
 	}
-	/* The ring is full (t holds locks all this while): drain it here. */
+	/* The ring is full (t holds locks all this while): drain it here,
+	 * then append to the empty ring. */
 	in_trace = 1;
 	eng_lock(&b->lock);
 	drain_locked(b);
-	if (t->trace_ring)
-		trace_fast(t, what, addr, pc, stack);
+	ring_open(b, t);
+	trace_fast(t, what, addr, pc, stack);
 	if (!t->depth && b->used >= b->soft_lim)
 		flush_buf(b, false);
 	eng_unlock(&b->lock);
