@@ -13,6 +13,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -192,6 +193,8 @@ static uint64_t now_ns(void)
  */
 static int watchdog_started;
 static pid_t watchdog_tid;
+static pthread_t watchdog_th;
+static uint32_t watchdog_stop; /* futex: 1 asks it to return */
 
 static bool tid_alive(int32_t tid)
 {
@@ -223,9 +226,9 @@ static bool others_unknown(void)
 	return os - 1 > (long)threads_live(); /* less the watchdog */
 }
 
-/* True if, but for the watchdog itself and exited (zombie) threads, no
- * thread of the process is left. */
-static bool only_watchdog_left(void)
+/* True if, but for the watchdog itself, thread 'also' (0: none) and
+ * exited (zombie) threads, no thread of the process is left. */
+static bool only_watchdog_left(pid_t also)
 {
 	char buf[4096], path[64], stat[256];
 	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -243,7 +246,8 @@ static bool only_watchdog_left(void)
 			int sfd;
 
 			off += d->d_reclen;
-			if (d->d_name[0] == '.' || atoi(d->d_name) == watchdog_tid)
+			if (d->d_name[0] == '.' || atoi(d->d_name) == watchdog_tid ||
+			    atoi(d->d_name) == also)
 				continue;
 			snprintf(path, sizeof(path), "/proc/self/task/%.20s/stat",
 				 d->d_name);
@@ -281,16 +285,20 @@ static void *watchdog(void *arg)
 
 	(void)arg;
 	rt_busy = 1; /* never tracked */
-	watchdog_tid = gettid();
+	__atomic_store_n(&watchdog_tid, gettid(), __ATOMIC_RELEASE);
 	for (n = 1;; n++) {
-		nanosleep(&tick, NULL);
+		/* Sleeps 50 ms, unless stop_watchdog() wakes it. */
+		syscall(SYS_futex, &watchdog_stop, FUTEX_WAIT_PRIVATE, 0, &tick,
+			NULL, 0);
+		if (__atomic_load_n(&watchdog_stop, __ATOMIC_ACQUIRE))
+			return NULL;
 		engine_tick(now_ns(), tid_alive, others_unknown());
 		/*
 		 * The program's last thread ended with pthread_exit: the
 		 * process would have exited with 0 then, as if by exit(0).
 		 * Only we keep it alive: do what that last thread would have.
 		 */
-		if (threads_live() == 0 && only_watchdog_left()) {
+		if (threads_live() == 0 && only_watchdog_left(0)) {
 			sigset_t mask;
 			int known;
 
@@ -322,10 +330,12 @@ void rt_start_watchdog(void)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
+	/* Joinable: stop_watchdog() waits for it to be gone. */
 	if (R(pthread_create)(&th, &attr, watchdog, NULL) != 0)
 		watchdog_started = 0;
+	else
+		watchdog_th = th;
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
@@ -456,6 +466,30 @@ static void retire_stack(struct eng_thread *t)
 		}
 }
 
+/*
+ * The calling thread, the program's last, is about to end: have the
+ * watchdog return first, and wait until it has, so that glibc sees this
+ * thread as the process's last one and exits in it, as without the
+ * runtime: exit handlers then run with its thread-local variables and
+ * pthread_self(), and right away. A thread made afterwards (by a later
+ * key destructor) starts the watchdog again.
+ */
+static void stop_watchdog(void)
+{
+	pthread_t th = watchdog_th;
+
+	if (!__atomic_load_n(&watchdog_started, __ATOMIC_ACQUIRE) ||
+	    !__atomic_load_n(&watchdog_tid, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&watchdog_stop, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &watchdog_stop, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
+		0);
+	R(pthread_join)(th, NULL);
+	__atomic_store_n(&watchdog_stop, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&watchdog_tid, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&watchdog_started, 0, __ATOMIC_RELEASE);
+}
+
 static void key_dtor(void *p)
 {
 	struct eng_thread *t = p;
@@ -489,6 +523,8 @@ static void key_dtor(void *p)
 		ev.stack = stackdepot_intern(&t->start_pc, 1);
 	engine_event(t, &ev);
 	stack_thread_exit();
+	if (threads_live() == 0 && only_watchdog_left(gettid()))
+		stop_watchdog();
 }
 
 struct eng_thread *rt_attach(void)
@@ -661,6 +697,8 @@ static void fork_child(void)
 	symbolize_fork_done();
 	stack_fork_child();
 	watchdog_started = 0; /* it did not survive the fork */
+	watchdog_tid = 0;
+	watchdog_stop = 0;
 	if (rt_thread)
 		rt_thread->tid = gettid();
 	rt_trace_fork_child(out_fd(&text_out));
