@@ -281,26 +281,52 @@ COFFMAN_EXPORT int pthread_detach(pthread_t th)
 /*
  * A cancel ends the target's wait at a cancellation point (a join, a
  * condvar or semaphore wait): such a wait is in no deadlock. Seen only
- * once glibc has accepted it.
+ * once glibc has accepted it. A target whose cancel type is asynchronous
+ * is cancelled wherever it waits, in a mutex too (not async-cancel-safe
+ * by POSIX, but glibc does it): the event's arg says so (1).
  */
 COFFMAN_EXPORT int pthread_cancel(pthread_t th)
 {
-	struct eng_thread *t = rt_enter();
-	uint64_t target = 0;
+	struct eng_thread *t = rt_enter(), *u;
+	uint64_t target = 0, async = 0;
 	int rc;
 
 	/* Its number first: cancelled, it may be gone at once. */
 	if (t) {
-		target = thread_num(th);
+		u = threads_find_handle((uint64_t)th);
+		if (u) {
+			target = u->num;
+			async = __atomic_load_n(&u->cancel_async,
+						__ATOMIC_RELAXED);
+		}
 		rt_leave();
 	}
 	rc = R(pthread_cancel)(th);
 	if (rc != 0 || !target || !(t = rt_enter()))
 		return rc;
 	rt_event(t, OP_CANCEL, KIND_THREAD, MODE_EXCL, 0,
-		 (const void *)(uintptr_t)target, 0,
+		 (const void *)(uintptr_t)target, async,
 		 __builtin_return_address(0));
 	rt_leave();
+	return rc;
+}
+
+/* Only noted, for pthread_cancel above: no event of its own. */
+COFFMAN_EXPORT int pthread_setcanceltype(int type, int *oldtype)
+{
+	struct eng_thread *t = rt_thread;
+	uint8_t was = t ? t->cancel_async : 0;
+	int rc;
+
+	/* Asynchronous before glibc's: a cancel sent meanwhile sees it. */
+	if (t && type == PTHREAD_CANCEL_ASYNCHRONOUS)
+		__atomic_store_n(&t->cancel_async, 1, __ATOMIC_RELAXED);
+	rc = R(pthread_setcanceltype)(type, oldtype);
+	if (t)
+		__atomic_store_n(&t->cancel_async,
+				 rc == 0 ? type == PTHREAD_CANCEL_ASYNCHRONOUS
+					 : was,
+				 __ATOMIC_RELAXED);
 	return rc;
 }
 

@@ -106,6 +106,7 @@ void real_resolve(void)
 	NEXT(pthread_clockjoin_np, "pthread_clockjoin_np");
 	NEXT(pthread_detach, "pthread_detach");
 	NEXT(pthread_cancel, "pthread_cancel");
+	NEXT(pthread_setcanceltype, "pthread_setcanceltype");
 	NEXT(_exit, "_exit");
 	NEXT(_Exit, "_Exit");
 	NEXT(execve, "execve");

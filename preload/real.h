@@ -109,6 +109,7 @@ struct real_fns {
 				    const struct timespec *);
 	int (*pthread_detach)(pthread_t);
 	int (*pthread_cancel)(pthread_t);
+	int (*pthread_setcanceltype)(int, int *);
 	void (*pthread_exit)(void *) __attribute__((noreturn));
 	int (*pthread_setname_np)(pthread_t, const char *);
 

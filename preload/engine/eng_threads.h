@@ -108,6 +108,10 @@ struct eng_thread {
 	uint8_t bk_row;		/* its row in the banker's state + 1, 0 none */
 	uint8_t cancel_pending;	/* pthread_cancel'd: its next wait at a
 				   cancellation point ends (atomic) */
+	uint8_t cancel_any;	/* ... and any wait at all: its cancel
+				   type was asynchronous (atomic) */
+	uint8_t cancel_async;	/* its cancel type is asynchronous, as its
+				   pthread_setcanceltype set it (atomic) */
 	char name[THREAD_NAME_MAX]; /* pthread_setname_np name, "" none */
 	/* The mutex its last condvar wait let go of (cw_id 0: none), for
 	 * the wait that follows: woken, it waits to take it again. */

@@ -1535,6 +1535,8 @@ static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 	case OP_CANCEL: {
 		struct eng_thread *u = threads_find((uint32_t)ev->addr);
 
+		if (u && (ev->arg & 1))
+			__atomic_store_n(&u->cancel_any, 1, __ATOMIC_RELAXED);
 		if (u)
 			__atomic_store_n(&u->cancel_pending, 1,
 					 __ATOMIC_RELAXED);

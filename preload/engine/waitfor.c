@@ -244,14 +244,16 @@ static bool on_path(const struct cycle *c, const struct eng_thread *u)
 
 /*
  * u was cancelled (pthread_cancel) and waits at a cancellation point (a
- * join, a condvar or semaphore wait): the cancel ends its wait, so it is
- * in no deadlock. (A cancel the thread has disabled is taken as enabled:
- * a deadlock could go unreported, never a false one.)
+ * join, a condvar or semaphore wait), or anywhere if its cancel type was
+ * asynchronous: the cancel ends its wait, so it is in no deadlock. (A
+ * cancel the thread has disabled is taken as enabled: a deadlock could go
+ * unreported, never a false one.)
  */
 static bool cancel_ends_wait(const struct eng_thread *u)
 {
 	return __atomic_load_n(&u->cancel_pending, __ATOMIC_RELAXED) &&
-	       (u->blk.kind == KIND_THREAD || u->blk.kind == KIND_COND ||
+	       (__atomic_load_n(&u->cancel_any, __ATOMIC_RELAXED) ||
+		u->blk.kind == KIND_THREAD || u->blk.kind == KIND_COND ||
 		u->blk.kind == KIND_SEM);
 }
 

@@ -7,8 +7,9 @@
  * time, so a newly interposed name that this test does not call fails
  * it too. Left out: the memory and exit paths (free, realloc, munmap,
  * dlclose, _exit, _Exit, pthread_exit, thrd_exit), the exec family (it only
- * writes out the trace), prctl (it only names threads) and the coffman_
- * API itself.
+ * writes out the trace), prctl (it only names threads),
+ * pthread_setcanceltype (only noted, for a later pthread_cancel) and the
+ * coffman_ API itself.
  *
  * EXPECT exit=0
  * EXPECT reports=0
@@ -31,7 +32,7 @@
 static const char *const skipped[] = {
 	"free", "realloc", "munmap", "dlclose", "_exit", "_Exit", "pthread_exit",
 	"thrd_exit", "execl", "execle", "execlp", "execv", "execve", "execvp",
-	"execvpe", "fexecve", "prctl",
+	"execvpe", "fexecve", "prctl", "pthread_setcanceltype",
 };
 
 static long (*event_count)(void);
