@@ -490,6 +490,26 @@ static void stop_watchdog(void)
 	__atomic_store_n(&watchdog_started, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * The engine knows no running thread but the caller: is the watchdog
+ * alone with it? A thread that has just ended (main's pthread_exit, the
+ * thread the caller joined) may take a moment to be a zombie: up to
+ * 20 ms.
+ */
+static bool only_watchdog_alone_soon(void)
+{
+	struct timespec ms = { 0, 1000000L };
+	pid_t self = gettid();
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		if (only_watchdog_left(self))
+			return true;
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
 static void key_dtor(void *p)
 {
 	struct eng_thread *t = p;
@@ -523,7 +543,7 @@ static void key_dtor(void *p)
 		ev.stack = stackdepot_intern(&t->start_pc, 1);
 	engine_event(t, &ev);
 	stack_thread_exit();
-	if (threads_live() == 0 && only_watchdog_left(gettid()))
+	if (threads_live() == 0 && only_watchdog_alone_soon())
 		stop_watchdog();
 }
 
