@@ -32,6 +32,30 @@ int eng_mask_signals;
  * cost one change of mask each way, not one per lock. */
 static __thread int locks_held, locks_masked, in_event;
 static __thread sigset_t locks_saved;
+/* Signals (bit n: signal n) eng_defer_signal() put off. */
+static __thread uint64_t sigs_deferred;
+
+int eng_defer_signal(int sig)
+{
+	if (!locks_held || sig <= 0 || sig >= 64)
+		return 0;
+	sigs_deferred |= 1ull << sig; /* one instruction: no torn update */
+	return 1;
+}
+
+/* The thread let go of its last engine lock: raise what came meanwhile. */
+static void raise_deferred(void)
+{
+	uint64_t d = __atomic_exchange_n(&sigs_deferred, 0, __ATOMIC_RELAXED);
+	int saved = errno, sig;
+
+	for (sig = 1; d; sig++)
+		if (d & (1ull << sig)) {
+			d &= ~(1ull << sig);
+			syscall(SYS_tgkill, getpid(), gettid(), sig);
+		}
+	errno = saved;
+}
 
 static void held_one_more(void)
 {
@@ -59,8 +83,12 @@ static void held_one_less(void)
 {
 	int saved;
 
-	if (locks_held <= 0 || --locks_held != 0 || !locks_masked ||
-	    in_event)
+	if (locks_held <= 0 || --locks_held != 0)
+		return;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* locks_held, then this */
+	if (__atomic_load_n(&sigs_deferred, __ATOMIC_RELAXED))
+		raise_deferred();
+	if (!locks_masked || in_event)
 		return;
 	saved = errno;
 	locks_masked = 0;

@@ -32,6 +32,14 @@ int eng_trylock(struct eng_lock *l);
  * SIGABRT stay unblocked.
  */
 extern int eng_mask_signals;
+
+/*
+ * For a handler the front end stands in for (it is never run while its
+ * thread holds an engine lock): true if this thread holds one now, and
+ * then signal sig is raised again on this thread once it holds none.
+ * Async-signal-safe.
+ */
+int eng_defer_signal(int sig);
 /* Around an engine event: signals blocked by its first engine lock stay
  * blocked until its end (one change of mask, however many locks). */
 void eng_event_begin(void);
