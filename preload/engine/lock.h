@@ -23,7 +23,8 @@ int eng_trylock(struct eng_lock *l);
 
 /*
  * Non-zero once the program has a handler for a signal that can come at
- * any time (set by the front end). From then on a thread blocks such
+ * any time, one the front end does not stand in for (see
+ * eng_defer_signal). From then on a thread blocks such
  * signals while it holds any engine lock: a handler that ran there and
  * waited for one of the program's locks would wait for a thread that
  * waits for the engine lock, a deadlock the program without the runtime
