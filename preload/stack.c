@@ -266,6 +266,7 @@ struct sc_entry {
 };
 struct stack_cache {
 	int max; /* frames an entry holds: the capture size */
+	unsigned next; /* the entry a new stack replaces, round robin */
 	size_t bytes;
 	struct sc_entry e[SC_WAYS];
 	uint64_t frames[]; /* per entry: max pcs, then max slots */
@@ -297,22 +298,33 @@ static bool first_foreign(uintptr_t *slot, uint64_t *pc)
 	return true;
 }
 
-static unsigned sc_way(uint64_t pc0, uintptr_t slot0)
+/* The entry for a stack whose innermost return address is pc0 in slot0,
+ * or SC_WAYS. Any entry may hold any stack: a thread's few places that
+ * take stacks must not evict each other (CPython's condition waits have
+ * about six, which mapped onto 8 entries by a hash collided half of the
+ * time). */
+static unsigned sc_way(const struct stack_cache *c, uint64_t pc0,
+		       uintptr_t slot0, uintptr_t top)
 {
-	return (unsigned)(((pc0 ^ (slot0 << 7)) * 0x9e3779b97f4a7c15ULL) >>
-			  61);
+	unsigned w;
+
+	for (w = 0; w < SC_WAYS; w++)
+		if (c->e[w].n && c->e[w].pc0 == pc0 &&
+		    c->e[w].slot0 == slot0 && c->e[w].top == top)
+			break;
+	return w;
 }
 
 /* A stack with max frames for this thread, or -1 (copied to pcs). */
 static int sc_find(struct stack_cache *c, uintptr_t slot0, uint64_t pc0,
 		   uintptr_t top, uint64_t *pcs)
 {
-	unsigned w = sc_way(pc0, slot0);
-	const struct sc_entry *e = &c->e[w];
-	const uint64_t *p = sc_pcs(c, w), *sl = p + c->max;
+	unsigned w = sc_way(c, pc0, slot0, top);
+	const struct sc_entry *e = &c->e[w % SC_WAYS];
+	const uint64_t *p = sc_pcs(c, w % SC_WAYS), *sl = p + c->max;
 	int i;
 
-	if (!e->n || e->pc0 != pc0 || e->slot0 != slot0 || e->top != top)
+	if (w == SC_WAYS)
 		return -1;
 	for (i = 1; i < e->n; i++)
 		if (*(const volatile uint64_t *)(uintptr_t)sl[i] != p[i])
@@ -337,7 +349,10 @@ static void sc_keep(struct stack_cache *c, uintptr_t slot0, uintptr_t top,
 		if (slots[i] <= slots[i - 1] || slots[i] % sizeof(uint64_t) ||
 		    slots[i] >= top || *(uint64_t *)(uintptr_t)slots[i] != pcs[i])
 			return;
-	w = sc_way(pcs[0], slot0);
+	/* The same place's entry (deeper callers changed), or the next */
+	w = sc_way(c, pcs[0], slot0, top);
+	if (w == SC_WAYS)
+		w = c->next++ % SC_WAYS;
 	e = &c->e[w];
 	memcpy(sc_pcs(c, w), pcs, (size_t)n * sizeof(*pcs));
 	memcpy(sc_pcs(c, w) + c->max, slots, (size_t)n * sizeof(*slots));
