@@ -114,7 +114,12 @@ COFFMAN_EXPORT int sigaction(int sig, const struct sigaction *act,
 	sighandler_t before;
 	sigset_t saved;
 	bool stand;
-	int rc;
+	/* Read now: old may be act itself. */
+	int rc, handler = act && ((act->sa_flags & SA_SIGINFO)
+					  ? act->sa_sigaction != NULL
+					  : act->sa_handler != SIG_DFL &&
+						    act->sa_handler != SIG_IGN);
+	bool setting = act != NULL;
 
 	if (sig <= 0 || sig >= STD_SIGNALS) {
 		rc = R(sigaction)(sig, act, old);
@@ -137,13 +142,8 @@ COFFMAN_EXPORT int sigaction(int sig, const struct sigaction *act,
 			program_view(old, before);
 		action_lock_drop(&saved);
 	}
-	if (rc == 0 && act)
-		action_event(sig,
-			     (act->sa_flags & SA_SIGINFO)
-				     ? act->sa_sigaction != NULL
-				     : act->sa_handler != SIG_DFL &&
-					       act->sa_handler != SIG_IGN,
-			     stand, __builtin_return_address(0));
+	if (rc == 0 && setting)
+		action_event(sig, handler, stand, __builtin_return_address(0));
 	return rc;
 }
 

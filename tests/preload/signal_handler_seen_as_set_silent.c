@@ -84,5 +84,15 @@ int main(void)
 	CHECK(now.sa_handler == two && !(now.sa_flags & SA_SIGINFO));
 	CHECK_EQ(raise(SIGUSR2), 0);
 	CHECK_EQ(ran_two, 2);
+
+	/* one struct for both: the new action in, the old one out */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = one;
+	CHECK_EQ(sigaction(SIGUSR2, &sa, &sa), 0);
+	CHECK(sa.sa_handler == two);
+	CHECK_EQ(sigaction(SIGUSR2, NULL, &now), 0);
+	CHECK(now.sa_handler == one);
+	CHECK_EQ(raise(SIGUSR2), 0);
+	CHECK_EQ(ran_one, 2);
 	return 0;
 }
