@@ -43,7 +43,8 @@ enum ev_op {
 	OP_SIGACTION,	 /* a signal's action was set: arg is the signal
 			    number, | SIGACTION_HANDLER if now a handler */
 	OP_CANCEL,	 /* pthread_cancel: addr is the cancelled thread's
-			    number */
+			    number; arg 1 if its cancel type was
+			    asynchronous (any wait of it ends) */
 	OP_MAX
 };
 
