@@ -68,9 +68,10 @@ static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
  * into its buffer: appending one is a few stores to the thread's own
  * memory, with no lock, call or atomic instruction, so that little is
  * added to the program's critical sections. The owner drains the ring
- * once it holds no lock (trace_drain_due()), or when the ring is full;
- * any other thread that writes the buffer out (at exit, a report, a fatal
- * signal) drains it first, under the buffer's lock. One producer (the
+ * once it holds no lock (from TRACE_RING_DRAIN events), or when the ring
+ * is full; any other thread that writes the buffer out (at exit, a
+ * report, a fatal signal) drains it first, under the buffer's lock.
+ * One producer (the
  * owner: signal handlers on it pass through the runtime untracked) and
  * drainers serialised by that lock: head is written only by the owner,
  * tail only by a drainer.
