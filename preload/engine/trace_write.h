@@ -70,11 +70,10 @@ static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
  * added to the program's critical sections. The owner drains the ring
  * once it holds no lock (from TRACE_RING_DRAIN events), or when the ring
  * is full; any other thread that writes the buffer out (at exit, a
- * report, a fatal signal) drains it first, under the buffer's lock.
- * One producer (the
- * owner: signal handlers on it pass through the runtime untracked) and
- * drainers serialised by that lock: head is written only by the owner,
- * tail only by a drainer.
+ * report, a fatal signal) drains it first, under the buffer's lock. One
+ * producer (the owner: signal handlers on it pass through the runtime
+ * untracked) and drainers serialised by that lock: head is written only
+ * by the owner, tail only by a drainer.
  */
 #define TRACE_RING 256u		/* events a ring holds (a power of 2) */
 #define TRACE_RING_DRAIN 128u	/* drained, holding no lock, from this many */
