@@ -298,40 +298,39 @@ static bool first_foreign(uintptr_t *slot, uint64_t *pc)
 	return true;
 }
 
-/* The entry for a stack whose innermost return address is pc0 in slot0,
- * or SC_WAYS. Any entry may hold any stack: a thread's few places that
- * take stacks must not evict each other (CPython's condition waits have
- * about six, which mapped onto 8 entries by a hash collided half of the
- * time). */
-static unsigned sc_way(const struct stack_cache *c, uint64_t pc0,
-		       uintptr_t slot0, uintptr_t top)
-{
-	unsigned w;
-
-	for (w = 0; w < SC_WAYS; w++)
-		if (c->e[w].n && c->e[w].pc0 == pc0 &&
-		    c->e[w].slot0 == slot0 && c->e[w].top == top)
-			break;
-	return w;
-}
-
-/* A stack with max frames for this thread, or -1 (copied to pcs). */
+/*
+ * A stack with max frames for this thread, or -1 (copied to pcs). Any
+ * entry may hold any stack, several of them the same innermost return
+ * address and slot with different callers above (a helper called from
+ * two lines of one function): a thread's few places that take stacks
+ * must not evict each other, which 8 entries picked by a hash did half
+ * of the time in CPython's condition waits, and always in a barrier
+ * wrapper called from two lines.
+ */
 static int sc_find(struct stack_cache *c, uintptr_t slot0, uint64_t pc0,
 		   uintptr_t top, uint64_t *pcs)
 {
-	unsigned w = sc_way(c, pc0, slot0, top);
-	const struct sc_entry *e = &c->e[w % SC_WAYS];
-	const uint64_t *p = sc_pcs(c, w % SC_WAYS), *sl = p + c->max;
+	unsigned w;
 	int i;
 
-	if (w == SC_WAYS)
-		return -1;
-	for (i = 1; i < e->n; i++)
-		if (*(const volatile uint64_t *)(uintptr_t)sl[i] != p[i])
-			return -1;
-	for (i = 0; i < e->n; i++)
-		pcs[i] = p[i];
-	return e->n;
+	for (w = 0; w < SC_WAYS; w++) {
+		const struct sc_entry *e = &c->e[w];
+		const uint64_t *p = sc_pcs(c, w), *sl = p + c->max;
+
+		if (!e->n || e->pc0 != pc0 || e->slot0 != slot0 ||
+		    e->top != top)
+			continue;
+		for (i = 1; i < e->n; i++)
+			if (*(const volatile uint64_t *)(uintptr_t)sl[i] !=
+			    p[i])
+				break;
+		if (i < e->n)
+			continue;
+		for (i = 0; i < e->n; i++)
+			pcs[i] = p[i];
+		return e->n;
+	}
+	return -1;
 }
 
 /* Keep a stack just walked, if every slot held its pc and lies in
@@ -349,10 +348,7 @@ static void sc_keep(struct stack_cache *c, uintptr_t slot0, uintptr_t top,
 		if (slots[i] <= slots[i - 1] || slots[i] % sizeof(uint64_t) ||
 		    slots[i] >= top || *(uint64_t *)(uintptr_t)slots[i] != pcs[i])
 			return;
-	/* The same place's entry (deeper callers changed), or the next */
-	w = sc_way(c, pcs[0], slot0, top);
-	if (w == SC_WAYS)
-		w = c->next++ % SC_WAYS;
+	w = c->next++ % SC_WAYS;
 	e = &c->e[w];
 	memcpy(sc_pcs(c, w), pcs, (size_t)n * sizeof(*pcs));
 	memcpy(sc_pcs(c, w) + c->max, slots, (size_t)n * sizeof(*slots));
