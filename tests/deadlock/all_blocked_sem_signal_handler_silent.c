@@ -35,7 +35,13 @@ int main(void)
 	CHECK_EQ(sem_init(&wake, 0, 0), 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
+#ifndef SAME_STRUCT
 	CHECK_EQ(sigaction(SIGALRM, &sa, NULL), 0);
+#else
+	/* one struct for the new action and the old one (SIG_DFL) */
+	CHECK_EQ(sigaction(SIGALRM, &sa, &sa), 0);
+	CHECK(sa.sa_handler == SIG_DFL);
+#endif
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_usec = 400 * 1000;
 	CHECK_EQ(setitimer(ITIMER_REAL, &it, NULL), 0);
