@@ -239,14 +239,15 @@ static void put_flags(FILE *f, uint8_t flags)
 		      { EVF_CONDWAIT, "condwait" },
 		      { EVF_TYPE_KNOWN, "typed" },
 		      { EVF_FORK_GONE, "forkgone" },
-		      { EVF_PSHARED, "pshared" } };
+		      { EVF_PSHARED, "pshared" },
+		      { EVF_TOP, "top" } };
 	const char *sep = "";
 	size_t i;
 
 	if (!flags)
 		return;
 	if (flags & ~(EVF_TRY | EVF_TIMED | EVF_CONDWAIT | EVF_TYPE_KNOWN |
-		      EVF_FORK_GONE | EVF_PSHARED)) {
+		      EVF_FORK_GONE | EVF_PSHARED | EVF_TOP)) {
 		fprintf(f, " flags=0x%x", flags);
 		return;
 	}

@@ -710,6 +710,19 @@ static int feed(struct rt *rt, const struct trace_ev *te)
 		}
 	} else if (ev.op == OP_THREAD_EXIT || ev.op == OP_FORK) {
 		ev.addr = te->addr;
+	} else if (ev.op == OP_RELEASE && (ev.flags & EVF_TOP)) {
+		/* A compact pop: the lock on top of the thread's held stack,
+		 * as it was for the runtime's engine when it popped it. */
+		const struct held *h;
+
+		if (!t->depth) {
+			rt->skipped++;
+			return 0;
+		}
+		h = &t->held[t->depth - 1];
+		ev.addr = h->addr;
+		ev.kind = h->kind;
+		ev.flags = 0;
 	} else {
 		ev.addr = map_addr(rt, te->addr);
 	}

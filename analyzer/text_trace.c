@@ -633,7 +633,8 @@ static bool parse_flags(const struct tok *v, uint8_t *out)
 		      { "condwait", EVF_CONDWAIT },
 		      { "typed", EVF_TYPE_KNOWN },
 		      { "forkgone", EVF_FORK_GONE },
-		      { "pshared", EVF_PSHARED } };
+		      { "pshared", EVF_PSHARED },
+		      { "top", EVF_TOP } };
 	size_t i = 0, s, k;
 	uint64_t num;
 	uint8_t f = 0;
@@ -723,7 +724,7 @@ static int split_attrs(struct parser *ps, struct tok *tv, int from, int n,
 				return perr(ps,
 					    "bad flags '%s' (want try, timed, "
 					    "condwait, typed, forkgone, "
-					    "pshared joined by '+')",
+					    "pshared, top joined by '+')",
 					    show(&v, buf, sizeof(buf)));
 			a->has_flags = true;
 		} else if (attr(t, "mode", &v)) {

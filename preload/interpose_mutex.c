@@ -333,11 +333,9 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 	if (UNLIKELY(trace_enabled)) {
 		/* Recorded before the real unlock, so that the program's
 		 * critical section gets no longer than its stores. */
-		if (UNLIKELY(trace_fast(t, trace_fast_what(OP_RELEASE, kind,
-							   MODE_EXCL, 0),
-					(uintptr_t)m,
-					(uintptr_t)__builtin_return_address(0),
-					0) >= TRACE_RING_DRAIN) &&
+		if (UNLIKELY(trace_pop(t, kind, (uintptr_t)m,
+				       (uintptr_t)__builtin_return_address(0)) >=
+			     TRACE_RING_DRAIN) &&
 		    !t->depth)
 			return mutex_unlock_drain(t, m);
 	}

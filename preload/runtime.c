@@ -663,8 +663,8 @@ __attribute__((noinline)) int
 rt_traced_release(struct eng_thread *t, uint32_t kind, const void *addr,
 		  const void *pc, int rc)
 {
-	if (trace_fast(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL, 0),
-		       (uintptr_t)addr, (uintptr_t)pc, 0) >= TRACE_RING_DRAIN &&
+	if (trace_pop(t, kind, (uintptr_t)addr, (uintptr_t)pc) >=
+		    TRACE_RING_DRAIN &&
 	    !t->depth)
 		trace_drain(t);
 	rt_leave();

@@ -38,8 +38,9 @@
 
 #define COFFMAN_TRACE_MAGIC "COFFTRC1" /* 8 bytes, no NUL */
 /* Version 2 added TRACE_FAST records (which a version 1 reader would
- * skip, losing events): a reader of version 2 reads both. */
-#define COFFMAN_TRACE_VERSION 2
+ * skip, losing events); version 3 counts their releases instead of
+ * describing each (see below). A reader of version 3 reads all three. */
+#define COFFMAN_TRACE_VERSION 3
 #define COFFMAN_TRACE_VERSION_MIN 1
 #define COFFMAN_TRACE_BLOCK_MAGIC 0x4b4c4243u /* "CBLK" little-endian */
 #define COFFMAN_TRACE_BLOCK_MAX (1u << 20) /* payload bytes at most */
@@ -168,24 +169,36 @@ struct coffman_trace_options {
  * A run of one thread's commonest events in a few bytes each:
  * acquisitions in a nesting the thread had already taken (they add no
  * lock-order edge), releases of the lock on top of its held stack, and
- * failed tries of a semaphore the thread has used before. They happened after the thread's event whose seq is
- * after_seq (0: before any of its events) and before its next one; a
- * reader replays them right after that event, in record order, before any
- * event with a higher seq.
+ * failed tries of a semaphore the thread has used before. They happened
+ * after the thread's event whose seq is after_seq (0: before any of its
+ * events) and before its next one; a reader replays them right after that
+ * event, in record order, before any event with a higher seq.
  *
- * Each event is a tag byte, then LEB128 varints of the zigzag-encoded
- * differences from the same field of the previous event of the record
- * (of 0 for the first):
+ * Each event starts with a tag byte:
  *
- *   tag: bits 0-1 op (0 acquired exclusive, 1 released, 2 acquired
- *        shared, 3 try failed), bit 2 EVF_TRY, bits 3-7 kind (ev_kind)
+ *   bits 0-1 op: 0 acquired exclusive, 1 released, 2 acquired shared,
+ *   3 try failed; for the others, bit 2 EVF_TRY and bits 3-7 the kind
+ *   (ev_kind).
+ *
+ * Acquisitions and failed tries go on with LEB128 varints of the
+ * zigzag-encoded differences from the same field of the previous such
+ * event of the record (of 0 for the first):
+ *
  *   addr difference, pc difference;
  *   acquired only: stack id difference (a 32-bit id, TRACE_STACK)
  *
  * zigzag(d) = (d << 1) ^ (d >> 63) on the 64-bit difference taken modulo
  * 2^64; LEB128 puts 7 bits a byte, low first, bit 7 set on all but the
- * last (at most 10 bytes). A release's or failed try's mode is
- * exclusive; ts_ns, arg, owner_tid and str are 0.
+ * last (at most 10 bytes). A failed try's mode is exclusive; ts_ns, arg,
+ * owner_tid and str are 0.
+ *
+ * A release, from version 3, is the tag alone, and bits 2-7 of it count
+ * releases (1 to 63) in a row, each of the lock then on top of the
+ * thread's held stack: which lock that is (its address and kind), a
+ * reader that tracks the held stacks knows; the call site is not kept
+ * (EVF_TOP in a reader's events). In versions 2 and earlier a release
+ * was described like a failed try (addr and pc differences, kind in the
+ * tag).
  */
 struct coffman_trace_fast {
 	struct coffman_trace_rec rec; /* TRACE_FAST, length 16 + events */

@@ -162,6 +162,9 @@ struct eng_thread {
 					first traced event (trace_write.c) */
 	struct trace_ring *trace_ring; /* that buffer's pending compact
 					  events, while it is t's */
+	uint32_t trace_pops;	 /* fast releases while it had a ring,
+				    ever: the ring counts them (owner
+				    writes, release; drainers read) */
 	uint32_t trace_gen;	 /* trace file its own record went to */
 	uint64_t trace_last_seq; /* seq of its last traced event */
 	uint8_t trace_dirty;	 /* renamed by another thread: its trace

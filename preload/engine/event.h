@@ -95,6 +95,10 @@ enum ev_rwlock_kind {
 				     more (coffman_claims_done) */
 #define EVF_PSHARED (1u << 6) /* the object is process-shared: another
 				 process may hold, post or signal it */
+#define EVF_TOP (1u << 7) /* OP_RELEASE of the lock on top of the thread's
+			     held stack, whichever it is (a trace's compact
+			     pops): no addr, kind or pc; a replay takes the
+			     lock from its own held stack */
 #define EVF_FORK_GONE (1u << 5) /* OP_THREAD_EXIT in a fork child's trace:
 				   the thread does not exist in the child
 				   (no report; what it held stays held) */

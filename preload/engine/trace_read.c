@@ -46,9 +46,11 @@ struct trace_block {
 			     when the block's items are already in order */
 };
 
-/* Running values of a TRACE_FAST record's differences. */
+/* Running values of a TRACE_FAST record's differences, and its pops. */
 struct fast_state {
 	uint64_t addr, pc, stack;
+	uint32_t pops;	/* of the last tag, not yet returned */
+	uint8_t counted; /* version 3: a released tag counts pops */
 };
 
 struct trace_cursor {
@@ -153,10 +155,28 @@ static uint64_t unzigzag(uint64_t z)
 	return (z >> 1) ^ (uint64_t)-(int64_t)(z & 1);
 }
 
+/* A release of the lock on top of its thread's held stack (version 3's
+ * compact pops): which lock, the replay knows. */
+static void pop_event(struct trace_ev *ev)
+{
+	ev->op = OP_RELEASE;
+	ev->kind = KIND_NONE;
+	ev->mode = MODE_EXCL;
+	ev->flags = EVF_TOP;
+	ev->ts_ns = 0;
+	ev->addr = 0;
+	ev->arg = 0;
+	ev->pc = 0;
+	ev->stack = 0;
+	ev->owner_tid = 0;
+	ev->str = 0;
+}
+
 /*
  * Decode the compact event at *pp (before end) of a TRACE_FAST record,
  * advancing *pp and the running values s; fills the fields the event
- * carries. False if it is malformed.
+ * carries. A version 3 tag of n pops is n events: *pp advances past it
+ * with the first, s->pops counts the others. False if it is malformed.
  */
 static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 			struct fast_state *s, struct trace_ev *ev)
@@ -165,9 +185,22 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 	uint64_t d;
 	uint8_t tag;
 
+	if (s->pops) {
+		s->pops--;
+		pop_event(ev);
+		return true;
+	}
 	if (p >= end)
 		return false;
 	tag = *p++;
+	if (s->counted && (tag & 3) == COFFMAN_TRACE_FAST_RELEASED) {
+		if (!(tag >> 2))
+			return false;
+		s->pops = (uint32_t)(tag >> 2) - 1;
+		pop_event(ev);
+		*pp = p;
+		return true;
+	}
 	if (!get_varint(&p, end, &d))
 		return false;
 	s->addr += unzigzag(d);
@@ -203,14 +236,14 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 /* Events in the TRACE_FAST record at p (len bytes, file offset off), or
  * -EINVAL with the offset of the first malformed one. */
 static long fast_count(const uint8_t *p, uint16_t len, uint64_t off,
-		       char *err, size_t errlen)
+		       bool counted, char *err, size_t errlen)
 {
 	const uint8_t *q = p + FAST_LEN, *end = p + len;
-	struct fast_state s = { 0, 0, 0 };
+	struct fast_state s = { 0, 0, 0, 0, counted };
 	struct trace_ev ev;
 	long n = 0;
 
-	while (q < end) {
+	while (q < end || s.pops) {
 		const uint8_t *at = q;
 
 		if (!decode_fast(&q, end, &s, &ev))
@@ -394,7 +427,7 @@ static long load_record(struct trace_reader *r, struct tables *tb,
 				    "offset %llu: compact events record of %u "
 				    "bytes",
 				    (unsigned long long)off, len);
-		n = fast_count(p, len, off, err, errlen);
+		n = fast_count(p, len, off, r->version >= 3, err, errlen);
 		if (n < 0)
 			return n;
 		r->n_events += (uint64_t)n;
@@ -666,6 +699,7 @@ static void cursor_load(const struct trace_reader *r, struct trace_cursor *c,
 		c->fpos = c->pos + FAST_LEN;
 		c->fend = c->pos + le16(p + 2);
 		memset(&c->fs, 0, sizeof(c->fs));
+		c->fs.counted = r->version >= 3;
 	}
 }
 
@@ -704,7 +738,7 @@ bool trace_next_event(struct trace_reader *r, struct trace_ev *ev)
 		ev->seq = c->seq;
 		(void)decode_fast(&p, pl + c->fend, &c->fs, ev);
 		c->fpos = (uint32_t)(p - pl);
-		if (c->fpos < c->fend)
+		if (c->fpos < c->fend || c->fs.pops)
 			return true; /* same item, same key: the heap holds */
 	} else {
 		decode_event(r->buf + b->payload + c->pos, b->payload + c->pos,

@@ -64,6 +64,7 @@ struct trace_buf {
 				     event of its owner's holding no lock */
 	uint32_t fast_stack;	  /* previous values in it */
 	uint64_t fast_addr, fast_pc;
+	uint32_t pops_done;	  /* owner's trace_pops drained, under lock */
 	struct trace_ring ring;	  /* the owner's pending compact events */
 	uint8_t block[];	  /* block header, then the payload */
 };
@@ -652,10 +653,36 @@ static inline bool stack_known(uint32_t id)
 }
 
 /*
+ * Append n of the owner's releases, as compact pops, to b's open
+ * TRACE_FAST record (b locked, room for one more event in it), as many as
+ * it has room for; returns how many it took.
+ */
+static uint32_t put_pops(struct trace_buf *b, uint32_t n)
+{
+	uint8_t *base = b->block + BLOCK_HDR, *rec = base + b->fast_at - 1;
+	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
+	uint32_t left = n, len;
+
+	while (left && p < lim) {
+		uint32_t k = left < 63 ? left : 63;
+
+		*p++ = (uint8_t)(k << 2 | COFFMAN_TRACE_FAST_RELEASED);
+		left -= k;
+	}
+	b->used = (uint32_t)(p - base);
+	len = (uint32_t)(p - rec);
+	rec[2] = (uint8_t)len;
+	rec[3] = (uint8_t)(len >> 8);
+	return n - left;
+}
+
+/*
  * Append ring events i, i+1, ... before h to b's open TRACE_FAST record
- * (b locked, room for one more in it), as long as it has room and their
- * stacks are in the file (known: one that is, event i's); returns the
- * first one not appended, after i.
+ * (b locked, room for one more in it), each after the owner's releases
+ * that came before it, as long as it has room and their stacks are in the
+ * file (known: one that is, event i's); returns the first one not
+ * appended, after i. The releases before the first one not appended may
+ * be in (b->pops_done counts them).
  */
 static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 			     uint32_t i, uint32_t h, uint32_t known)
@@ -663,7 +690,7 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	uint8_t *base = b->block + BLOCK_HDR, *rec = base + b->fast_at - 1;
 	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
 	uint64_t addr = b->fast_addr, pc = b->fast_pc;
-	uint32_t stack = b->fast_stack, len;
+	uint32_t stack = b->fast_stack, len, pops = b->pops_done;
 	/* Events i.. up to the end of the array, or to h */
 	const struct trace_pending *e = &r->ev[i % TRACE_RING];
 	const struct trace_pending *end =
@@ -674,18 +701,32 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 
 	for (;;) {
 		for (; e != end && p < lim; e++) {
-			uint8_t tag = (uint8_t)e->what;
+			uint8_t tag = (uint8_t)e->tag_pops;
+			/* releases before it, mostly none, one or two */
+			uint32_t k = ((e->tag_pops >> 8) - pops) & 0xffffff;
 			/* An acquisition (COFFMAN_TRACE_FAST_ACQUIRED or
 			 * _ACQUIRED_SHARED) carries its stack, which must be
 			 * in the file first: stack (the last one) and known
-			 * are. */
+			 * (the one before) are, so that two taken in turn
+			 * are looked up once. */
 			bool acq = !(tag & 1);
 
-			if (acq && e->stack != stack && e->stack != known) {
-				if (!stack_known(e->stack))
+			if (acq && e->stack != stack) {
+				if (e->stack != known && !stack_known(e->stack))
 					break;
 				known = stack;
 			}
+			/* one byte for up to 63 */
+			for (; k && p < lim; p++) {
+				uint32_t n = k < 63 ? k : 63;
+
+				*p = (uint8_t)(n << 2 |
+					       COFFMAN_TRACE_FAST_RELEASED);
+				pops += n;
+				k -= n;
+			}
+			if (k || p >= lim)
+				break;
 			*p++ = tag;
 			p = put_varint(p, zigzag(e->addr, addr));
 			p = put_varint(p, zigzag(e->pc, pc));
@@ -705,6 +746,7 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	b->fast_addr = addr;
 	b->fast_pc = pc;
 	b->fast_stack = stack;
+	b->pops_done = pops;
 	b->used = (uint32_t)(p - base);
 	len = (uint32_t)(p - rec);
 	rec[2] = (uint8_t)len;
@@ -712,20 +754,32 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	return i + done;
 }
 
+/* The releases t (b's owner, b locked) has counted: all of them that
+ * came before the ring events published now, read before head is. */
+static uint32_t pops_of(const struct trace_buf *b, const struct eng_thread *t)
+{
+	if (!t || t->trace_ring != &b->ring)
+		return b->pops_done;
+	return __atomic_load_n(&t->trace_pops, __ATOMIC_ACQUIRE);
+}
+
 /*
  * Encode the compact events waiting in b's ring into b (locked), after
- * the owner's record if it is missing or stale. Safe against the owner
- * appending meanwhile: only the events published before head was read
- * are taken, and the owner writes no slot of those until tail passes it.
+ * the owner's record if it is missing or stale, with the owner's releases
+ * among them. Safe against the owner appending meanwhile: only the
+ * events published before head was read are taken, and the owner writes
+ * no slot of those until tail passes it; its releases are read before
+ * head, so those that came after an event not taken are not.
  */
 static void drain_locked(struct trace_buf *b)
 {
 	struct trace_ring *r = &b->ring;
 	struct eng_thread *t = b->owner;
+	uint32_t pops = pops_of(b, t);
 	uint32_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
 	uint32_t i = r->tail;
 
-	if (i == h)
+	if (i == h && pops == b->pops_done)
 		return;
 	if (t && record_stale(t))
 		put_own_thread(b, t);
@@ -739,12 +793,23 @@ static void drain_locked(struct trace_buf *b)
 			break; /* no room, nor a flush: dropped */
 		i = put_fast_run(b, r, i, h, stack);
 	}
+	/* Releases after the last event taken (none if that event came
+	 * after the releases read) */
+	while (t && (int32_t)(pops - b->pops_done) > 0) {
+		if (!fast_room(b) && !open_fast(b, t))
+			break;
+		b->pops_done += put_pops(b, pops - b->pops_done);
+	}
+	if ((int32_t)(pops - b->pops_done) > 0)
+		b->pops_done = pops; /* dropped with the events */
 	__atomic_store_n(&r->tail, h, __ATOMIC_RELEASE);
 }
 
 /* Let t append to its buffer's ring (b locked, t its owner). */
 static void ring_open(struct trace_buf *b, struct eng_thread *t)
 {
+	/* Drained (or new): the releases it counts start here. */
+	b->pops_done = t->trace_pops;
 	t->trace_ring = &b->ring;
 }
 
@@ -786,7 +851,11 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 	eng_lock(&b->lock);
 	drain_locked(b);
 	ring_open(b, t);
-	trace_fast(t, what, addr, pc, stack);
+	if (op == OP_RELEASE) /* the ring was closed: open now, it counts */
+		__atomic_store_n(&t->trace_pops, t->trace_pops + 1,
+				 __ATOMIC_RELEASE);
+	else
+		trace_fast(t, what, addr, pc, stack);
 	if (!t->depth && b->used >= b->soft_lim)
 		flush_buf(b, false);
 	eng_unlock(&b->lock);

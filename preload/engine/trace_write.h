@@ -67,20 +67,25 @@ static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
  * Compact events wait in a ring of their thread's before they are encoded
  * into its buffer: appending one is a few stores to the thread's own
  * memory, with no lock, call or atomic instruction, so that little is
- * added to the program's critical sections. The owner drains the ring
- * once it holds no lock (from TRACE_RING_DRAIN events), or when the ring
- * is full; any other thread that writes the buffer out (at exit, a
+ * added to the program's critical sections. A release of the lock on top
+ * of the held stack takes no entry at all: the thread counts it
+ * (trace_pops), and each entry notes the count when it was appended, so
+ * the drain knows how many releases came before it. The owner drains the
+ * ring once it holds no lock (from TRACE_RING_DRAIN entries), or when the
+ * ring is full; any other thread that writes the buffer out (at exit, a
  * report, a fatal signal) drains it first, under the buffer's lock. One
  * producer (the owner: signal handlers on it pass through the runtime
- * untracked) and drainers serialised by that lock: head is written only
- * by the owner, tail only by a drainer.
+ * untracked) and drainers serialised by that lock: head and trace_pops
+ * are written only by the owner, tail only by a drainer.
  */
 #define TRACE_RING 256u		/* events a ring holds (a power of 2) */
 #define TRACE_RING_DRAIN 128u	/* drained, holding no lock, from this many */
 
 struct trace_pending {
 	uint64_t addr, pc;
-	uint32_t what, stack;
+	uint32_t stack;
+	uint32_t tag_pops; /* bits 0-7 its compact tag; 8-31 the owner's
+			      trace_pops when appended (modulo 2^24) */
 };
 
 struct trace_ring {
@@ -96,11 +101,11 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 
 /*
  * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
- * OP_RELEASE of its top lock, OP_TRY_FAILED of a known semaphore), what
- * from trace_fast_what() (of a kind under 32), in a TRACE_FAST record.
- * The caller checked trace_enabled. Keeps errno. Returns the events now
- * waiting in t's ring (0 if this one did not go there): from
- * TRACE_RING_DRAIN, t drains it with trace_drain() once it holds no lock.
+ * OP_TRY_FAILED of a known semaphore), what from trace_fast_what() (of a
+ * kind under 32), in a TRACE_FAST record. The caller checked
+ * trace_enabled. Keeps errno. Returns the events now waiting in t's ring
+ * (0 if this one did not go there): from TRACE_RING_DRAIN, t drains it
+ * with trace_drain() once it holds no lock.
  */
 static inline __attribute__((always_inline)) uint32_t
 trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
@@ -122,10 +127,32 @@ trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
 	e = &r->ev[h % TRACE_RING];
 	e->addr = addr;
 	e->pc = pc;
-	e->what = what;
 	e->stack = stack;
+	e->tag_pops = (what & 0xff) | t->trace_pops << 8;
 	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
 	return n + 1;
+}
+
+/*
+ * t released the lock on top of its held stack (kind, at addr, from call
+ * site pc), on the fast path; the caller checked trace_enabled. With a
+ * ring, it is only counted (the trace does not keep its call site);
+ * without one, it is written as a full event. Keeps errno. Returns the
+ * events waiting in t's ring, as trace_fast() does.
+ */
+static inline __attribute__((always_inline)) uint32_t
+trace_pop(struct eng_thread *t, uint32_t kind, uint64_t addr, uint64_t pc)
+{
+	struct trace_ring *r = t->trace_ring;
+
+	if (__builtin_expect(!r, 0)) {
+		trace_fast_slow(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL,
+						   0),
+				addr, pc, 0);
+		return 0;
+	}
+	__atomic_store_n(&t->trace_pops, t->trace_pops + 1, __ATOMIC_RELEASE);
+	return r->head - __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
 }
 
 /* Encode t's pending compact events into its buffer, and write the buffer

@@ -27,7 +27,7 @@ import time
 import zlib
 
 MAGIC = b"COFFTRC1"
-VERSIONS = (1, 2)
+VERSIONS = (1, 2, 3)
 BLOCK_MAGIC = 0x4B4C4243
 BLOCK_MAX = 1 << 20
 
@@ -56,9 +56,11 @@ class Bad(Exception):
     pass
 
 
-def decode_fast(b, where):
+def decode_fast(b, where, version):
     """The compact events of a TRACE_FAST record's body: (op, kind, addr,
-    stack) each, as include/coffman/trace.h describes them."""
+    stack) each, as include/coffman/trace.h describes them. From version
+    3 a release tag counts releases of the top of the held stack (kind
+    and addr 0: the checker does not track held stacks)."""
     pos, vals, out = 0, [0, 0, 0], []
 
     def varint():
@@ -78,6 +80,11 @@ def decode_fast(b, where):
         tag = b[pos]
         pos += 1
         op = tag & 3   # 0 acquired, 1 released, 2 acquired shared, 3 try
+        if op == 1 and version >= 3:
+            if not tag >> 2:
+                raise Bad("%s: a count of 0 releases" % where)
+            out.extend([(OP_RELEASE, 0, 0, 0)] * (tag >> 2))
+            continue
         acquired = op in (0, 2)
         for i in range(3 if acquired else 2):
             z = varint()
@@ -112,13 +119,13 @@ class Trace:
         if len(data) < HDR.size:
             raise Bad("%s: %d bytes, shorter than the header" %
                       (self.path, len(data)))
-        (magic, version, hsize, self.pid, self.ppid, self.start_ns,
+        (magic, self.version, hsize, self.pid, self.ppid, self.start_ns,
          self.start_rt, exe) = HDR.unpack_from(data, 0)
         if magic != MAGIC:
             raise Bad("%s: offset 0: bad magic %r" % (self.path, magic))
-        if version not in VERSIONS or hsize != HDR.size:
+        if self.version not in VERSIONS or hsize != HDR.size:
             raise Bad("%s: version %d, header size %d" %
-                      (self.path, version, hsize))
+                      (self.path, self.version, hsize))
         if b"\0" not in exe:
             raise Bad("%s: exe not NUL-terminated" % self.path)
         self.exe = exe.split(b"\0", 1)[0].decode(errors="replace")
@@ -212,7 +219,8 @@ class Trace:
                 _, _, _, thread, after = FAST.unpack_from(rec)
                 self.fast.extend((after, thread, op, kind, addr, stack, 0)
                                  for op, kind, addr, stack in
-                                 decode_fast(rec[FAST.size:], where))
+                                 decode_fast(rec[FAST.size:], where,
+                                             self.version))
             # unknown types are skipped, as the format allows
             off += length
             n += 1
