@@ -177,8 +177,8 @@ struct coffman_trace_options {
  * Each event starts with a tag byte:
  *
  *   bits 0-1 op: 0 acquired exclusive, 1 released, 2 acquired shared,
- *   3 try failed; for the others, bit 2 EVF_TRY and bits 3-7 the kind
- *   (ev_kind).
+ *   3 try failed; for the others, bit 2 EVF_TRY and bits 3-6 the kind
+ *   (ev_kind), bit 7 the short form (below).
  *
  * Acquisitions and failed tries go on with LEB128 varints of the
  * zigzag-encoded differences from the same field of the previous such
@@ -192,13 +192,24 @@ struct coffman_trace_options {
  * last (at most 10 bytes). A failed try's mode is exclusive; ts_ns, arg,
  * owner_tid and str are 0.
  *
- * A release, from version 3, is the tag alone, and bits 2-7 of it count
- * releases (1 to 63) in a row, each of the lock then on top of the
- * thread's held stack: which lock that is (its address and kind), a
- * reader that tracks the held stacks knows; the call site is not kept
- * (EVF_TOP in a reader's events). In versions 2 and earlier a release
- * was described like a failed try (addr and pc differences, kind in the
- * tag).
+ * A release is the tag alone, and bits 2-7 of it count releases (1 to 63)
+ * in a row, each of the lock then on top of the thread's held stack:
+ * which lock that is (its address and kind), a reader that tracks the held
+ * stacks knows; the call site is not kept (EVF_TOP in a reader's events).
+ *
+ * The record's nesting level starts at 0; an acquisition raises it by
+ * one, each release lowers it by one down to 0 (a release of a lock
+ * taken before the record leaves it at 0). An acquisition at a level
+ * under COFFMAN_TRACE_FAST_LEVELS may take the short form when an
+ * earlier acquisition of the record was at the same level: bit 7 set,
+ * and one varint, the zigzag-encoded difference of its addr from the
+ * last such acquisition's; its pc and stack are that acquisition's. Like
+ * any acquisition it is then the previous event for the differences of
+ * the next.
+ *
+ * In versions 2 and earlier a release was described like a failed try
+ * (addr and pc differences), bits 3-7 held the kind, and there was no
+ * short form nor nesting level.
  */
 struct coffman_trace_fast {
 	struct coffman_trace_rec rec; /* TRACE_FAST, length 16 + events */
@@ -211,5 +222,7 @@ struct coffman_trace_fast {
 #define COFFMAN_TRACE_FAST_RELEASED 1
 #define COFFMAN_TRACE_FAST_ACQUIRED_SHARED 2
 #define COFFMAN_TRACE_FAST_TRY_FAILED 3
+#define COFFMAN_TRACE_FAST_SHORT 0x80 /* version 3: the short form */
+#define COFFMAN_TRACE_FAST_LEVELS 8   /* levels that have one */
 
 #endif /* COFFMAN_TRACE_H */

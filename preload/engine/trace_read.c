@@ -46,11 +46,18 @@ struct trace_block {
 			     when the block's items are already in order */
 };
 
-/* Running values of a TRACE_FAST record's differences, and its pops. */
+/* Running values of a TRACE_FAST record's differences, its pops and
+ * (version 3) its nesting levels. */
 struct fast_state {
 	uint64_t addr, pc, stack;
 	uint32_t pops;	/* of the last tag, not yet returned */
-	uint8_t counted; /* version 3: a released tag counts pops */
+	uint8_t counted; /* version 3: a released tag counts pops, and
+			    acquisitions may take the short form */
+	uint32_t level;	/* the record's nesting level */
+	uint32_t valid;	/* levels with an acquisition: */
+	struct {
+		uint64_t addr, pc, stack;
+	} lv[COFFMAN_TRACE_FAST_LEVELS]; /* the last one at each */
 };
 
 struct trace_cursor {
@@ -184,6 +191,7 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 	const uint8_t *p = *pp;
 	uint64_t d;
 	uint8_t tag;
+	bool acq;
 
 	if (s->pops) {
 		s->pops--;
@@ -193,32 +201,56 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 	if (p >= end)
 		return false;
 	tag = *p++;
+	acq = (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED ||
+	      (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED_SHARED;
 	if (s->counted && (tag & 3) == COFFMAN_TRACE_FAST_RELEASED) {
-		if (!(tag >> 2))
+		uint32_t n = tag >> 2;
+
+		if (!n)
 			return false;
-		s->pops = (uint32_t)(tag >> 2) - 1;
+		s->pops = n - 1;
+		s->level -= n < s->level ? n : s->level;
 		pop_event(ev);
 		*pp = p;
 		return true;
 	}
-	if (!get_varint(&p, end, &d))
-		return false;
-	s->addr += unzigzag(d);
-	if (!get_varint(&p, end, &d))
-		return false;
-	s->pc += unzigzag(d);
-	ev->stack = 0;
-	if ((tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED ||
-	    (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED_SHARED) {
+	if (s->counted && (tag & COFFMAN_TRACE_FAST_SHORT)) {
+		/* as the last acquisition at its level */
+		if (!acq || s->level >= COFFMAN_TRACE_FAST_LEVELS ||
+		    !(s->valid >> s->level & 1) || !get_varint(&p, end, &d))
+			return false;
+		s->addr = s->lv[s->level].addr + unzigzag(d);
+		s->pc = s->lv[s->level].pc;
+		s->stack = s->lv[s->level].stack;
+	} else {
 		if (!get_varint(&p, end, &d))
 			return false;
-		s->stack += unzigzag(d);
+		s->addr += unzigzag(d);
+		if (!get_varint(&p, end, &d))
+			return false;
+		s->pc += unzigzag(d);
+		if (acq) {
+			if (!get_varint(&p, end, &d))
+				return false;
+			s->stack += unzigzag(d);
+		}
+	}
+	ev->stack = 0;
+	if (acq) {
 		ev->stack = (uint32_t)s->stack;
+		if (s->counted && s->level < COFFMAN_TRACE_FAST_LEVELS) {
+			s->lv[s->level].addr = s->addr;
+			s->lv[s->level].pc = s->pc;
+			s->lv[s->level].stack = s->stack;
+			s->valid |= 1u << s->level;
+		}
+		if (s->counted)
+			s->level++;
 	}
 	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_RELEASED     ? OP_RELEASE
 		 : (tag & 3) == COFFMAN_TRACE_FAST_TRY_FAILED ? OP_TRY_FAILED
 							       : OP_ACQUIRED;
-	ev->kind = tag >> 3;
+	ev->kind = s->counted ? (tag >> 3) & 15 : tag >> 3;
 	ev->mode = (tag & 3) == COFFMAN_TRACE_FAST_ACQUIRED_SHARED
 			   ? MODE_SHARED
 			   : MODE_EXCL;
@@ -239,7 +271,7 @@ static long fast_count(const uint8_t *p, uint16_t len, uint64_t off,
 		       bool counted, char *err, size_t errlen)
 {
 	const uint8_t *q = p + FAST_LEN, *end = p + len;
-	struct fast_state s = { 0, 0, 0, 0, counted };
+	struct fast_state s = { .counted = counted };
 	struct trace_ev ev;
 	long n = 0;
 
@@ -732,8 +764,9 @@ bool trace_next_event(struct trace_reader *r, struct trace_ev *ev)
 	if (c->fast) {
 		const uint8_t *pl = r->buf + b->payload, *p = pl + c->fpos;
 
-		/* Checked when the block was loaded: it decodes. */
-		ev->offset = b->payload + c->fpos;
+		/* Checked when the block was loaded: it decodes. The
+		 * releases a tag counts are all at that one byte. */
+		ev->offset = b->payload + c->fpos - (c->fs.pops ? 1 : 0);
 		ev->thread = le32(pl + c->pos + 4);
 		ev->seq = c->seq;
 		(void)decode_fast(&p, pl + c->fend, &c->fs, ev);

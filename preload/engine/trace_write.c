@@ -14,8 +14,9 @@
 #include "stackdepot.h"
 
 #define BLOCK_HDR sizeof(struct coffman_trace_block)
-/* A buffer, its ring and its header fit the allocator's 64 KiB class. */
-#define BUF_PAYLOAD (64 * 1024 - 128 - (uint32_t)sizeof(struct trace_ring))
+/* A buffer, its ring, its state and its block header fit the allocator's
+ * 64 KiB class. */
+#define BUF_PAYLOAD (64 * 1024 - 384 - (uint32_t)sizeof(struct trace_ring))
 #define MODULE_PAYLOAD (64 * 1024 - 128)
 #define NAME_BYTES_MAX 1024	 /* bytes of an object name kept */
 #define STACK_BITS (1u << 22)	 /* stack ids with a "written" bit */
@@ -64,6 +65,12 @@ struct trace_buf {
 				     event of its owner's holding no lock */
 	uint32_t fast_stack;	  /* previous values in it */
 	uint64_t fast_addr, fast_pc;
+	uint32_t fast_level;	  /* its nesting level (trace.h) */
+	uint32_t fast_valid;	  /* levels with an acquisition in it */
+	struct fast_level {
+		uint64_t addr, pc;
+		uint32_t stack;
+	} fast_lv[COFFMAN_TRACE_FAST_LEVELS]; /* their last ones */
 	uint32_t pops_done;	  /* owner's trace_pops drained, under lock */
 	struct trace_ring ring;	  /* the owner's pending compact events */
 	uint8_t block[];	  /* block header, then the payload */
@@ -634,6 +641,8 @@ static bool open_fast(struct trace_buf *b, const struct eng_thread *t)
 	b->fast_addr = 0;
 	b->fast_pc = 0;
 	b->fast_stack = 0;
+	b->fast_level = 0;
+	b->fast_valid = 0;
 	return true;
 }
 
@@ -652,6 +661,20 @@ static inline bool stack_known(uint32_t id)
 			(1ull << (id % 64))));
 }
 
+/* Ring event e as a compact event in full: its tag, then its
+ * differences from the previous event's addr, pc (and stack). */
+static inline uint8_t *put_long(uint8_t *p, uint8_t tag,
+				const struct trace_pending *e, uint64_t addr,
+				uint64_t pc, uint32_t stack)
+{
+	*p++ = tag;
+	p = put_varint(p, zigzag(e->addr, addr));
+	p = put_varint(p, zigzag(e->pc, pc));
+	if (!(tag & 1)) /* an acquisition: its stack */
+		p = put_varint(p, zigzag(e->stack, stack));
+	return p;
+}
+
 /*
  * Append n of the owner's releases, as compact pops, to b's open
  * TRACE_FAST record (b locked, room for one more event in it), as many as
@@ -667,6 +690,7 @@ static uint32_t put_pops(struct trace_buf *b, uint32_t n)
 		uint32_t k = left < 63 ? left : 63;
 
 		*p++ = (uint8_t)(k << 2 | COFFMAN_TRACE_FAST_RELEASED);
+		b->fast_level -= k < b->fast_level ? k : b->fast_level;
 		left -= k;
 	}
 	b->used = (uint32_t)(p - base);
@@ -691,6 +715,7 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
 	uint64_t addr = b->fast_addr, pc = b->fast_pc;
 	uint32_t stack = b->fast_stack, len, pops = b->pops_done;
+	uint32_t level = b->fast_level, valid = b->fast_valid;
 	/* Events i.. up to the end of the array, or to h */
 	const struct trace_pending *e = &r->ev[i % TRACE_RING];
 	const struct trace_pending *end =
@@ -723,18 +748,36 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 				*p = (uint8_t)(n << 2 |
 					       COFFMAN_TRACE_FAST_RELEASED);
 				pops += n;
+				level -= n < level ? n : level;
 				k -= n;
 			}
 			if (k || p >= lim)
 				break;
-			*p++ = tag;
-			p = put_varint(p, zigzag(e->addr, addr));
-			p = put_varint(p, zigzag(e->pc, pc));
+			if (acq && level < COFFMAN_TRACE_FAST_LEVELS) {
+				struct fast_level *l = &b->fast_lv[level];
+
+				if ((valid >> level & 1) && l->pc == e->pc &&
+				    l->stack == e->stack) {
+					/* as the last one at its level */
+					*p++ = tag | COFFMAN_TRACE_FAST_SHORT;
+					p = put_varint(p,
+						       zigzag(e->addr, l->addr));
+				} else {
+					p = put_long(p, tag, e, addr, pc,
+						     stack);
+					l->pc = e->pc;
+					l->stack = e->stack;
+					valid |= 1u << level;
+				}
+				l->addr = e->addr;
+			} else {
+				p = put_long(p, tag, e, addr, pc, stack);
+			}
 			addr = e->addr;
 			pc = e->pc;
 			if (acq) {
-				p = put_varint(p, zigzag(e->stack, stack));
 				stack = e->stack;
+				level++;
 			}
 		}
 		done += (uint32_t)(e - first);
@@ -746,6 +789,8 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	b->fast_addr = addr;
 	b->fast_pc = pc;
 	b->fast_stack = stack;
+	b->fast_level = level;
+	b->fast_valid = valid;
 	b->pops_done = pops;
 	b->used = (uint32_t)(p - base);
 	len = (uint32_t)(p - rec);
@@ -831,7 +876,7 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 	/* No buffer of its own yet, or its record is missing from this
 	 * file: a full event, which claims a buffer, writes the record and
 	 * opens the ring. */
-	if (!b || b->owner != t || t->trace_gen != file_gen || kind > 31) {
+	if (!b || b->owner != t || t->trace_gen != file_gen || kind > 15) {
 		struct coffman_event ev = {
 			.op = op,
 			.kind = kind,

@@ -47,7 +47,7 @@ void trace_event(struct eng_thread *t, const struct coffman_event *ev,
 /*
  * A fast-path event's operation for trace_fast(), packed: bits 0-7 its
  * compact record byte (the COFFMAN_TRACE_FAST_* code, 4 for EVF_TRY, the
- * kind from bit 3), 8-15 op, 16-19 mode, 20 EVF_TRY, 24-31 kind. The
+ * kind in bits 3-6), 8-15 op, 16-19 mode, 20 EVF_TRY, 24-31 kind. The
  * wrappers inline it with constants, so it costs nothing there.
  */
 static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
@@ -59,7 +59,7 @@ static inline uint32_t trace_fast_what(uint32_t op, uint32_t kind,
 						: COFFMAN_TRACE_FAST_ACQUIRED;
 	uint32_t try = (flags & EVF_TRY) ? 1 : 0;
 
-	return ((code | try << 2 | (kind & 31) << 3) & 0xff) | op << 8 |
+	return ((code | try << 2 | (kind & 15) << 3) & 0xff) | op << 8 |
 	       (mode & 15) << 16 | try << 20 | kind << 24;
 }
 
@@ -102,7 +102,7 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 /*
  * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
  * OP_TRY_FAILED of a known semaphore), what from trace_fast_what() (of a
- * kind under 32), in a TRACE_FAST record. The caller checked
+ * kind under 16), in a TRACE_FAST record. The caller checked
  * trace_enabled. Keeps errno. Returns the events now waiting in t's ring
  * (0 if this one did not go there): from TRACE_RING_DRAIN, t drains it
  * with trace_drain() once it holds no lock.

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "crc32.h"
+#include "event.h"
 #include "trace_read.h"
 #include "fuzz_check.h"
 
@@ -80,8 +81,9 @@ static void read_all(uint8_t *buf, size_t size)
 		CHECK(ev.seq >= last); /* sequence order */
 		last = ev.seq;
 		/* inside the buffer: a whole event record, or a compact
-		 * event of at least its tag and two varints */
-		CHECK(ev.offset + 3 <= size);
+		 * event of at least its tag (a count of releases is the
+		 * tag alone) */
+		CHECK(ev.offset + (ev.flags & EVF_TOP ? 1 : 2) <= size);
 		if (s)
 			for (uint32_t k = 0; k < s->n; k++)
 				(void)trace_stack_pc(s, k);

@@ -76,21 +76,39 @@ def decode_fast(b, where, version):
                 return v
             shift += 7
 
+    level, last = 0, {}    # version 3: nesting level, its acquisitions
     while pos < len(b):
         tag = b[pos]
         pos += 1
         op = tag & 3   # 0 acquired, 1 released, 2 acquired shared, 3 try
-        if op == 1 and version >= 3:
+        acquired = op in (0, 2)
+        if version < 3:
+            kind = tag >> 3
+        elif op == 1:
             if not tag >> 2:
                 raise Bad("%s: a count of 0 releases" % where)
             out.extend([(OP_RELEASE, 0, 0, 0)] * (tag >> 2))
+            level = max(0, level - (tag >> 2))
             continue
-        acquired = op in (0, 2)
-        for i in range(3 if acquired else 2):
+        else:
+            kind = (tag >> 3) & 15
+        if version >= 3 and tag & 0x80:
+            if not acquired or level not in last:
+                raise Bad("%s: a short form without a previous "
+                          "acquisition at level %d" % (where, level))
             z = varint()
-            vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
+            vals = [(last[level][0] + ((z >> 1) ^ -(z & 1))) % (1 << 64),
+                    last[level][1], last[level][2]]
+        else:
+            for i in range(3 if acquired else 2):
+                z = varint()
+                vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
+        if acquired and version >= 3:
+            if level < 8:
+                last[level] = list(vals)
+            level += 1
         out.append((OP_ACQUIRED if acquired else
-                    OP_RELEASE if op == 1 else OP_TRY_FAILED, tag >> 3,
+                    OP_RELEASE if op == 1 else OP_TRY_FAILED, kind,
                     vals[0], vals[2] if acquired else 0))
     return out
 
