@@ -716,31 +716,14 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	uint64_t addr = b->fast_addr, pc = b->fast_pc;
 	uint32_t stack = b->fast_stack, len, pops = b->pops_done;
 	uint32_t level = b->fast_level, valid = b->fast_valid;
-	/* Events i.. up to the end of the array, or to h */
-	const struct trace_pending *e = &r->ev[i % TRACE_RING];
-	const struct trace_pending *end =
-		&r->ev[(h - i >= TRACE_RING - i % TRACE_RING) ? TRACE_RING
-							  : h % TRACE_RING];
-	const struct trace_pending *first = e;
-	uint32_t done = 0;
 
-	for (;;) {
-		for (; e != end && p < lim; e++) {
-			uint8_t tag = (uint8_t)e->tag_pops;
-			/* releases before it, mostly none, one or two */
-			uint32_t k = ((e->tag_pops >> 8) - pops) & 0xffffff;
-			/* An acquisition (COFFMAN_TRACE_FAST_ACQUIRED or
-			 * _ACQUIRED_SHARED) carries its stack, which must be
-			 * in the file first: stack (the last one) and known
-			 * (the one before) are, so that two taken in turn
-			 * are looked up once. */
-			bool acq = !(tag & 1);
+	for (; i != h && p < lim; i++) {
+		const struct trace_pending *e = &r->ev[i % TRACE_RING];
+		uint32_t tag = e->tag_pops & 0xff;
+		/* releases before it, mostly none, one or two */
+		uint32_t k = ((e->tag_pops >> 8) - pops) & 0xffffff;
 
-			if (acq && e->stack != stack) {
-				if (e->stack != known && !stack_known(e->stack))
-					break;
-				known = stack;
-			}
+		if (k) {
 			/* one byte for up to 63 */
 			for (; k && p < lim; p++) {
 				uint32_t n = k < 63 ? k : 63;
@@ -753,38 +736,46 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 			}
 			if (k || p >= lim)
 				break;
-			if (acq && level < COFFMAN_TRACE_FAST_LEVELS) {
-				struct fast_level *l = &b->fast_lv[level];
+		}
+		if (!(tag & 1)) {
+			/* An acquisition (COFFMAN_TRACE_FAST_ACQUIRED or
+			 * _ACQUIRED_SHARED): as the last one at its level,
+			 * or with its stack, which must be in the file
+			 * first: stack (the last one) and known (the one
+			 * before) are, so that two taken in turn are looked
+			 * up once. */
+			struct fast_level *l =
+				&b->fast_lv[level % COFFMAN_TRACE_FAST_LEVELS];
 
-				if ((valid >> level & 1) && l->pc == e->pc &&
-				    l->stack == e->stack) {
-					/* as the last one at its level */
-					*p++ = tag | COFFMAN_TRACE_FAST_SHORT;
-					p = put_varint(p,
-						       zigzag(e->addr, l->addr));
-				} else {
-					p = put_long(p, tag, e, addr, pc,
-						     stack);
+			if (level < COFFMAN_TRACE_FAST_LEVELS &&
+			    (valid >> level & 1) && l->pc == e->pc &&
+			    l->stack == e->stack) {
+				*p++ = (uint8_t)(tag | COFFMAN_TRACE_FAST_SHORT);
+				p = put_varint(p, zigzag(e->addr, l->addr));
+			} else {
+				if (e->stack != stack) {
+					if (e->stack != known &&
+					    !stack_known(e->stack))
+						break;
+					known = stack;
+				}
+				p = put_long(p, (uint8_t)tag, e, addr, pc,
+					     stack);
+				if (level < COFFMAN_TRACE_FAST_LEVELS) {
 					l->pc = e->pc;
 					l->stack = e->stack;
 					valid |= 1u << level;
 				}
+			}
+			if (level < COFFMAN_TRACE_FAST_LEVELS)
 				l->addr = e->addr;
-			} else {
-				p = put_long(p, tag, e, addr, pc, stack);
-			}
-			addr = e->addr;
-			pc = e->pc;
-			if (acq) {
-				stack = e->stack;
-				level++;
-			}
+			level++;
+			stack = e->stack;
+		} else {
+			p = put_long(p, (uint8_t)tag, e, addr, pc, stack);
 		}
-		done += (uint32_t)(e - first);
-		if (e != end || end != &r->ev[TRACE_RING] || i + done == h)
-			break;
-		e = first = &r->ev[0]; /* wrapped */
-		end = &r->ev[h % TRACE_RING];
+		addr = e->addr;
+		pc = e->pc;
 	}
 	b->fast_addr = addr;
 	b->fast_pc = pc;
@@ -796,7 +787,7 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 	len = (uint32_t)(p - rec);
 	rec[2] = (uint8_t)len;
 	rec[3] = (uint8_t)(len >> 8);
-	return i + done;
+	return i;
 }
 
 /* The releases t (b's owner, b locked) has counted: all of them that
