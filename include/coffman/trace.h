@@ -202,10 +202,11 @@ struct coffman_trace_options {
  * taken before the record leaves it at 0). An acquisition at a level
  * under COFFMAN_TRACE_FAST_LEVELS may take the short form when an
  * earlier acquisition of the record was at the same level: bit 7 set,
- * and one varint, the zigzag-encoded difference of its addr from the
- * last such acquisition's; its pc and stack are that acquisition's. Like
- * any acquisition it is then the previous event for the differences of
- * the next.
+ * and one varint v for the difference d of its addr from the last such
+ * acquisition's: v = zigzag(d) << 1, or, when d is a multiple of 8,
+ * v = zigzag(d / 8) << 1 | 1. Its pc and stack are that acquisition's.
+ * Like any acquisition it is then the previous event for the differences
+ * of the next.
  *
  * In versions 2 and earlier a release was described like a failed try
  * (addr and pc differences), bits 3-7 held the kind, and there was no

@@ -219,7 +219,8 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 		if (!acq || s->level >= COFFMAN_TRACE_FAST_LEVELS ||
 		    !(s->valid >> s->level & 1) || !get_varint(&p, end, &d))
 			return false;
-		s->addr = s->lv[s->level].addr + unzigzag(d);
+		s->addr = s->lv[s->level].addr +
+			  (d & 1 ? unzigzag(d >> 1) << 3 : unzigzag(d >> 1));
 		s->pc = s->lv[s->level].pc;
 		s->stack = s->lv[s->level].stack;
 	} else {

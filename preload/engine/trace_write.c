@@ -747,11 +747,17 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 			struct fast_level *l =
 				&b->fast_lv[level % COFFMAN_TRACE_FAST_LEVELS];
 
+			uint64_t z = zigzag(e->addr, l->addr);
+
 			if (level < COFFMAN_TRACE_FAST_LEVELS &&
 			    (valid >> level & 1) && l->pc == e->pc &&
-			    l->stack == e->stack) {
+			    l->stack == e->stack && !(z >> 62)) {
+				/* locks are most often 8 bytes apart or more:
+				 * then the difference in eights */
 				*p++ = (uint8_t)(tag | COFFMAN_TRACE_FAST_SHORT);
-				p = put_varint(p, zigzag(e->addr, l->addr));
+				p = put_varint(p, (e->addr - l->addr) & 7
+							  ? z << 1
+							  : z >> 2 | 1);
 			} else {
 				if (e->stack != stack) {
 					if (e->stack != known &&

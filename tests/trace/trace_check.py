@@ -14,6 +14,7 @@
 Exit status 0 if all is well, 1 if a check failed, 2 on a usage error.
 """
 import argparse
+import collections
 import glob
 import os
 import re
@@ -96,8 +97,10 @@ def decode_fast(b, where, version):
             if not acquired or level not in last:
                 raise Bad("%s: a short form without a previous "
                           "acquisition at level %d" % (where, level))
-            z = varint()
-            vals = [(last[level][0] + ((z >> 1) ^ -(z & 1))) % (1 << 64),
+            v = varint()
+            z = v >> 1
+            d = (z >> 1) ^ -(z & 1)
+            vals = [(last[level][0] + (d * 8 if v & 1 else d)) % (1 << 64),
                     last[level][1], last[level][2]]
         else:
             for i in range(3 if acquired else 2):
@@ -416,12 +419,32 @@ def run(args):
                          "%s: pid %d ppid %d unrelated" %
                          (t.path, t.pid, t.ppid))
         ok &= apply_expectations(main[0] if main else traces[0], traces, args)
+        if args.coffman:
+            for t in traces:
+                ok &= readers_agree(t, args.coffman)
         return 0 if ok else 1
     finally:
         if args.keep:
             print("kept " + tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def readers_agree(t, coffman):
+    """coffman's own reader (coffman dump) finds the acquisitions this
+    one does: as many, of the same locks."""
+    out = subprocess.run([coffman, "dump", t.path], capture_output=True,
+                         check=False).stdout.decode(errors="replace")
+    theirs = collections.Counter(
+        int(m.group(1), 16)
+        for m in re.finditer(r"^T\d+ acquired \S+ (0x[0-9a-f]+)", out, re.M))
+    ours = collections.Counter(e[4] for e in t.events + t.fast
+                               if e[2] == OP_ACQUIRED)
+    return expect(theirs == ours and bool(ours),
+                  "%s: coffman dump reads %d acquisitions of %d locks, "
+                  "this reader %d of %d" %
+                  (t.path, sum(theirs.values()), len(theirs),
+                   sum(ours.values()), len(ours)))
 
 
 def apply_expectations(t, traces, args):
@@ -461,6 +484,17 @@ def apply_expectations(t, traces, args):
                      "%d compact and %d full failed semaphore tries, "
                      "wanted >= %d compact and no full one" %
                      (fast, full, args.compact_sem_tries))
+    if args.acquisitions_per_lock:
+        per_addr = collections.Counter(e[4] for e in t.events + t.fast
+                                       if e[2] == OP_ACQUIRED)
+        got = collections.Counter(per_addr.values())
+        want = collections.Counter()
+        for spec in args.acquisitions_per_lock.split(","):
+            count, locks = spec.split(":")
+            want[int(count)] += int(locks)
+        ok &= expect(got == want,
+                     "locks by acquisitions (count: locks) %s, wanted %s" %
+                     (dict(sorted(got.items())), dict(sorted(want.items()))))
     if args.build_id:
         ok &= expect(any(mod[0] == t.exe and mod[4] for mod in t.modules),
                      "no build id for %s" % t.exe)
@@ -484,6 +518,9 @@ def main():
         p.add_argument("--thread-name", action="append", default=[])
         p.add_argument("--module", action="append", default=[])
         p.add_argument("--exe", action="append", default=[])
+        p.add_argument("--acquisitions-per-lock", default="",
+                       help="COUNT:LOCKS,...: LOCKS addresses acquired "
+                       "COUNT times each, and no other")
         p.add_argument("--compact-sem-tries", type=int, default=0,
                        help="at least this many failed semaphore tries, "
                        "all as compact events")
@@ -498,6 +535,8 @@ def main():
     r.add_argument("--options", default="", help="more COFFMAN_OPTIONS")
     r.add_argument("--files", type=int, help="trace files expected")
     r.add_argument("--status", type=int, default=0)
+    r.add_argument("--coffman", help="the coffman command: its dump of "
+                   "each trace must hold the same acquisitions")
     r.add_argument("--signal", help="expected fatal signal, e.g. SIGSEGV")
     r.add_argument("--kill-after", type=float,
                    help="SIGKILL the program after this many seconds")

@@ -26,6 +26,10 @@
  *             sleeps outside the runtime while main exits: its last
  *             compact events, still waiting in its ring, must be in the
  *             trace (drained by the exit's flush)
+ *   levels    500 rounds of: 10 mutexes nested in order (deeper than a
+ *             compact record's levels), then 16 spinlocks 4 bytes apart,
+ *             each once, in a varying order, each under one of 2 other
+ *             mutexes: 26 locks taken 500 times, 2 taken 4000 times
  *   semtry    1000 failed sem_trywait calls on a semaphore the thread
  *             holds (CPython tries every lock that way first)
  *   heldwrite under each kind of lock in turn (mutex, rwlock for writing
@@ -329,6 +333,32 @@ int main(int argc, char **argv)
 		while (!__atomic_load_n(&pending_done, __ATOMIC_ACQUIRE))
 			nanosleep(&ms, NULL);
 		exit(0);
+	}
+	if (!strcmp(mode, "levels")) {
+		static pthread_mutex_t muts[12];
+		static pthread_spinlock_t spins[16];
+		int r, j;
+
+		for (i = 0; i < 12; i++)
+			CHECK(pthread_mutex_init(&muts[i], NULL) == 0);
+		for (i = 0; i < 16; i++)
+			CHECK(pthread_spin_init(&spins[i], 0) == 0);
+		for (r = 0; r < 500; r++) {
+			for (i = 0; i < 10; i++)
+				CHECK(pthread_mutex_lock(&muts[i]) == 0);
+			for (i = 10; i-- > 0;)
+				CHECK(pthread_mutex_unlock(&muts[i]) == 0);
+			for (j = 0; j < 16; j++) {
+				pthread_spinlock_t *sp = &spins[(j * 5 + r) % 16];
+
+				CHECK(pthread_mutex_lock(&muts[10 + j % 2]) == 0);
+				CHECK(pthread_spin_lock(sp) == 0);
+				CHECK(pthread_spin_unlock(sp) == 0);
+				CHECK(pthread_mutex_unlock(&muts[10 + j % 2]) ==
+				      0);
+			}
+		}
+		return 0;
 	}
 	if (!strcmp(mode, "semtry")) {
 		sem_t s;
