@@ -334,9 +334,7 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 		/* Recorded before the real unlock, so that the program's
 		 * critical section gets no longer than its stores. */
 		if (UNLIKELY(trace_pop(t, kind, (uintptr_t)m,
-				       (uintptr_t)__builtin_return_address(0)) >=
-			     TRACE_RING_DRAIN) &&
-		    !t->depth)
+				       (uintptr_t)__builtin_return_address(0))))
 			return mutex_unlock_drain(t, m);
 	}
 	rt_leave();

@@ -663,9 +663,7 @@ __attribute__((noinline)) int
 rt_traced_release(struct eng_thread *t, uint32_t kind, const void *addr,
 		  const void *pc, int rc)
 {
-	if (trace_pop(t, kind, (uintptr_t)addr, (uintptr_t)pc) >=
-		    TRACE_RING_DRAIN &&
-	    !t->depth)
+	if (trace_pop(t, kind, (uintptr_t)addr, (uintptr_t)pc))
 		trace_drain(t);
 	rt_leave();
 	return rc;

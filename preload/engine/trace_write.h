@@ -137,10 +137,11 @@ trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
  * t released the lock on top of its held stack (kind, at addr, from call
  * site pc), on the fast path; the caller checked trace_enabled. With a
  * ring, it is only counted (the trace does not keep its call site);
- * without one, it is written as a full event. Keeps errno. Returns the
- * events waiting in t's ring, as trace_fast() does.
+ * without one, it is written as a full event. Keeps errno. True if t
+ * should now drain its ring with trace_drain(): it holds no lock, and
+ * TRACE_RING_DRAIN events wait.
  */
-static inline __attribute__((always_inline)) uint32_t
+static inline __attribute__((always_inline)) bool
 trace_pop(struct eng_thread *t, uint32_t kind, uint64_t addr, uint64_t pc)
 {
 	struct trace_ring *r = t->trace_ring;
@@ -149,10 +150,12 @@ trace_pop(struct eng_thread *t, uint32_t kind, uint64_t addr, uint64_t pc)
 		trace_fast_slow(t, trace_fast_what(OP_RELEASE, kind, MODE_EXCL,
 						   0),
 				addr, pc, 0);
-		return 0;
+		return false;
 	}
 	__atomic_store_n(&t->trace_pops, t->trace_pops + 1, __ATOMIC_RELEASE);
-	return r->head - __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+	return !t->depth &&
+	       r->head - __atomic_load_n(&r->tail, __ATOMIC_RELAXED) >=
+		       TRACE_RING_DRAIN;
 }
 
 /* Encode t's pending compact events into its buffer, and write the buffer
