@@ -180,9 +180,9 @@ struct coffman_trace_options {
  *   3 try failed; for the others, bit 2 EVF_TRY and bits 3-6 the kind
  *   (ev_kind), bit 7 the short form (below).
  *
- * Acquisitions and failed tries go on with LEB128 varints of the
- * zigzag-encoded differences from the same field of the previous such
- * event of the record (of 0 for the first):
+ * Acquisitions and failed tries in full go on with LEB128 varints of the
+ * zigzag-encoded differences from the same field of the previous event
+ * in full of the record (of 0 for the first):
  *
  *   addr difference, pc difference;
  *   acquired only: stack id difference (a 32-bit id, TRACE_STACK)
@@ -205,8 +205,9 @@ struct coffman_trace_options {
  * and one varint v for the difference d of its addr from the last such
  * acquisition's: v = zigzag(d) << 1, or, when d is a multiple of 8,
  * v = zigzag(d / 8) << 1 | 1. Its pc and stack are that acquisition's.
- * Like any acquisition it is then the previous event for the differences
- * of the next.
+ * It is then the last acquisition at its level, but not the previous
+ * event for the differences of the next event in full, which are taken
+ * from the last event in full.
  *
  * In versions 2 and earlier a release was described like a failed try
  * (addr and pc differences), bits 3-7 held the kind, and there was no

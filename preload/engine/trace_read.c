@@ -219,10 +219,13 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 		if (!acq || s->level >= COFFMAN_TRACE_FAST_LEVELS ||
 		    !(s->valid >> s->level & 1) || !get_varint(&p, end, &d))
 			return false;
-		s->addr = s->lv[s->level].addr +
-			  (d & 1 ? unzigzag(d >> 1) << 3 : unzigzag(d >> 1));
-		s->pc = s->lv[s->level].pc;
-		s->stack = s->lv[s->level].stack;
+		/* the previous values for the full form stay */
+		s->lv[s->level].addr +=
+			d & 1 ? unzigzag(d >> 1) << 3 : unzigzag(d >> 1);
+		ev->addr = s->lv[s->level].addr;
+		ev->pc = s->lv[s->level].pc;
+		ev->stack = (uint32_t)s->lv[s->level].stack;
+		s->level++;
 	} else {
 		if (!get_varint(&p, end, &d))
 			return false;
@@ -230,23 +233,24 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 		if (!get_varint(&p, end, &d))
 			return false;
 		s->pc += unzigzag(d);
+		ev->stack = 0;
 		if (acq) {
 			if (!get_varint(&p, end, &d))
 				return false;
 			s->stack += unzigzag(d);
+			ev->stack = (uint32_t)s->stack;
 		}
-	}
-	ev->stack = 0;
-	if (acq) {
-		ev->stack = (uint32_t)s->stack;
-		if (s->counted && s->level < COFFMAN_TRACE_FAST_LEVELS) {
-			s->lv[s->level].addr = s->addr;
-			s->lv[s->level].pc = s->pc;
-			s->lv[s->level].stack = s->stack;
-			s->valid |= 1u << s->level;
-		}
-		if (s->counted)
+		if (acq && s->counted) {
+			if (s->level < COFFMAN_TRACE_FAST_LEVELS) {
+				s->lv[s->level].addr = s->addr;
+				s->lv[s->level].pc = s->pc;
+				s->lv[s->level].stack = s->stack;
+				s->valid |= 1u << s->level;
+			}
 			s->level++;
+		}
+		ev->addr = s->addr;
+		ev->pc = s->pc;
 	}
 	ev->op = (tag & 3) == COFFMAN_TRACE_FAST_RELEASED     ? OP_RELEASE
 		 : (tag & 3) == COFFMAN_TRACE_FAST_TRY_FAILED ? OP_TRY_FAILED
@@ -257,9 +261,7 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 			   : MODE_EXCL;
 	ev->flags = (tag & 4) ? EVF_TRY : 0;
 	ev->ts_ns = 0;
-	ev->addr = s->addr;
 	ev->arg = 0;
-	ev->pc = s->pc;
 	ev->owner_tid = 0;
 	ev->str = 0;
 	*pp = p;

@@ -713,10 +713,12 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 {
 	uint8_t *base = b->block + BLOCK_HDR, *rec = base + b->fast_at - 1;
 	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
-	uint64_t addr = b->fast_addr, pc = b->fast_pc;
-	uint32_t stack = b->fast_stack, len, pops = b->pops_done;
+	uint32_t len, pops = b->pops_done;
 	uint32_t level = b->fast_level, valid = b->fast_valid;
 
+	/* Few values live across the loop: the short form, the commonest,
+	 * needs only its level's; the full form's previous values stay in
+	 * b. */
 	for (; i != h && p < lim; i++) {
 		const struct trace_pending *e = &r->ev[i % TRACE_RING];
 		uint32_t tag = e->tag_pops & 0xff;
@@ -737,55 +739,53 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 			if (k || p >= lim)
 				break;
 		}
-		if (!(tag & 1)) {
+		if (!(tag & 1) && level < COFFMAN_TRACE_FAST_LEVELS &&
+		    (valid >> level & 1)) {
 			/* An acquisition (COFFMAN_TRACE_FAST_ACQUIRED or
-			 * _ACQUIRED_SHARED): as the last one at its level,
-			 * or with its stack, which must be in the file
-			 * first: stack (the last one) and known (the one
-			 * before) are, so that two taken in turn are looked
-			 * up once. */
-			struct fast_level *l =
-				&b->fast_lv[level % COFFMAN_TRACE_FAST_LEVELS];
-
+			 * _ACQUIRED_SHARED) as the last one at its level:
+			 * locks are most often 8 bytes apart or more, then
+			 * the difference in eights */
+			struct fast_level *l = &b->fast_lv[level];
 			uint64_t z = zigzag(e->addr, l->addr);
 
-			if (level < COFFMAN_TRACE_FAST_LEVELS &&
-			    (valid >> level & 1) && l->pc == e->pc &&
-			    l->stack == e->stack && !(z >> 62)) {
-				/* locks are most often 8 bytes apart or more:
-				 * then the difference in eights */
+			if (l->pc == e->pc && l->stack == e->stack &&
+			    !(z >> 62)) {
 				*p++ = (uint8_t)(tag | COFFMAN_TRACE_FAST_SHORT);
 				p = put_varint(p, (e->addr - l->addr) & 7
 							  ? z << 1
 							  : z >> 2 | 1);
-			} else {
-				if (e->stack != stack) {
-					if (e->stack != known &&
-					    !stack_known(e->stack))
-						break;
-					known = stack;
-				}
-				p = put_long(p, (uint8_t)tag, e, addr, pc,
-					     stack);
-				if (level < COFFMAN_TRACE_FAST_LEVELS) {
-					l->pc = e->pc;
-					l->stack = e->stack;
-					valid |= 1u << level;
-				}
-			}
-			if (level < COFFMAN_TRACE_FAST_LEVELS)
 				l->addr = e->addr;
-			level++;
-			stack = e->stack;
-		} else {
-			p = put_long(p, (uint8_t)tag, e, addr, pc, stack);
+				level++;
+				continue;
+			}
 		}
-		addr = e->addr;
-		pc = e->pc;
+		if (!(tag & 1)) {
+			/* in full, with its stack, which must be in the
+			 * file first: fast_stack (the last one) and known
+			 * (the one before) are, so that two taken in turn
+			 * are looked up once */
+			if (e->stack != b->fast_stack) {
+				if (e->stack != known && !stack_known(e->stack))
+					break;
+				known = b->fast_stack;
+			}
+			if (level < COFFMAN_TRACE_FAST_LEVELS) {
+				struct fast_level *l = &b->fast_lv[level];
+
+				l->addr = e->addr;
+				l->pc = e->pc;
+				l->stack = e->stack;
+				valid |= 1u << level;
+			}
+			level++;
+		}
+		p = put_long(p, (uint8_t)tag, e, b->fast_addr, b->fast_pc,
+			     b->fast_stack);
+		b->fast_addr = e->addr;
+		b->fast_pc = e->pc;
+		if (!(tag & 1))
+			b->fast_stack = e->stack;
 	}
-	b->fast_addr = addr;
-	b->fast_pc = pc;
-	b->fast_stack = stack;
 	b->fast_level = level;
 	b->fast_valid = valid;
 	b->pops_done = pops;

@@ -97,15 +97,18 @@ def decode_fast(b, where, version):
             if not acquired or level not in last:
                 raise Bad("%s: a short form without a previous "
                           "acquisition at level %d" % (where, level))
+            # the full form's previous values stay as they are
             v = varint()
             z = v >> 1
             d = (z >> 1) ^ -(z & 1)
-            vals = [(last[level][0] + (d * 8 if v & 1 else d)) % (1 << 64),
-                    last[level][1], last[level][2]]
-        else:
-            for i in range(3 if acquired else 2):
-                z = varint()
-                vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
+            last[level][0] = (last[level][0] + (d * 8 if v & 1 else d)) \
+                % (1 << 64)
+            out.append((OP_ACQUIRED, kind, last[level][0], last[level][2]))
+            level += 1
+            continue
+        for i in range(3 if acquired else 2):
+            z = varint()
+            vals[i] = (vals[i] + ((z >> 1) ^ -(z & 1))) % (1 << 64)
         if acquired and version >= 3:
             if level < 8:
                 last[level] = list(vals)
