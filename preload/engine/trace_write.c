@@ -31,6 +31,8 @@ _Static_assert(sizeof(struct coffman_trace_module) == 32, "module");
 _Static_assert(sizeof(struct coffman_trace_fast) == 16, "fast");
 
 #define FAST_EV_MAX 32 /* bytes of one compact event at most */
+/* ...and of one count of releases with the event after it */
+_Static_assert(1 + 1 + 10 + 10 + 5 < FAST_EV_MAX, "room");
 /*
  * A buffer this close to full is written out when its thread drains its
  * ring holding no lock (a release's after the real unlock), not when it
@@ -725,8 +727,13 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 		/* releases before it, mostly none, one or two */
 		uint32_t k = ((e->tag_pops >> 8) - pops) & 0xffffff;
 
-		if (k) {
-			/* one byte for up to 63 */
+		if (k && k < 64) {
+			/* one byte for up to 63; the room left for the
+			 * event after it is still FAST_EV_MAX - 1 */
+			*p++ = (uint8_t)(k << 2 | COFFMAN_TRACE_FAST_RELEASED);
+			pops += k;
+			level = level > k ? level - k : 0;
+		} else if (k) {
 			for (; k && p < lim; p++) {
 				uint32_t n = k < 63 ? k : 63;
 
@@ -750,10 +757,14 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 
 			if (l->pc == e->pc && l->stack == e->stack &&
 			    !(z >> 62)) {
+				uint64_t v = (e->addr - l->addr) & 7 ? z << 1
+								     : z >> 2 | 1;
+
 				*p++ = (uint8_t)(tag | COFFMAN_TRACE_FAST_SHORT);
-				p = put_varint(p, (e->addr - l->addr) & 7
-							  ? z << 1
-							  : z >> 2 | 1);
+				if (v < 0x80) /* most often */
+					*p++ = (uint8_t)v;
+				else
+					p = put_varint(p, v);
 				l->addr = e->addr;
 				level++;
 				continue;
