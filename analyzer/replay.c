@@ -862,7 +862,8 @@ int replay_trace(struct loaded_trace *lt, int index, int count_)
 	if (rt.skipped)
 		fprintf(stderr,
 			"coffman analyze: %s: warning: %llu event(s) with a "
-			"bad thread number or name skipped\n",
+			"bad thread number or name, or releasing the top of "
+			"an empty held stack, skipped\n",
 			lt->path, (unsigned long long)rt.skipped);
 	if (index + 1 < count_)
 		retire_threads(&rt);

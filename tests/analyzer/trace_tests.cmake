@@ -71,6 +71,12 @@ coffman_cli_test(analyze_bad_text_line STATUS 2 STDERR_LINES 1
   STDERR [[^coffman analyze: -: line 2: A is a mutex, not a rwlock$]]
   COMMAND sh -c [[printf 'T1 lock A\nT1 rdlock A\n' | "$0" analyze -]]
           ${COFFMAN})
+# A release of the top of the held stack with nothing held is skipped,
+# and said so.
+coffman_cli_test(analyze_top_release_empty_stack_warning STATUS 0
+  STDERR_LINES 1 STDERR [[^coffman analyze: -: warning: 1 event\(s\) with a bad thread number or name, or releasing the top of an empty held stack, skipped$]]
+  COMMAND sh -c [[printf 'T1 lock A\nT1 release object 0x0 flags=top\nT1 release object 0x0 flags=top\n' | "$0" analyze -]]
+          ${COFFMAN})
 coffman_cli_test(analyze_second_trace_bad_prints_nothing STATUS 2
   STDERR_LINES 1 STDERR "^coffman analyze: /nonexistent\\.trace: "
   COMMAND ${COFFMAN} analyze ${GOLDEN}/abba.trace /nonexistent.trace)
