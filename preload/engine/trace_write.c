@@ -678,23 +678,36 @@ static inline uint8_t *put_long(uint8_t *p, uint8_t tag,
 }
 
 /*
- * Append n of the owner's releases, as compact pops, to b's open
- * TRACE_FAST record (b locked, room for one more event in it), as many as
- * it has room for; returns how many it took.
+ * *n releases as compact counts at p, as many as fit before lim: one byte
+ * for up to 63, and the record's nesting level *level lowered by as many
+ * (down to 0). Returns the end; *n is left with those that did not fit.
+ * Out of line: most counts are one byte, written in place.
+ */
+static __attribute__((noinline)) uint8_t *
+put_counts(uint8_t *p, const uint8_t *lim, uint32_t *n, uint32_t *level)
+{
+	while (*n && p < lim) {
+		uint32_t k = *n < 63 ? *n : 63;
+
+		*p++ = (uint8_t)(k << 2 | COFFMAN_TRACE_FAST_RELEASED);
+		*level = *level > k ? *level - k : 0;
+		*n -= k;
+	}
+	return p;
+}
+
+/*
+ * Append n of the owner's releases to b's open TRACE_FAST record (b
+ * locked, room for one more event in it), as many as it has room for;
+ * returns how many it took.
  */
 static uint32_t put_pops(struct trace_buf *b, uint32_t n)
 {
 	uint8_t *base = b->block + BLOCK_HDR, *rec = base + b->fast_at - 1;
-	uint8_t *p = base + b->used, *lim = base + b->fast_lim;
+	uint8_t *p = base + b->used;
 	uint32_t left = n, len;
 
-	while (left && p < lim) {
-		uint32_t k = left < 63 ? left : 63;
-
-		*p++ = (uint8_t)(k << 2 | COFFMAN_TRACE_FAST_RELEASED);
-		b->fast_level -= k < b->fast_level ? k : b->fast_level;
-		left -= k;
-	}
+	p = put_counts(p, base + b->fast_lim, &left, &b->fast_level);
 	b->used = (uint32_t)(p - base);
 	len = (uint32_t)(p - rec);
 	rec[2] = (uint8_t)len;
@@ -728,22 +741,18 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 		uint32_t k = ((e->tag_pops >> 8) - pops) & 0xffffff;
 
 		if (k && k < 64) {
-			/* one byte for up to 63; the room left for the
-			 * event after it is still FAST_EV_MAX - 1 */
+			/* one byte; the room left for the event after it is
+			 * still FAST_EV_MAX - 1 */
 			*p++ = (uint8_t)(k << 2 | COFFMAN_TRACE_FAST_RELEASED);
 			pops += k;
 			level = level > k ? level - k : 0;
 		} else if (k) {
-			for (; k && p < lim; p++) {
-				uint32_t n = k < 63 ? k : 63;
+			uint32_t left = k, lv = level;
 
-				*p = (uint8_t)(n << 2 |
-					       COFFMAN_TRACE_FAST_RELEASED);
-				pops += n;
-				level -= n < level ? n : level;
-				k -= n;
-			}
-			if (k || p >= lim)
+			p = put_counts(p, lim, &left, &lv);
+			level = lv;
+			pops += k - left;
+			if (left || p >= lim)
 				break;
 		}
 		if (!(tag & 1) && level < COFFMAN_TRACE_FAST_LEVELS &&
