@@ -168,13 +168,31 @@ static int high_fd(int fd)
 	return h;
 }
 
-static int open_out(const char *path)
+/*
+ * The file of option what (log, json) at path, or -1 after one line on
+ * stderr that says why not: the program runs on without it (log's
+ * reports go to stderr instead).
+ */
+static int open_out(const char *what, const char *path)
 {
-	char p[OPT_PATH_MAX + 32];
+	char p[OPT_PATH_MAX + 32], line[OPT_PATH_MAX + 128];
+	int saved = errno, fd, n;
 
 	rt_expand_path(path, p, sizeof(p));
-	return high_fd(open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			    0644));
+	fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		n = snprintf(line, sizeof(line),
+			     "coffman: %s=: cannot open %s: %s%s\n", what, p,
+			     strerror(errno),
+			     strcmp(what, "log") ? ""
+						 : "; reports go to stderr");
+		if (n > 0)
+			(void)!write(2, line,
+				     (size_t)n < sizeof(line) ? (size_t)n
+							 : sizeof(line) - 1);
+	}
+	errno = saved;
+	return high_fd(fd);
 }
 
 static uint64_t now_ns(void)
@@ -765,11 +783,12 @@ __attribute__((constructor)) static void rt_init(void)
 	if (getenv("COFFMAN_ABORT") && getenv("COFFMAN_ABORT")[0] == '1')
 		options.on_deadlock = ON_DEADLOCK_ABORT;
 	rt_spin = options.spin;
-	out_set(&text_out, options.log[0] ? open_out(options.log) : -1);
+	out_set(&text_out,
+		options.log[0] ? open_out("log", options.log) : -1);
 	if (!text_out.ok)
 		out_set(&text_out, 2);
 	if (options.json[0])
-		out_set(&json_out, open_out(options.json));
+		out_set(&json_out, open_out("json", options.json));
 	stack_init();
 	symbolize_init_allocator();
 	engine_init(&options, &hooks, (int)getpid());
