@@ -35,22 +35,33 @@ typedef char *demangle_fn(const char *name, char *buf, size_t *len,
 			  int *status);
 
 /*
- * Copy a symbol's name into dst[size], demangled when it is a C++ name
- * and the program has a demangler: a C++ program has libstdc++'s
- * __cxa_demangle (looked up again until found, for one loaded later).
- * What offline reports print too (addr2line -C), and what suppressions
- * are written against.
+ * Copy a symbol's name into dst[size], demangled when it is a C++ name:
+ * with libstdc++'s __cxa_demangle, the program's if it has one (looked
+ * up again until found, for one loaded later), else from a copy of
+ * libstdc++ loaded for the runtime alone, once (C++ built without the
+ * C++ library still has C++ names). What offline reports print too
+ * (addr2line -C), and what suppressions are written against.
  */
 static void copy_symbol(char *dst, size_t size, const char *name)
 {
 	static demangle_fn *demangle;
+	static int loaded; /* libstdc++ tried, by this function */
 	demangle_fn *fn = __atomic_load_n(&demangle, __ATOMIC_RELAXED);
 	char *plain;
 	int status = -1;
 
 	if (name[0] == '_' && name[1] == 'Z' && !fn) {
 		fn = (demangle_fn *)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-		__atomic_store_n(&demangle, fn, __ATOMIC_RELAXED);
+		if (!fn && !__atomic_exchange_n(&loaded, 1, __ATOMIC_RELAXED)) {
+			/* RTLD_LOCAL: none of it reaches the program */
+			void *h = dlopen("libstdc++.so.6",
+					 RTLD_NOW | RTLD_LOCAL);
+
+			fn = h ? (demangle_fn *)dlsym(h, "__cxa_demangle")
+			       : NULL;
+		}
+		if (fn)
+			__atomic_store_n(&demangle, fn, __ATOMIC_RELAXED);
 	}
 	if (name[0] == '_' && name[1] == 'Z' && fn &&
 	    (plain = fn(name, NULL, NULL, &status)) != NULL) {
