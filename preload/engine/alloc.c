@@ -123,8 +123,16 @@ static void *alloc_block(size_t n, bool touch)
 		free_list[c] = b->next;
 		p = b;
 	} else {
+		/* Blocks of a cache line or more start on one: a record's
+		 * first fields (those the fast paths read) share a line. */
+		size_t pad = (size_t)-(uintptr_t)chunk_cur &
+			     ((sz < 64 ? sz : 64) - 1);
+
 		fresh = true; /* from a new mapping: zero already */
-		if (chunk_left < sz) {
+		if (chunk_left >= pad + sz) {
+			chunk_cur += pad;
+			chunk_left -= pad;
+		} else {
 			char *chunk = map(CHUNK);
 
 			if (!chunk) {

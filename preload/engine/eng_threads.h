@@ -33,13 +33,29 @@ struct held {
 	uint64_t addr;	     /* object address */
 	uint64_t chain;	     /* hash of the held stack up to this entry */
 	uint64_t pc;	     /* call site of the acquisition */
+	uint64_t prev;	     /* the chain below it when it was pushed */
 	uint32_t stack;	     /* stack id of the acquisition, 0 unknown */
 	uint32_t count;	     /* recursion depth (recursive mutexes) */
+	uint32_t gen;	     /* objects_gen(obj) when it was pushed */
 	uint8_t mode;	     /* enum ev_mode */
-	uint8_t flags;	     /* EVF_TRY / EVF_TIMED of the acquisition */
+	uint8_t flags;	     /* EVF_TRY / EVF_TIMED of the acquisition,
+				HELD_MEMO and HELD_LIFE */
 	uint8_t kind;	     /* enum ev_kind */
-	uint8_t spare[13];   /* 64 bytes: held[i] is a shift away */
+	uint8_t spare;	     /* 64 bytes: held[i] is a shift away */
 };
+
+/* held.flags: the semaphore was its creator's "alive" lock
+ * (eng_obj.life_lock) when the entry was pushed. */
+#define HELD_LIFE (1u << 7)
+/*
+ * held.flags: the entry's chain is one the thread's chain cache took (or
+ * had). An entry popped stays in place, so the next acquisition at that
+ * depth finds it: the same lock, call site, mode and chain below make
+ * the same chain, known without a look at either cache (engine_fast.h).
+ * Cleared with the cache (fork), when entries above a removed one get
+ * new chains, and when the block goes to another thread.
+ */
+#define HELD_MEMO (1u << 6)
 
 struct ocache_slot {
 	uint64_t addr;
@@ -88,6 +104,34 @@ struct trace_ring; /* trace_write.h */
 #define BLK_IN_DEADLOCK (1u << 3) /* part of a deadlock already found */
 
 struct eng_thread {
+	/*
+	 * First, what the wrappers' fast paths read and write, in the
+	 * record's first cache line (records of a line or more start on
+	 * one): blk.active is its last byte.
+	 */
+	/* HELD_MAX entries. The block goes to the next new thread when
+	 * this one exits holding nothing (see threads_exit): only ever a
+	 * held stack, so another thread reading the entries of one that
+	 * changes hands as it reads reads a stale hint, nothing worse. */
+	struct held *held;
+	/* OCACHE_SIZE slots, read and written by the thread alone; given
+	 * back when it exits (threads_ocache_none from then on): most of a
+	 * thread's memory, and the record itself stays. */
+	struct ocache_slot *ocache;
+	struct ccache_slot *ccache; /* its slots; threads_ccache_empty
+				       until the first chain */
+	uint64_t n_events;	/* events this thread fed the engine */
+	int depth;		/* entries used in held[] */
+	uint32_t ccache_mask;	/* slots - 1 */
+	uint32_t ccache_shift;	/* 64 - log2(slots): home slot = key >> it */
+	uint32_t try_fails;	/* failed trylocks in a row */
+	uint8_t degraded;	/* held stack overflowed: edges not tracked
+				   until the locks it had no room for are
+				   released */
+	uint8_t bk_on;		/* banker: its acquisitions take the checked
+				   path (it has claims, or claims-file rules
+				   to match); read inline by the wrappers */
+	struct blocked blk;	/* valid while blk.active */
 	uint32_t num;		/* 1, 2, ...: order of first appearance */
 	int32_t tid;		/* OS thread id */
 	uint32_t parent;	/* creator's num, 0 unknown */
@@ -97,12 +141,6 @@ struct eng_thread {
 				   into it), 0 unknown: where it exits when it
 				   returns from it */
 	uint8_t alive;		/* 0 once it exited */
-	uint8_t degraded;	/* held stack overflowed: edges not tracked
-				   until the locks it had no room for are
-				   released */
-	uint8_t bk_on;		/* banker: its acquisitions take the checked
-				   path (it has claims, or claims-file rules
-				   to match); read inline by the wrappers */
 	uint8_t bk_rules;	/* claims-file rules to match at its next
 				   acquisition (it was named, or is new) */
 	uint8_t bk_row;		/* its row in the banker's state + 1, 0 none */
@@ -124,31 +162,14 @@ struct eng_thread {
 	 * captured before the real call (preload only; 0 none). */
 	uint32_t pre_stack;
 	uint64_t pre_addr;
-	int depth;		/* entries used in held[] */
 	int overflow;		/* acquisitions dropped because held[] full */
-	/* HELD_MAX entries. The block goes to the next new thread when
-	 * this one exits holding nothing (see threads_exit): only ever a
-	 * held stack, so another thread reading the entries of one that
-	 * changes hands as it reads reads a stale hint, nothing worse. */
-	struct held *held;
-	/* OCACHE_SIZE slots, read and written by the thread alone; given
-	 * back when it exits (threads_ocache_none from then on): most of a
-	 * thread's memory, and the record itself stays. */
-	struct ocache_slot *ocache;
-	struct ccache_slot *ccache; /* its slots; threads_ccache_empty
-				       until the first chain */
-	uint32_t ccache_mask;	/* slots - 1 */
-	uint32_t ccache_shift;	/* 64 - log2(slots): home slot = key >> it */
 	uint32_t ccache_used;	/* slots in use */
-	uint64_t n_events;	/* events this thread fed the engine */
 	uint64_t bk_pending;	/* banker: object whose unit claims_before()
 				   granted, acquisition not yet seen; 0 none */
 	void *bk_reports;	/* banker: reports about that grant, made
 				   when the lock is taken (claims.c) */
-	struct blocked blk;	/* valid while blk.active */
 	uint32_t parked_at;	/* its index + 1 in the wait-for graph's
 				   list of parked threads, 0 none */
-	uint32_t try_fails;	/* failed trylocks in a row */
 	uint64_t try_fail_id;	/* object of the last failed trylock */
 	struct eng_thread *try_fail_owner; /* who held it then */
 	uint64_t try_fail_since; /* time of the first failure in the row */
@@ -170,6 +191,11 @@ struct eng_thread {
 	uint8_t trace_dirty;	 /* renamed by another thread: its trace
 				    record is written again (atomic) */
 };
+
+_Static_assert(sizeof(struct held) == 64, "held[i] is a shift away");
+_Static_assert(offsetof(struct eng_thread, blk) +
+		       offsetof(struct blocked, active) < 64,
+	       "the fast paths' fields share a cache line");
 
 /* A new thread record (registered, alive). NULL if out of memory. */
 struct eng_thread *threads_new(int32_t tid, uint32_t parent);
@@ -288,9 +314,11 @@ static inline bool threads_ccache_get(const struct eng_thread *t,
 	return false;
 }
 
-/* Remember chain key (its stack) for thread t; lossy when full. */
-void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack);
-/* Forget every chain (a fork child), keeping the table. */
+/* Remember chain key (its stack) for thread t; lossy when full. False
+ * if it could not be taken at all (see HELD_MEMO). */
+bool threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack);
+/* Forget every chain (a fork child), keeping the table; and the chains
+ * the held stack's entries remember (HELD_MEMO). */
 void threads_ccache_clear(struct eng_thread *t);
 /* Give the table back (t exited: it takes no more locks). */
 void threads_ccache_free(struct eng_thread *t);

@@ -1086,7 +1086,7 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 {
 	struct eng_obj *o = eng_lookup(t, ev, true);
 	struct held *h;
-	uint64_t key;
+	uint64_t key, prev;
 	uint32_t stack;
 	bool ordered;
 	int i;
@@ -1143,21 +1143,27 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	/* Progress: any successful try, or getting the lock it failed on. */
 	if (t->try_fails && ((ev->flags & EVF_TRY) || o->id == t->try_fail_id))
 		t->try_fails = 0;
-	key = threads_chain_next(t, o->id, ev->mode,
+	prev = t->depth ? t->held[t->depth - 1].chain : 0;
+	key = threads_chain_step(prev, o->id, ev->mode,
 				 ev->pc ^ ((ev->flags & EVF_TRY) ? 1 : 0));
 	h = &t->held[t->depth];
 	h->obj = o;
 	h->id = o->id;
 	h->addr = ev->addr;
 	h->pc = ev->pc;
+	h->prev = prev;
+	h->gen = objects_gen(o);
 	h->mode = (uint8_t)ev->mode;
 	h->flags = (uint8_t)(ev->flags & (EVF_TRY | EVF_TIMED));
+	if (o->life_lock)
+		h->flags |= HELD_LIFE;
 	h->kind = (uint8_t)ev->kind;
 	h->count = 1;
 	if (threads_ccache_get(t, key, &stack)) {
 		/* A nesting this thread has seen before: nothing to learn. */
 		h->stack = ev->stack ? ev->stack : stack;
 		h->chain = key;
+		h->flags |= HELD_MEMO;
 		t->depth++;
 		return;
 	}
@@ -1171,8 +1177,10 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	ordered = !(ev->flags & EVF_TRY) &&
 		  !(o->kind == KIND_SEM && !o->acquired &&
 		    o->init_thread == t->num);
-	if (o->kind == KIND_SEM && !o->acquired && o->init_thread == t->num)
+	if (o->kind == KIND_SEM && !o->acquired && o->init_thread == t->num) {
 		o->life_lock = 1;
+		h->flags |= HELD_LIFE;
+	}
 	if (o->init_thread != t->num)
 		o->shared_use = 1;
 	/* More nestings than the cache holds, all known to the graph: the
@@ -1189,7 +1197,8 @@ static void on_acquired(struct eng_thread *t, const struct coffman_event *ev)
 	}
 	o->acquired = 1;
 	t->depth++;
-	threads_ccache_put(t, key, h->stack);
+	if (threads_ccache_put(t, key, h->stack))
+		h->flags |= HELD_MEMO;
 }
 
 /*

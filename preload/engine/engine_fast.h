@@ -23,7 +23,9 @@
 struct fast_acq {
 	struct eng_obj *o;
 	uint64_t key;
+	uint64_t prev;
 	uint32_t stack;
+	uint32_t gen;
 };
 
 /*
@@ -40,12 +42,38 @@ engine_fast_probe(struct eng_thread *t, uint64_t addr, uint32_t kind,
 		  uint32_t mode, uint32_t flags, uint64_t pc,
 		  struct fast_acq *f)
 {
-	const struct ocache_slot *slot =
-		&t->ocache[threads_ocache_slot(addr)];
-	struct eng_obj *o = slot->obj;
+	const struct ocache_slot *slot;
+	const struct held *h;
+	struct eng_obj *o;
 
 	if (t->blk.active || t->degraded || t->depth >= HELD_MAX)
 		return false;
+	f->prev = t->depth ? t->held[t->depth - 1].chain : 0;
+	/*
+	 * The entry last popped at this depth, if the same lock is taken
+	 * from the same call site on the same chain: the same nesting, known
+	 * if its chain was (HELD_MEMO), while its record is the same object
+	 * (retiring bumps the generation). No hash, no look at the caches:
+	 * a lock taken again and again in a loop, or each time a function
+	 * runs, costs only the line of the entry it is pushed to.
+	 */
+	h = &t->held[t->depth];
+	if (h->addr == addr && h->pc == pc && h->prev == f->prev &&
+	    h->kind == kind && h->mode == mode &&
+	    (h->flags & (HELD_MEMO | EVF_TRY)) ==
+		    (HELD_MEMO | (flags & EVF_TRY))) {
+		o = h->obj;
+		if (objects_gen(o) == h->gen &&
+		    !(kind == KIND_SEM && o->is_signal)) {
+			f->o = o;
+			f->key = h->chain;
+			f->stack = h->stack;
+			f->gen = h->gen;
+			return true;
+		}
+	}
+	slot = &t->ocache[threads_ocache_slot(addr)];
+	o = slot->obj;
 	/* The slot is current while the record's generation is the one it
 	 * saw (retiring bumps it): then o is still the object at addr. A
 	 * slot with an address has a record (no object lives at 0). */
@@ -57,9 +85,10 @@ engine_fast_probe(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	 * never is one: the engine counts a re-entry instead of pushing it,
 	 * so no chain with o below o is ever cached.
 	 */
-	f->key = threads_chain_next(t, o->id, mode,
+	f->key = threads_chain_step(f->prev, o->id, mode,
 				    pc ^ ((flags & EVF_TRY) ? 1 : 0));
 	f->o = o;
+	f->gen = slot->gen;
 	return threads_ccache_get(t, f->key, &f->stack);
 }
 
@@ -85,10 +114,14 @@ engine_fast_commit(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	h->addr = addr;
 	h->chain = f->key;
 	h->pc = pc;
+	h->prev = f->prev;
 	h->stack = f->stack;
 	h->count = 1;
+	h->gen = f->gen;
 	h->mode = (uint8_t)mode;
-	h->flags = (uint8_t)(flags & EVF_TRY);
+	h->flags = (uint8_t)((flags & EVF_TRY) | HELD_MEMO);
+	if (kind == KIND_SEM && o->life_lock)
+		h->flags |= HELD_LIFE;
 	h->kind = (uint8_t)kind;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
@@ -118,12 +151,22 @@ engine_fast_acquired(struct eng_thread *t, uint64_t addr, uint32_t kind,
 static inline __attribute__((always_inline)) bool
 engine_fast_sem_try_failed(struct eng_thread *t, uint64_t addr, uint64_t pc)
 {
-	const struct ocache_slot *slot = &t->ocache[threads_ocache_slot(addr)];
-	const struct eng_obj *o = slot->obj;
+	const struct held *h = t->depth ? &t->held[t->depth - 1] : NULL;
 
-	if (t->blk.active || !o || slot->addr != addr ||
-	    objects_gen(o) != slot->gen || o->kind != KIND_SEM)
+	if (t->blk.active)
 		return false;
+	/* The one it holds on top, as CPython's Condition asks "do I own
+	 * my lock?" with a try that fails: known, and its entry is warm.
+	 * Otherwise the thread's cache must know the record. */
+	if (!h || h->addr != addr || h->kind != KIND_SEM) {
+		const struct ocache_slot *slot =
+			&t->ocache[threads_ocache_slot(addr)];
+		const struct eng_obj *o = slot->obj;
+
+		if (!o || slot->addr != addr || objects_gen(o) != slot->gen ||
+		    o->kind != KIND_SEM)
+			return false;
+	}
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
 		trace_fast(t,
@@ -159,13 +202,14 @@ engine_fast_pop(struct eng_thread *t, uint64_t addr, uint32_t *kind)
 /* After engine_fast_pop() of a semaphore (held[depth] is the entry
  * it popped): a creator's "alive" lock is a lock like any
  * other from now on (as engine.c's on_release). Only sem_post needs it,
- * so the other unlocks' fast path does not look. */
+ * so the other unlocks' fast path does not look; and only an entry
+ * pushed while it was one (HELD_LIFE) sends it to the record. */
 static inline __attribute__((always_inline)) void
 engine_fast_sem_let_go(struct eng_thread *t)
 {
 	const struct held *h = &t->held[t->depth];
 
-	if (h->obj->life_lock && h->obj->id == h->id)
+	if ((h->flags & HELD_LIFE) && h->obj->life_lock && h->obj->id == h->id)
 		h->obj->life_lock = 0;
 }
 

@@ -59,20 +59,16 @@ struct ocache_slot threads_ocache_none[OCACHE_SIZE];
 
 /*
  * Held stacks of threads that exited holding nothing, for new threads,
- * under reg_lock; linked through the spare bytes of their first entry.
- * Never given back to the allocator: a block is a held stack for good.
+ * under reg_lock; linked through the prev word of their first entry
+ * (and cleared when taken). Never given back to the allocator: a block
+ * is a held stack for good.
  */
 static struct held *held_pool;
 
 static struct held *held_pool_next(const struct held *h)
 {
-	struct held *next;
-
-	memcpy(&next, h[0].spare, sizeof(next));
-	return next;
+	return (struct held *)(uintptr_t)h[0].prev;
 }
-_Static_assert(sizeof(((struct held *)0)->spare) >= sizeof(void *),
-	       "room for the pool's link");
 
 /* Point t at the shared empty table. */
 static void ccache_none(struct eng_thread *t)
@@ -98,7 +94,9 @@ struct eng_thread *threads_new(int32_t tid, uint32_t parent)
 	if (t->held)
 		held_pool = held_pool_next(t->held);
 	eng_unlock(&reg_lock);
-	if (!t->held)
+	if (t->held) /* another thread's: what it remembers is not ours */
+		memset(t->held, 0, HELD_BYTES);
+	else
 		t->held = eng_alloc(HELD_BYTES);
 	if (!t->ocache || !t->held) {
 		if (t->ocache)
@@ -201,8 +199,7 @@ void threads_exit(struct eng_thread *t)
 		 * t->held still points at it, with depth 0 nothing reads it
 		 * through t. A dead holder keeps its own (held for good). */
 		if (!t->depth) {
-			memcpy(t->held[0].spare, &held_pool,
-			       sizeof(held_pool));
+			t->held[0].prev = (uint64_t)(uintptr_t)held_pool;
 			held_pool = t->held;
 		}
 	}
@@ -314,8 +311,10 @@ void threads_held_remove(struct eng_thread *t, int i)
 	for (j = i; j < t->depth; j++) {
 		uint64_t prev = j ? t->held[j - 1].chain : 0;
 
+		t->held[j].prev = prev;
 		t->held[j].chain = threads_chain_step(prev, t->held[j].id,
 					      t->held[j].mode, t->held[j].pc);
+		t->held[j].flags &= (uint8_t)~HELD_MEMO; /* a new chain */
 	}
 }
 
@@ -346,9 +345,13 @@ void threads_ocache_free(struct eng_thread *t)
 
 void threads_ccache_clear(struct eng_thread *t)
 {
+	int i;
+
 	if (t->ccache != threads_ccache_empty)
 		memset(t->ccache, 0, threads_ccache_bytes(t));
 	t->ccache_used = 0;
+	for (i = 0; i < HELD_MAX; i++)
+		t->held[i].flags &= (uint8_t)~HELD_MEMO;
 }
 
 /*
@@ -409,7 +412,7 @@ static bool ccache_resize(struct eng_thread *t, int bits)
 	return true;
 }
 
-void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
+bool threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 {
 	int bits = 64 - (int)t->ccache_shift;
 	uint64_t word = (key & CCACHE_TAG) | stack;
@@ -418,7 +421,7 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 	/* An exited thread takes no more locks worth a table; a tag of 0
 	 * or a stack id beyond the slot's 24 bits does not fit. */
 	if (!t->alive || !(key & CCACHE_TAG) || (stack & CCACHE_TAG))
-		return;
+		return false;
 	/*
 	 * Three quarters full: twice the slots, while under the cap. The
 	 * table is read on every fast-path acquisition, and what it costs
@@ -432,17 +435,18 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 		    !ccache_resize(t, t->ccache == threads_ccache_empty
 					      ? CCACHE_MIN_BITS
 					      : bits + 1))
-			return;
+			return false;
 		bits = 64 - (int)t->ccache_shift;
 	}
-	if (t->ccache == threads_ccache_empty ||
-	    !(word = ccache_place(t, word)))
-		return;
+	if (t->ccache == threads_ccache_empty)
+		return false;
+	if (!(word = ccache_place(t, word)))
+		return true;
 	/* A run of CCACHE_PROBES taken slots: below the cap, grow rather
 	 * than lose a chain. */
 	while (bits < CCACHE_MAX_BITS && ccache_resize(t, ++bits))
 		if (!(word = ccache_place(t, word)))
-			return;
+			return true;
 	/*
 	 * A lossy cache at its cap: the word left over evicts one of the
 	 * slots within reach of its home (picked by other bits of its tag,
@@ -453,4 +457,5 @@ void threads_ccache_put(struct eng_thread *t, uint64_t key, uint32_t stack)
 	     (uint32_t)(word >> 24) % CCACHE_PROBES) &
 	    t->ccache_mask;
 	t->ccache[i].word = word;
+	return true;
 }
