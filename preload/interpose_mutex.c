@@ -233,7 +233,7 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 		      const struct timespec *abstime, const void *pc)
 {
 	struct eng_thread *t;
-	struct fast_acq f = { NULL, 0, 0, 0, 0 };
+	struct fast_acq f = { NULL, 0, 0, 0, 0, false };
 	int rc;
 
 	/* glibc refuses any other clock (EINVAL) before it tries the lock;

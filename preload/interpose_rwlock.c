@@ -126,7 +126,7 @@ rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
 	const struct timespec *ts, const void *pc)
 {
 	uint32_t flags = (call == RW_TIMED || call == RW_CLOCK) ? EVF_TIMED : 0;
-	struct fast_acq f = { NULL, 0, 0, 0, 0 };
+	struct fast_acq f = { NULL, 0, 0, 0, 0, false };
 	struct eng_thread *t;
 	bool fast = false;
 	int rc;

@@ -132,7 +132,7 @@ sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 {
 	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
 								  : 0;
-	struct fast_acq f = { NULL, 0, 0, 0, 0 };
+	struct fast_acq f = { NULL, 0, 0, 0, 0, false };
 	struct eng_thread *t;
 	bool fast = false;
 	int rc, err;

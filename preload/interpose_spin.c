@@ -108,7 +108,7 @@ COFFMAN_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 {
 	const void *pc = __builtin_return_address(0);
 	struct eng_thread *t = rt_enter();
-	struct fast_acq f = { NULL, 0, 0, 0, 0 };
+	struct fast_acq f = { NULL, 0, 0, 0, 0, false };
 	bool fast;
 	int rc;
 

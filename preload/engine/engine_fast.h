@@ -26,6 +26,8 @@ struct fast_acq {
 	uint64_t prev;
 	uint32_t stack;
 	uint32_t gen;
+	bool memo; /* the entry at held[depth] is this nesting already;
+		      then only o is set */
 };
 
 /*
@@ -66,12 +68,11 @@ engine_fast_probe(struct eng_thread *t, uint64_t addr, uint32_t kind,
 		if (objects_gen(o) == h->gen &&
 		    !(kind == KIND_SEM && o->is_signal)) {
 			f->o = o;
-			f->key = h->chain;
-			f->stack = h->stack;
-			f->gen = h->gen;
+			f->memo = true;
 			return true;
 		}
 	}
+	f->memo = false;
 	slot = &t->ocache[threads_ocache_slot(addr)];
 	o = slot->obj;
 	/* The slot is current while the record's generation is the one it
@@ -109,24 +110,26 @@ engine_fast_commit(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	if (t->try_fails && ((flags & EVF_TRY) || o->id == t->try_fail_id))
 		t->try_fails = 0; /* progress ends a run of failed tries */
 	h = &t->held[t->depth++];
-	h->obj = o;
-	h->id = o->id;
-	h->addr = addr;
-	h->chain = f->key;
-	h->pc = pc;
-	h->prev = f->prev;
-	h->stack = f->stack;
+	if (!f->memo) { /* a memo is the same entry, as it stands */
+		h->obj = o;
+		h->id = o->id;
+		h->addr = addr;
+		h->chain = f->key;
+		h->pc = pc;
+		h->prev = f->prev;
+		h->stack = f->stack;
+		h->gen = f->gen;
+		h->mode = (uint8_t)mode;
+		h->kind = (uint8_t)kind;
+	}
 	h->count = 1;
-	h->gen = f->gen;
-	h->mode = (uint8_t)mode;
 	h->flags = (uint8_t)((flags & EVF_TRY) | HELD_MEMO);
 	if (kind == KIND_SEM && o->life_lock)
 		h->flags |= HELD_LIFE;
-	h->kind = (uint8_t)kind;
 	t->n_events++;
 	if (__builtin_expect(trace_enabled, 0))
 		trace_fast(t, trace_fast_what(OP_ACQUIRED, kind, mode, flags),
-			   addr, pc, f->stack);
+			   addr, pc, h->stack);
 }
 
 /* Both at once, for a lock already taken. */
