@@ -122,34 +122,24 @@ sem_banked(struct eng_thread *t, enum sem_call call, sem_t *s, clockid_t clk,
 }
 
 /*
+ * A decrement by thread t, in the runtime (its cancellation test done),
+ * whatever the fast paths of sem_wait and sem_trywait below leave: left
+ * out of line, so that those save few registers. Leaves the runtime.
+ *
  * A successful sem_trywait counts as an acquisition that could have
  * blocked: CPython's Lock.acquire() is a trywait first and a wait only
  * when that fails, so most of its blocking acquisitions look like tries.
  */
-static inline __attribute__((always_inline)) int
-sem_down(enum sem_call call, sem_t *s, clockid_t clk,
-	 const struct timespec *ts, const void *pc)
+static __attribute__((noinline)) int
+sem_down_entered(struct eng_thread *t, enum sem_call call, sem_t *s,
+		 clockid_t clk, const struct timespec *ts, const void *pc)
 {
 	uint32_t flags = (call == SEM_TIMED || call == SEM_CLOCK) ? EVF_TIMED
 								  : 0;
 	struct fast_acq f = { NULL, 0, 0, 0, 0, false };
-	struct eng_thread *t;
 	bool fast = false;
 	int rc, err;
 
-	if (flags && rt_bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
-		return sem_real(call, s, clk, ts);
-	/*
-	 * sem_wait, sem_timedwait and sem_clockwait are cancellation points
-	 * that act on a pending cancel whether or not they would block
-	 * (glibc tests at their start). The runtime may take the unit with
-	 * a trywait instead, which is none: test here, as they do.
-	 */
-	if (call != SEM_TRY)
-		pthread_testcancel();
-	t = rt_enter();
-	if (!t)
-		return sem_real(call, s, clk, ts);
 	if (UNLIKELY(t->bk_on))
 		return sem_banked(t, call, s, clk, ts, pc);
 	/* A new acquisition by a wait has its stack walked before the
@@ -216,14 +206,85 @@ sem_down(enum sem_call call, sem_t *s, clockid_t clk,
 	return rc;
 }
 
-COFFMAN_EXPORT int sem_wait(sem_t *s)
+/*
+ * sem_wait, sem_timedwait and sem_clockwait are cancellation points that
+ * act on a pending cancel whether or not they would block (glibc tests at
+ * their start). The runtime may take the unit with a trywait instead,
+ * which is none: they test first, as glibc does.
+ */
+static int sem_down(enum sem_call call, sem_t *s, clockid_t clk,
+		    const struct timespec *ts, const void *pc)
 {
-	return sem_down(SEM_PLAIN, s, 0, NULL, __builtin_return_address(0));
+	struct eng_thread *t;
+
+	if (rt_bad_abstime(call == SEM_CLOCK ? clk : CLOCK_REALTIME, ts))
+		return sem_real(call, s, clk, ts);
+	pthread_testcancel();
+	t = rt_enter();
+	if (!t)
+		return sem_real(call, s, clk, ts);
+	return sem_down_entered(t, call, s, clk, ts, pc);
 }
 
+/* The fast path: a unit taken at once in a nesting the thread knows. */
+COFFMAN_EXPORT int sem_wait(sem_t *s)
+{
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t;
+	struct fast_acq f;
+
+	pthread_testcancel();
+	t = rt_enter();
+	if (UNLIKELY(!t))
+		return sem_real(SEM_PLAIN, s, 0, NULL);
+	if (UNLIKELY(t->bk_on) ||
+	    !engine_fast_probe(t, (uintptr_t)s, KIND_SEM, MODE_EXCL, 0,
+			       (uintptr_t)pc, &f) ||
+	    sem_real(SEM_TRY, s, 0, NULL) != 0)
+		return sem_down_entered(t, SEM_PLAIN, s, 0, NULL, pc);
+	engine_fast_commit(t, (uintptr_t)s, KIND_SEM, MODE_EXCL, 0,
+			   (uintptr_t)pc, &f);
+	rt_leave();
+	return 0;
+}
+
+/* sem_trywait's outcomes past its fast paths; leaves the runtime. */
+static __attribute__((noinline)) int
+sem_try_rest(struct eng_thread *t, sem_t *s, const void *pc, int rc)
+{
+	int err = errno;
+
+	if (rc == 0)
+		sem_event(t, OP_ACQUIRED, 0, s, 0, pc);
+	else if (err == EAGAIN)
+		sem_event(t, OP_TRY_FAILED, EVF_TRY, s, 0, pc);
+	rt_leave();
+	errno = err;
+	return rc;
+}
+
+/* A unit taken in a known nesting, or a failed try on a semaphore the
+ * thread knows, inline; CPython's locks are all trywaits first. */
 COFFMAN_EXPORT int sem_trywait(sem_t *s)
 {
-	return sem_down(SEM_TRY, s, 0, NULL, __builtin_return_address(0));
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t = rt_enter();
+	int rc;
+
+	if (UNLIKELY(!t))
+		return sem_real(SEM_TRY, s, 0, NULL);
+	if (UNLIKELY(t->bk_on))
+		return sem_banked(t, SEM_TRY, s, 0, NULL, pc);
+	rc = sem_real(SEM_TRY, s, 0, NULL);
+	if (LIKELY(rc == 0) ? engine_fast_acquired(t, (uintptr_t)s, KIND_SEM,
+						   MODE_EXCL, 0, (uintptr_t)pc)
+			    : errno == EAGAIN &&
+				      engine_fast_sem_try_failed(
+					      t, (uintptr_t)s, (uintptr_t)pc)) {
+		rt_leave();
+		return rc; /* errno as the real call left it */
+	}
+	return sem_try_rest(t, s, pc, rc);
 }
 
 COFFMAN_EXPORT int sem_timedwait(sem_t *s, const struct timespec *ts)
@@ -237,6 +298,25 @@ COFFMAN_EXPORT int sem_clockwait(sem_t *s, clockid_t clk,
 	return sem_down(SEM_CLOCK, s, clk, ts, __builtin_return_address(0));
 }
 
+/* sem_post past its fast path; leaves the runtime. */
+static __attribute__((noinline)) int sem_post_slow(struct eng_thread *t,
+						   sem_t *s, const void *pc)
+{
+	int saved = errno;
+
+	sem_event(t, OP_RELEASE, 0, s, 0, pc);
+	errno = saved;
+	rt_leave();
+	return real.sem_post(s);
+}
+
+static __attribute__((noinline)) int
+sem_post_traced(struct eng_thread *t, uint32_t kind, sem_t *s,
+		const void *pc)
+{
+	return rt_traced_release(t, kind, s, pc, real.sem_post(s));
+}
+
 /* sem_post is async-signal-safe: from a handler interrupting the runtime
  * the guard makes it a plain post. */
 COFFMAN_EXPORT int sem_post(sem_t *s)
@@ -244,20 +324,14 @@ COFFMAN_EXPORT int sem_post(sem_t *s)
 	struct eng_thread *t = rt_enter();
 	uint32_t kind;
 
-	if (!t)
+	if (UNLIKELY(!t))
 		return R(sem_post)(s);
-	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)s, &kind)) {
-		int saved = errno;
-
-		sem_event(t, OP_RELEASE, 0, s, 0, __builtin_return_address(0));
-		errno = saved;
-	} else {
-		engine_fast_sem_let_go(t); /* the entry just popped */
-		if (UNLIKELY(trace_enabled))
-			return rt_traced_release(t, kind, s,
-						 __builtin_return_address(0),
-						 real.sem_post(s));
-	}
+	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)s, &kind))
+		return sem_post_slow(t, s, __builtin_return_address(0));
+	engine_fast_sem_let_go(t); /* the entry just popped */
+	if (UNLIKELY(trace_enabled))
+		return sem_post_traced(t, kind, s,
+				       __builtin_return_address(0));
 	rt_leave();
 	return real.sem_post(s);
 }
