@@ -120,22 +120,21 @@ rw_banked(struct eng_thread *t, uint32_t mode, enum rw_call call,
 	return rc == -EBUSY ? EBUSY : rc == -ETIMEDOUT ? ETIMEDOUT : 0;
 }
 
-/* Try first; record the intent to block only when that fails. */
-static inline __attribute__((always_inline)) int
-rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
-	const struct timespec *ts, const void *pc)
+/*
+ * Try first; record the intent to block only when that fails. Thread t
+ * is in the runtime; leaves it. Out of line: rdlock and wrlock take
+ * their fast path first (rw_lock_plain).
+ */
+static __attribute__((noinline)) int
+rw_lock_entered(struct eng_thread *t, uint32_t mode, enum rw_call call,
+		pthread_rwlock_t *rw, clockid_t clk, const struct timespec *ts,
+		const void *pc)
 {
 	uint32_t flags = (call == RW_TIMED || call == RW_CLOCK) ? EVF_TIMED : 0;
 	struct fast_acq f = { NULL, 0, 0, 0, 0, false };
-	struct eng_thread *t;
 	bool fast = false;
 	int rc;
 
-	if (flags && rt_bad_abstime(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts))
-		return rw_real(mode, call, rw, clk, ts);
-	t = rt_enter();
-	if (!t)
-		return rw_real(mode, call, rw, clk, ts);
 	if (UNLIKELY(t->bk_on) &&
 	    (rc = rw_banked(t, mode, call, rw, clk, ts, pc)) != 0) {
 		rt_leave();
@@ -220,10 +219,44 @@ rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw, clockid_t clk,
 	return rc;
 }
 
+static int rw_lock(uint32_t mode, enum rw_call call, pthread_rwlock_t *rw,
+		   clockid_t clk, const struct timespec *ts, const void *pc)
+{
+	struct eng_thread *t;
+
+	if ((call == RW_TIMED || call == RW_CLOCK) &&
+	    rt_bad_abstime(call == RW_CLOCK ? clk : CLOCK_REALTIME, ts))
+		return rw_real(mode, call, rw, clk, ts);
+	t = rt_enter();
+	if (!t)
+		return rw_real(mode, call, rw, clk, ts);
+	return rw_lock_entered(t, mode, call, rw, clk, ts, pc);
+}
+
+/* The fast path of rdlock and wrlock: taken at once, in a nesting the
+ * thread knows. */
+static inline __attribute__((always_inline)) int
+rw_lock_plain(uint32_t mode, pthread_rwlock_t *rw, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+	struct fast_acq f;
+
+	if (UNLIKELY(!t))
+		return rw_real(mode, RW_PLAIN, rw, 0, NULL);
+	if (UNLIKELY(t->bk_on) ||
+	    !engine_fast_probe(t, (uintptr_t)rw, KIND_RWLOCK, mode, 0,
+			       (uintptr_t)pc, &f) ||
+	    rw_real(mode, RW_TRY, rw, 0, NULL) != 0)
+		return rw_lock_entered(t, mode, RW_PLAIN, rw, 0, NULL, pc);
+	engine_fast_commit(t, (uintptr_t)rw, KIND_RWLOCK, mode, 0,
+			   (uintptr_t)pc, &f);
+	rt_leave();
+	return 0;
+}
+
 COFFMAN_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *rw)
 {
-	return rw_lock(MODE_SHARED, RW_PLAIN, rw, 0, NULL,
-		       __builtin_return_address(0));
+	return rw_lock_plain(MODE_SHARED, rw, __builtin_return_address(0));
 }
 
 COFFMAN_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
@@ -249,8 +282,7 @@ COFFMAN_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *rw,
 
 COFFMAN_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *rw)
 {
-	return rw_lock(MODE_EXCL, RW_PLAIN, rw, 0, NULL,
-		       __builtin_return_address(0));
+	return rw_lock_plain(MODE_EXCL, rw, __builtin_return_address(0));
 }
 
 COFFMAN_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
@@ -274,20 +306,35 @@ COFFMAN_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *rw,
 		       __builtin_return_address(0));
 }
 
+/* pthread_rwlock_unlock past its fast path; leave the runtime. */
+static __attribute__((noinline)) int
+rw_unlock_slow(struct eng_thread *t, pthread_rwlock_t *rw, const void *pc)
+{
+	rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw, rw_owner(rw), pc);
+	rt_leave();
+	return real.pthread_rwlock_unlock(rw);
+}
+
+static __attribute__((noinline)) int
+rw_unlock_traced(struct eng_thread *t, uint32_t kind, pthread_rwlock_t *rw,
+		 const void *pc)
+{
+	return rt_traced_release(t, kind, rw, pc,
+				 real.pthread_rwlock_unlock(rw));
+}
+
 COFFMAN_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rw)
 {
 	struct eng_thread *t = rt_enter();
 	uint32_t kind;
 
-	if (!t)
+	if (UNLIKELY(!t))
 		return R(pthread_rwlock_unlock)(rw);
 	if (UNLIKELY(t->bk_on) || !engine_fast_pop(t, (uintptr_t)rw, &kind))
-		rt_event_owner(t, OP_RELEASE, KIND_RWLOCK, 0, rw, rw_owner(rw),
-			       __builtin_return_address(0));
-	else if (UNLIKELY(trace_enabled))
-		return rt_traced_release(t, kind, rw,
-					 __builtin_return_address(0),
-					 real.pthread_rwlock_unlock(rw));
+		return rw_unlock_slow(t, rw, __builtin_return_address(0));
+	if (UNLIKELY(trace_enabled))
+		return rw_unlock_traced(t, kind, rw,
+					__builtin_return_address(0));
 	rt_leave();
 	return real.pthread_rwlock_unlock(rw);
 }
