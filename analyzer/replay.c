@@ -723,6 +723,23 @@ static int feed(struct rt *rt, const struct trace_ev *te)
 		ev.addr = h->addr;
 		ev.kind = h->kind;
 		ev.flags = 0;
+	} else if (ev.op == OP_ACQUIRED && (ev.flags & EVF_TOP)) {
+		/* A compact acquisition of the entry above the top of the
+		 * thread's held stack, as the runtime's engine took it back:
+		 * the lock last released from there, as it was taken. */
+		const struct held *h;
+
+		if (t->depth >= HELD_MAX || !t->held[t->depth].addr) {
+			rt->skipped++;
+			return 0;
+		}
+		h = &t->held[t->depth];
+		ev.addr = h->addr;
+		ev.kind = h->kind;
+		ev.mode = h->mode;
+		ev.pc = h->pc;
+		ev.stack = h->stack;
+		ev.flags = h->flags & EVF_TRY;
 	} else {
 		ev.addr = map_addr(rt, te->addr);
 	}
@@ -862,8 +879,9 @@ int replay_trace(struct loaded_trace *lt, int index, int count_)
 	if (rt.skipped)
 		fprintf(stderr,
 			"coffman analyze: %s: warning: %llu event(s) with a "
-			"bad thread number or name, or releasing the top of "
-			"an empty held stack, skipped\n",
+			"bad thread number or name, releasing the top of "
+			"an empty held stack, or taking again a lock above "
+			"its top that it never held, skipped\n",
 			lt->path, (unsigned long long)rt.skipped);
 	if (index + 1 < count_)
 		retire_threads(&rt);

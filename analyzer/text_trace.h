@@ -25,7 +25,9 @@
  *   mode=shared
  *                              raw event fields, on one-event lines only
  *                              (flags=top: a release of whichever lock is
- *                              on top of the thread's held stack)
+ *                              on top of the thread's held stack; on an
+ *                              acquired line, the lock above it taken
+ *                              again, as it was last taken there)
  * Objects are names ([A-Za-z_][A-Za-z0-9_.[]]*: "A", "forks[2]", named
  * after themselves in reports, the same name meaning the same object in
  * every trace analyzed together), hex addresses (0x7ffd1000: the object

@@ -40,7 +40,7 @@
 /* Version 2 added TRACE_FAST records (which a version 1 reader would
  * skip, losing events); version 3 counts their releases instead of
  * describing each (see below). A reader of version 3 reads all three. */
-#define COFFMAN_TRACE_VERSION 3
+#define COFFMAN_TRACE_VERSION 4
 #define COFFMAN_TRACE_VERSION_MIN 1
 #define COFFMAN_TRACE_BLOCK_MAGIC 0x4b4c4243u /* "CBLK" little-endian */
 #define COFFMAN_TRACE_BLOCK_MAX (1u << 20) /* payload bytes at most */
@@ -209,6 +209,16 @@ struct coffman_trace_options {
  * event for the differences of the next event in full, which are taken
  * from the last event in full.
  *
+ * From version 4, the tag 0x80 (0x82: shared) alone is an acquisition
+ * of the lock above the top of the thread's held stack: the one it last
+ * released from the depth it is at, taken again from the same call site
+ * with the same locks below it (as a loop does), so that the entry a
+ * reader's held stack keeps there gives its address, kind, mode, call
+ * site, stack and try flag (EVF_TOP on an OP_ACQUIRED in a reader's
+ * events). It raises the level by one, and the level then has no last
+ * acquisition for the short form until one in full. (A kind of 0 marks
+ * it: in version 3 no event had one.)
+ *
  * In versions 2 and earlier a release was described like a failed try
  * (addr and pc differences), bits 3-7 held the kind, and there was no
  * short form nor nesting level.
@@ -225,6 +235,9 @@ struct coffman_trace_fast {
 #define COFFMAN_TRACE_FAST_ACQUIRED_SHARED 2
 #define COFFMAN_TRACE_FAST_TRY_FAILED 3
 #define COFFMAN_TRACE_FAST_SHORT 0x80 /* version 3: the short form */
+#define COFFMAN_TRACE_FAST_AGAIN 0x80 /* version 4, alone or with
+					 _ACQUIRED_SHARED: the lock above
+					 the top, again */
 #define COFFMAN_TRACE_FAST_LEVELS 8   /* levels that have one */
 
 #endif /* COFFMAN_TRACE_H */

@@ -97,8 +97,10 @@ enum ev_rwlock_kind {
 				 process may hold, post or signal it */
 #define EVF_TOP (1u << 7) /* OP_RELEASE of the lock on top of the thread's
 			     held stack, whichever it is (a trace's compact
-			     pops): no addr, kind or pc; a replay takes the
-			     lock from its own held stack */
+			     pops), or OP_ACQUIRED of the entry above it as
+			     it stands (a trace's locks taken again): no
+			     addr, kind or pc; a replay takes the lock from
+			     its own held stack */
 #define EVF_FORK_GONE (1u << 5) /* OP_THREAD_EXIT in a fork child's trace:
 				   the thread does not exist in the child
 				   (no report; what it held stays held) */

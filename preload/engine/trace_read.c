@@ -53,6 +53,7 @@ struct fast_state {
 	uint32_t pops;	/* of the last tag, not yet returned */
 	uint8_t counted; /* version 3: a released tag counts pops, and
 			    acquisitions may take the short form */
+	uint8_t again;	 /* version 4: the tag of the lock above the top */
 	uint32_t level;	/* the record's nesting level */
 	uint32_t valid;	/* levels with an acquisition: */
 	struct {
@@ -162,13 +163,15 @@ static uint64_t unzigzag(uint64_t z)
 	return (z >> 1) ^ (uint64_t)-(int64_t)(z & 1);
 }
 
-/* A release of the lock on top of its thread's held stack (version 3's
- * compact pops): which lock, the replay knows. */
-static void pop_event(struct trace_ev *ev)
+/* A release of the lock on top of its thread's held stack (op
+ * OP_RELEASE: version 3's compact pops), or an acquisition of the one
+ * above it (OP_ACQUIRED, in mode: version 4): which lock, the replay
+ * knows (EVF_TOP). */
+static void pop_event(struct trace_ev *ev, uint32_t op, uint32_t mode)
 {
-	ev->op = OP_RELEASE;
+	ev->op = op;
 	ev->kind = KIND_NONE;
-	ev->mode = MODE_EXCL;
+	ev->mode = mode;
 	ev->flags = EVF_TOP;
 	ev->ts_ns = 0;
 	ev->addr = 0;
@@ -195,7 +198,7 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 
 	if (s->pops) {
 		s->pops--;
-		pop_event(ev);
+		pop_event(ev, OP_RELEASE, MODE_EXCL);
 		return true;
 	}
 	if (p >= end)
@@ -210,7 +213,21 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 			return false;
 		s->pops = n - 1;
 		s->level -= n < s->level ? n : s->level;
-		pop_event(ev);
+		pop_event(ev, OP_RELEASE, MODE_EXCL);
+		*pp = p;
+		return true;
+	}
+	if (s->again && (tag | COFFMAN_TRACE_FAST_ACQUIRED_SHARED) ==
+				(COFFMAN_TRACE_FAST_AGAIN |
+				 COFFMAN_TRACE_FAST_ACQUIRED_SHARED)) {
+		/* the lock above the top: which, the replay knows */
+		if (s->level < COFFMAN_TRACE_FAST_LEVELS)
+			s->valid &= ~(1u << s->level);
+		s->level++;
+		pop_event(ev, OP_ACQUIRED,
+			  tag & COFFMAN_TRACE_FAST_ACQUIRED_SHARED
+				  ? MODE_SHARED
+				  : MODE_EXCL);
 		*pp = p;
 		return true;
 	}
@@ -271,10 +288,11 @@ static bool decode_fast(const uint8_t **pp, const uint8_t *end,
 /* Events in the TRACE_FAST record at p (len bytes, file offset off), or
  * -EINVAL with the offset of the first malformed one. */
 static long fast_count(const uint8_t *p, uint16_t len, uint64_t off,
-		       bool counted, char *err, size_t errlen)
+		       uint32_t version, char *err, size_t errlen)
 {
 	const uint8_t *q = p + FAST_LEN, *end = p + len;
-	struct fast_state s = { .counted = counted };
+	struct fast_state s = { .counted = version >= 3,
+				.again = version >= 4 };
 	struct trace_ev ev;
 	long n = 0;
 
@@ -462,7 +480,7 @@ static long load_record(struct trace_reader *r, struct tables *tb,
 				    "offset %llu: compact events record of %u "
 				    "bytes",
 				    (unsigned long long)off, len);
-		n = fast_count(p, len, off, r->version >= 3, err, errlen);
+		n = fast_count(p, len, off, r->version, err, errlen);
 		if (n < 0)
 			return n;
 		r->n_events += (uint64_t)n;
@@ -735,6 +753,7 @@ static void cursor_load(const struct trace_reader *r, struct trace_cursor *c,
 		c->fend = c->pos + le16(p + 2);
 		memset(&c->fs, 0, sizeof(c->fs));
 		c->fs.counted = r->version >= 3;
+		c->fs.again = r->version >= 4;
 	}
 }
 

@@ -755,6 +755,15 @@ static uint32_t put_fast_run(struct trace_buf *b, const struct trace_ring *r,
 			if (left || p >= lim)
 				break;
 		}
+		if (tag & COFFMAN_TRACE_FAST_AGAIN) {
+			/* the lock above the top, again: the tag alone, and
+			 * its level has no last acquisition now */
+			*p++ = (uint8_t)tag;
+			if (level < COFFMAN_TRACE_FAST_LEVELS)
+				valid &= ~(1u << level);
+			level++;
+			continue;
+		}
 		if (!(tag & 1) && level < COFFMAN_TRACE_FAST_LEVELS &&
 		    (valid >> level & 1)) {
 			/* An acquisition (COFFMAN_TRACE_FAST_ACQUIRED or

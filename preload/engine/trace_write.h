@@ -134,6 +134,38 @@ trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
 }
 
 /*
+ * A fast-path acquisition of the entry above the top of t's held stack,
+ * as it stands (an engine_fast_probe() memo): only its tag goes in the
+ * ring, the lock being the one a replay's held stack keeps there. what,
+ * addr, pc and stack as for trace_fast(), for a full event when t has no
+ * ring.
+ */
+static inline __attribute__((always_inline)) void
+trace_fast_again(struct eng_thread *t, uint32_t what, uint64_t addr,
+		 uint64_t pc, uint32_t stack)
+{
+	struct trace_ring *r = t->trace_ring;
+	struct trace_pending *e;
+	uint32_t h;
+
+	if (__builtin_expect(!r, 0) ||
+	    __builtin_expect((h = r->head) - __atomic_load_n(
+						     &r->tail,
+						     __ATOMIC_RELAXED) >=
+				     TRACE_RING,
+			     0)) {
+		trace_fast_slow(t, what, addr, pc, stack);
+		return;
+	}
+	e = &r->ev[h % TRACE_RING];
+	e->stack = 0; /* none to write first */
+	e->tag_pops = (COFFMAN_TRACE_FAST_AGAIN |
+		       (what & COFFMAN_TRACE_FAST_ACQUIRED_SHARED)) |
+		      t->trace_pops << 8;
+	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
+}
+
+/*
  * t released the lock on top of its held stack (kind, at addr, from call
  * site pc), on the fast path; the caller checked trace_enabled. With a
  * ring, it is only counted (the trace does not keep its call site);

@@ -128,7 +128,7 @@ def main():
             write(data)
             expect_error(coffman, path,
                          r"offset 8: unsupported version 7 \(this coffman "
-                         r"reads versions 1 to 3\)$")
+                         r"reads versions 1 to 4\)$")
         elif mode == "truncated_header":
             write(data[:100])
             expect_error(coffman, path,

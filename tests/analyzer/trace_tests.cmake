@@ -74,8 +74,14 @@ coffman_cli_test(analyze_bad_text_line STATUS 2 STDERR_LINES 1
 # A release of the top of the held stack with nothing held is skipped,
 # and said so.
 coffman_cli_test(analyze_top_release_empty_stack_warning STATUS 0
-  STDERR_LINES 1 STDERR [[^coffman analyze: -: warning: 1 event\(s\) with a bad thread number or name, or releasing the top of an empty held stack, skipped$]]
+  STDERR_LINES 1 STDERR [[^coffman analyze: -: warning: 1 event\(s\) with a bad thread number or name, releasing the top of an empty held stack, or taking again a lock above its top that it never held, skipped$]]
   COMMAND sh -c [[printf 'T1 lock A\nT1 release object 0x0 flags=top\nT1 release object 0x0 flags=top\n' | "$0" analyze -]]
+          ${COFFMAN})
+# So is an acquisition of the lock above the top when nothing was ever
+# released from there.
+coffman_cli_test(analyze_again_above_nothing_warning STATUS 0
+  STDERR_LINES 1 STDERR [[^coffman analyze: -: warning: 1 event\(s\) with a bad thread number or name, releasing the top of an empty held stack, or taking again a lock above its top that it never held, skipped$]]
+  COMMAND sh -c [[printf 'T1 lock A\nT1 acquired object 0x0 flags=top\nT1 unlock A\n' | "$0" analyze -]]
           ${COFFMAN})
 coffman_cli_test(analyze_second_trace_bad_prints_nothing STATUS 2
   STDERR_LINES 1 STDERR "^coffman analyze: /nonexistent\\.trace: "

@@ -28,7 +28,7 @@ import time
 import zlib
 
 MAGIC = b"COFFTRC1"
-VERSIONS = (1, 2, 3)
+VERSIONS = (1, 2, 3, 4)
 BLOCK_MAGIC = 0x4B4C4243
 BLOCK_MAX = 1 << 20
 
@@ -57,11 +57,49 @@ class Bad(Exception):
     pass
 
 
+AGAIN = -1   # the kind of a compact acquisition of the lock above the top
+
+
+def resolve_again(events, fast):
+    """The compact events with each acquisition of the lock above the
+    top given that lock's address: each thread's events in order (its
+    compact records right after the event they follow), on a model of its
+    held stack that keeps the entries released from it."""
+    order = sorted([(e[0], 0, i, e) for i, e in enumerate(events)] +
+                   [(f[0], 1, i, f) for i, f in enumerate(fast)],
+                   key=lambda x: (x[0], x[1], x[2]))
+    stacks, above, out = {}, {}, list(fast)
+    for _, is_fast, i, e in order:
+        thread, op, kind, addr = e[1], e[2], e[3], e[4]
+        st = stacks.setdefault(thread, [])
+        ab = above.setdefault(thread, {})
+        if op == OP_ACQUIRED:
+            if kind == AGAIN:
+                addr = ab.get(len(st), 0)
+                out[i] = e[:3] + (0, addr) + e[5:]
+            elif addr in st:
+                continue   # taken again while held: counted, not pushed
+            ab[len(st)] = addr
+            st.append(addr)
+        elif op == OP_RELEASE:
+            if not addr:
+                if st:
+                    st.pop()
+            elif addr in st:
+                j = len(st) - 1 - st[::-1].index(addr)
+                del st[j]
+                for k in range(j, len(st)):
+                    ab[k] = st[k]
+    return out
+
+
 def decode_fast(b, where, version):
     """The compact events of a TRACE_FAST record's body: (op, kind, addr,
     stack) each, as include/coffman/trace.h describes them. From version
     3 a release tag counts releases of the top of the held stack (kind
-    and addr 0: the checker does not track held stacks)."""
+    and addr 0: which lock, only a held stack knows); from version 4 the
+    tag 0x80 or 0x82 alone takes again the lock above the top (kind
+    AGAIN, addr 0: see resolve_again)."""
     pos, vals, out = 0, [0, 0, 0], []
 
     def varint():
@@ -93,6 +131,11 @@ def decode_fast(b, where, version):
             continue
         else:
             kind = (tag >> 3) & 15
+        if version >= 4 and tag | 2 == 0x82:
+            out.append((OP_ACQUIRED, AGAIN, 0, 0))
+            last.pop(level, None)
+            level += 1
+            continue
         if version >= 3 and tag & 0x80:
             if not acquired or level not in last:
                 raise Bad("%s: a short form without a previous "
@@ -488,8 +531,9 @@ def apply_expectations(t, traces, args):
                      "wanted >= %d compact and no full one" %
                      (fast, full, args.compact_sem_tries))
     if args.acquisitions_per_lock:
-        per_addr = collections.Counter(e[4] for e in t.events + t.fast
-                                       if e[2] == OP_ACQUIRED)
+        per_addr = collections.Counter(
+            e[4] for e in t.events + resolve_again(t.events, t.fast)
+            if e[2] == OP_ACQUIRED)
         got = collections.Counter(per_addr.values())
         want = collections.Counter()
         for spec in args.acquisitions_per_lock.split(","):
