@@ -127,14 +127,12 @@ engine_fast_commit(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	if (kind == KIND_SEM && o->life_lock)
 		h->flags |= HELD_LIFE;
 	t->n_events++;
-	if (__builtin_expect(trace_enabled, 0)) {
-		uint32_t what = trace_fast_what(OP_ACQUIRED, kind, mode, flags);
-
-		if (f->memo)
-			trace_fast_again(t, what, addr, pc, h->stack);
-		else
-			trace_fast(t, what, addr, pc, h->stack);
-	}
+	/* A memo is the lock above the top, again: its tag alone. */
+	if (__builtin_expect(trace_enabled, 0))
+		(void)trace_fast_put(t,
+				     trace_fast_what(OP_ACQUIRED, kind, mode,
+						     flags),
+				     addr, pc, h->stack, f->memo);
 }
 
 /* Both at once, for a lock already taken. */

@@ -100,16 +100,15 @@ void trace_fast_slow(struct eng_thread *t, uint32_t what, uint64_t addr,
 		     uint64_t pc, uint32_t stack);
 
 /*
- * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
- * OP_TRY_FAILED of a known semaphore), what from trace_fast_what() (of a
- * kind under 16), in a TRACE_FAST record. The caller checked
- * trace_enabled. Keeps errno. Returns the events now waiting in t's ring
- * (0 if this one did not go there): from TRACE_RING_DRAIN, t drains it
- * with trace_drain() once it holds no lock.
+ * Append a fast-path event of t to its ring: in full (addr, pc, stack), or
+ * (again: an engine_fast_probe() memo, the lock above the top of the held
+ * stack taken again as it stands) its tag alone, the lock being the one a
+ * replay's held stack keeps there. Without a ring, or with a full one,
+ * trace_fast_slow() takes it in full. Returns as trace_fast().
  */
 static inline __attribute__((always_inline)) uint32_t
-trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
-	   uint32_t stack)
+trace_fast_put(struct eng_thread *t, uint32_t what, uint64_t addr,
+	       uint64_t pc, uint32_t stack, bool again)
 {
 	struct trace_ring *r = t->trace_ring;
 	struct trace_pending *e;
@@ -125,44 +124,33 @@ trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
 		return 0;
 	}
 	e = &r->ev[h % TRACE_RING];
-	e->addr = addr;
-	e->pc = pc;
-	e->stack = stack;
+	if (again) {
+		e->stack = 0; /* none to write first */
+		what = COFFMAN_TRACE_FAST_AGAIN |
+		       (what & COFFMAN_TRACE_FAST_ACQUIRED_SHARED);
+	} else {
+		e->addr = addr;
+		e->pc = pc;
+		e->stack = stack;
+	}
 	e->tag_pops = (what & 0xff) | t->trace_pops << 8;
 	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
 	return n + 1;
 }
 
 /*
- * A fast-path acquisition of the entry above the top of t's held stack,
- * as it stands (an engine_fast_probe() memo): only its tag goes in the
- * ring, the lock being the one a replay's held stack keeps there. what,
- * addr, pc and stack as for trace_fast(), for a full event when t has no
- * ring.
+ * A fast-path event of t (OP_ACQUIRED of a lock in a known nesting,
+ * OP_TRY_FAILED of a known semaphore), what from trace_fast_what() (of a
+ * kind under 16), in a TRACE_FAST record. The caller checked
+ * trace_enabled. Keeps errno. Returns the events now waiting in t's ring
+ * (0 if this one did not go there): from TRACE_RING_DRAIN, t drains it
+ * with trace_drain() once it holds no lock.
  */
-static inline __attribute__((always_inline)) void
-trace_fast_again(struct eng_thread *t, uint32_t what, uint64_t addr,
-		 uint64_t pc, uint32_t stack)
+static inline __attribute__((always_inline)) uint32_t
+trace_fast(struct eng_thread *t, uint32_t what, uint64_t addr, uint64_t pc,
+	   uint32_t stack)
 {
-	struct trace_ring *r = t->trace_ring;
-	struct trace_pending *e;
-	uint32_t h;
-
-	if (__builtin_expect(!r, 0) ||
-	    __builtin_expect((h = r->head) - __atomic_load_n(
-						     &r->tail,
-						     __ATOMIC_RELAXED) >=
-				     TRACE_RING,
-			     0)) {
-		trace_fast_slow(t, what, addr, pc, stack);
-		return;
-	}
-	e = &r->ev[h % TRACE_RING];
-	e->stack = 0; /* none to write first */
-	e->tag_pops = (COFFMAN_TRACE_FAST_AGAIN |
-		       (what & COFFMAN_TRACE_FAST_ACQUIRED_SHARED)) |
-		      t->trace_pops << 8;
-	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
+	return trace_fast_put(t, what, addr, pc, stack, false);
 }
 
 /*
