@@ -13,35 +13,15 @@
  * EXPECT report kind=lock-order-inversion severity=warning lines=@a1,@b1,@b2,@a2 threads=first objects=lock_a,lock_b
  * EXPECT report kind=lock-order-inversion severity=error lines=@a1,@b1,@b2,@a2 threads=first,second objects=lock_a,lock_b
  */
-#include <pthread.h>
-
-#include "check.h"
-
-static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
-
-static void a_then_b(void)
-{
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a1 */
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b1 */
-	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
-	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
-}
-
-static void b_then_a(void)
-{
-	CHECK_EQ(pthread_mutex_lock(&lock_b), 0); /* @b2 */
-	CHECK_EQ(pthread_mutex_lock(&lock_a), 0); /* @a2 */
-	CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
-	CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
-}
+#define ABBA_NAME_SELF(name) ((void)(name)) /* named below */
+#include "abba_body.h"
 
 static void *first(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "first");
-	b_then_a();
-	a_then_b();
+	b_then_a(NULL);
+	a_then_b(NULL);
 	CHECK_EQ(preload_reports(), 1);
 	CHECK_EQ(coffman_error_count(), 0);
 	return NULL;
@@ -51,7 +31,7 @@ static void *second(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "second");
-	a_then_b();
+	a_then_b(NULL);
 	CHECK_EQ(preload_reports(), 2);
 	CHECK_EQ(coffman_error_count(), 1);
 	return NULL;
