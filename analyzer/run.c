@@ -81,7 +81,7 @@ static const struct option_help option_help[] = {
 	{ "starvation_ms", "MS",
 	  "waiting this long for a lock is starvation [5000]" },
 	{ "spin", "N",
-	  "retries of a contended mutex or rwlock before it blocks [100]" },
+	  "retries of a contended mutex or rwlock before it blocks [14]" },
 };
 
 static const char run_usage[] =

@@ -14,11 +14,12 @@ static int32_t mutex_owner(const pthread_mutex_t *m)
 }
 
 /*
- * A trylock of thread t found m taken: retry it up to rt_spin times, a
- * pause between tries, a try only when the lock word says free. Most
- * critical sections are short, and recording a wait (the wait-for
- * graph's lock, a timestamp) costs more than a few retries. Not when t
- * holds m itself: that wait is for the engine to see now.
+ * A trylock of thread t found m taken: retry it up to rt_spin times,
+ * ever longer pauses between tries (rt_spin_wait), a try only when the
+ * lock word says free. Most critical sections are short, and recording
+ * a wait (the wait-for graph's lock, a timestamp) costs more than a few
+ * retries. Not when t holds m itself: that wait is for the engine to see
+ * now.
  */
 static int spin_trylock(struct eng_thread *t, pthread_mutex_t *m)
 {
@@ -26,8 +27,8 @@ static int spin_trylock(struct eng_thread *t, pthread_mutex_t *m)
 
 	if (mutex_owner(m) == t->tid)
 		return EBUSY;
-	for (k = rt_spin; k > 0; k--) {
-		rt_cpu_relax();
+	for (k = 1; k <= rt_spin; k++) {
+		rt_spin_wait(k);
 		if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0 &&
 		    (rc = real.pthread_mutex_trylock(m)) != EBUSY)
 			break;

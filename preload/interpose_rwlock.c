@@ -157,8 +157,8 @@ rw_lock_entered(struct eng_thread *t, uint32_t mode, enum rw_call call,
 	if (UNLIKELY(rc == EBUSY) && call != RW_TRY && !t->bk_on) {
 		int k;
 
-		for (k = rt_spin; k > 0 && rc == EBUSY; k--) {
-			rt_cpu_relax();
+		for (k = 1; k <= rt_spin && rc == EBUSY; k++) {
+			rt_spin_wait(k);
 			rc = rw_real(mode, RW_TRY, rw, 0, NULL);
 		}
 	}

@@ -37,7 +37,7 @@ extern __thread struct rt_tls rt_tls
 /* Non-zero once options are read and the engine is ready. */
 extern int rt_active;
 /* The spin option: retries of a contended lock before its wait is
- * recorded (each after a pause). */
+ * recorded (the k-th after k pauses, rt_spin_wait). */
 extern int rt_spin;
 
 /* A pause in a spin loop: lets the sibling hyperthread run. */
@@ -50,6 +50,20 @@ static inline void rt_cpu_relax(void)
 #else
 	__asm__ __volatile__("" ::: "memory");
 #endif
+}
+
+/*
+ * The wait before the k-th retry (from 1) of a contended lock: k pauses.
+ * Each look at a taken lock pulls its cache line from the holder's core,
+ * and the holder's next lock or unlock must take it back: looking ever
+ * less often lets a holder that takes the lock again and again run on
+ * and leave it, where a look every pause slowed it and the waiter gave
+ * up more often (10 times as often on a nested-lock loop of two threads).
+ */
+static inline void rt_spin_wait(int k)
+{
+	while (k-- > 0)
+		rt_cpu_relax();
 }
 
 /* Attach the calling thread (first call from a thread we did not start). */

@@ -119,7 +119,7 @@ static const struct opt_desc descs[K_COUNT] = {
 	[K_WATCHDOG_MS] = INT_OPT(watchdog_ms, MS_MIN, MS_MAX),
 	[K_HOLD_WAIT_MS] = INT_OPT(hold_wait_ms, MS_MIN, MS_MAX),
 	[K_STARVATION_MS] = INT_OPT(starvation_ms, MS_MIN, MS_MAX),
-	[K_SPIN] = INT_OPT(spin, 0, 100000),
+	[K_SPIN] = INT_OPT(spin, 0, 1000),
 };
 
 /* A message built in the caller's buffer: it truncates, never overflows. */
@@ -293,7 +293,7 @@ void options_defaults(struct coffman_options *o)
 	o->watchdog_ms = 1000;
 	o->hold_wait_ms = 1000;
 	o->starvation_ms = 5000;
-	o->spin = 100;
+	o->spin = 14;
 }
 
 int options_set(struct coffman_options *o, const char *key, const char *value,

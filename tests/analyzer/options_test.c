@@ -74,7 +74,7 @@ static void test_defaults(void)
 	CHECK_INT(o.watchdog_ms, 1000);
 	CHECK_INT(o.hold_wait_ms, 1000);
 	CHECK_INT(o.starvation_ms, 5000);
-	CHECK_INT(o.spin, 100);
+	CHECK_INT(o.spin, 14);
 }
 
 static void test_keys_list(void)
@@ -184,7 +184,7 @@ static void test_ints(void)
 		{ "watchdog_ms", 1, 86400000 },
 		{ "hold_wait_ms", 1, 86400000 },
 		{ "starvation_ms", 1, 86400000 },
-		{ "spin", 0, 100000 },
+		{ "spin", 0, 1000 },
 	};
 	struct coffman_options o;
 	char val[32], msg[128];

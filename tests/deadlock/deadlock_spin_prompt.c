@@ -7,7 +7,7 @@
  * first lock ends the process with status 3 if the runtime has not
  * reported and exited (on_deadlock=exit) within 1 s.
  *
- * EXPECT options=on_deadlock=exit:spin=100000
+ * EXPECT options=on_deadlock=exit:spin=1000
  * EXPECT exit=66
  * EXPECT reports=1
  * EXPECT report kind=deadlock severity=error lines=@left_waits,@right_waits threads=left,right objects=lock_m,lock_rw
