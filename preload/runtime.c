@@ -818,11 +818,15 @@ __attribute__((destructor)) static void rt_fini(void)
 		return;
 	rt_trace_final(TRACE_END_EXIT);
 	if (options.verbosity >= 2) {
-		char line[256];
-		int n = snprintf(line, sizeof(line),
-				 "coffman: pid %d: %d report(s), %d error(s)\n",
-				 (int)getpid(), engine_report_count(),
-				 engine_error_count());
+		char line[512], stats[320];
+		int n;
+
+		engine_stats_line(stats, sizeof(stats));
+		n = snprintf(line, sizeof(line),
+			     "coffman: pid %d: %d report(s), %d error(s)\n"
+			     "coffman: pid %d: %s\n",
+			     (int)getpid(), engine_report_count(),
+			     engine_error_count(), (int)getpid(), stats);
 
 		if (n > 0 && out_fd(&text_out) >= 0)
 			write_all(text_out.fd, line, (size_t)n);

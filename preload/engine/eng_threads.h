@@ -170,6 +170,9 @@ struct eng_thread {
 				   when the lock is taken (claims.c) */
 	uint32_t parked_at;	/* its index + 1 in the wait-for graph's
 				   list of parked threads, 0 none */
+	uint64_t n_waits;	/* waits it recorded (a lock found taken
+				   after the spin, a condition, barrier,
+				   semaphore or join wait) */
 	uint64_t try_fail_id;	/* object of the last failed trylock */
 	struct eng_thread *try_fail_owner; /* who held it then */
 	uint64_t try_fail_since; /* time of the first failure in the row */

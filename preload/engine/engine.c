@@ -347,6 +347,50 @@ size_t engine_summary(char *buf, size_t len)
 	return waitfor_summary(buf, len, hooks.symbolize);
 }
 
+/* bytes as "N KiB" or "N.N MiB" */
+static void put_bytes(char *buf, size_t len, size_t bytes)
+{
+	if (bytes < ((size_t)1 << 20))
+		snprintf(buf, len, "%zu KiB", (bytes + 1023) >> 10);
+	else
+		snprintf(buf, len, "%.1f MiB", (double)bytes / (1 << 20));
+}
+
+size_t engine_stats_line(char *buf, size_t len)
+{
+	uint64_t events = 0, waits = 0, edges;
+	uint32_t i, n = threads_count();
+	char used[32], peak[32];
+	int rc;
+
+	/* Counters each thread keeps for itself: a sum read as they stand
+	 * (the threads may still run). */
+	for (i = 1; i <= n; i++) {
+		const struct eng_thread *t = threads_find(i);
+
+		if (t) {
+			events += __atomic_load_n(&t->n_events,
+						  __ATOMIC_RELAXED);
+			waits += __atomic_load_n(&t->n_waits,
+						 __ATOMIC_RELAXED);
+		}
+	}
+	eng_lock(&graph_lock);
+	edges = graph_edge_count();
+	eng_unlock(&graph_lock);
+	put_bytes(used, sizeof(used), eng_alloc_in_use());
+	put_bytes(peak, sizeof(peak), eng_alloc_peak());
+	rc = snprintf(buf, len,
+		      "%u thread(s), %llu object(s), %llu lock-order edge(s), "
+		      "%llu event(s), %llu wait(s) recorded; memory %s "
+		      "(peak %s), %zu B an object record, %zu B an edge",
+		      n, (unsigned long long)objects_count(),
+		      (unsigned long long)edges, (unsigned long long)events,
+		      (unsigned long long)waits, used, peak,
+		      sizeof(struct eng_obj), sizeof(struct og_edge));
+	return rc < 0 ? 0 : (size_t)rc;
+}
+
 bool engine_busy(void)
 {
 	return waitfor_busy();
@@ -1518,6 +1562,8 @@ int engine_event(struct eng_thread *t, const struct coffman_event *ev)
 static int dispatch(struct eng_thread *t, const struct coffman_event *ev)
 {
 	t->n_events++;
+	if (ev->op == OP_ACQUIRE || ev->op == OP_WAIT)
+		t->n_waits++;
 	/* Any event of t means t runs: whatever it waited for, it got. */
 	if (t->blk.active && ev->op != OP_ACQUIRE && ev->op != OP_WAIT)
 		waitfor_unblock(t, now_of(ev));

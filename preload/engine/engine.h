@@ -80,6 +80,12 @@ bool engine_busy(void);
 /* The hold-and-wait summary table, "" if none; returns its length. */
 size_t engine_summary(char *buf, size_t len);
 
+/* One line (no newline) of what the engine has seen and what it holds,
+ * for the exit summary of verbosity 2: threads, objects tracked, lock-order
+ * edges, events, waits recorded, and its memory, in all and per object
+ * record and per edge. Returns its length, as snprintf. */
+size_t engine_stats_line(char *buf, size_t len);
+
 /* Report a bad option (kind bad-option); msg is one line. */
 void engine_report_bad_option(const char *msg);
 
