@@ -10,187 +10,22 @@
 #include <gnu/libc-version.h>
 #include <limits.h>
 #include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dwlines.h"
+
 #ifdef COFFMAN_HAVE_LIBDWFL_H
 #include <pthread.h>
-#include <stdbool.h>
-
-#include <dwarf.h>
-#include <elfutils/libdwfl.h>
-#endif
-
-/* Copy src into dst[size], cutting the end off a long name. */
-static void copy_head(char *dst, size_t size, const char *src)
-{
-	size_t len = strnlen(src, size - 1);
-
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
-typedef char *demangle_fn(const char *name, char *buf, size_t *len,
-			  int *status);
-
-/*
- * Copy a symbol's name into dst[size], demangled when it is a C++ name:
- * with libstdc++'s __cxa_demangle, the program's if it has one (looked
- * up again until found, for one loaded later), else from a copy of
- * libstdc++ loaded for the runtime alone, once (C++ built without the
- * C++ library still has C++ names). What offline reports print too
- * (addr2line -C), and what suppressions are written against.
- */
-static void copy_symbol(char *dst, size_t size, const char *name)
-{
-	static demangle_fn *demangle;
-	static int loaded; /* libstdc++ tried, by this function */
-	demangle_fn *fn = __atomic_load_n(&demangle, __ATOMIC_RELAXED);
-	char *plain;
-	int status = -1;
-
-	if (name[0] == '_' && name[1] == 'Z' && !fn) {
-		fn = (demangle_fn *)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-		if (!fn && !__atomic_exchange_n(&loaded, 1, __ATOMIC_RELAXED)) {
-			/* RTLD_LOCAL: none of it reaches the program */
-			void *h = dlopen("libstdc++.so.6",
-					 RTLD_NOW | RTLD_LOCAL);
-
-			fn = h ? (demangle_fn *)dlsym(h, "__cxa_demangle")
-			       : NULL;
-		}
-		if (fn)
-			__atomic_store_n(&demangle, fn, __ATOMIC_RELAXED);
-	}
-	if (name[0] == '_' && name[1] == 'Z' && fn &&
-	    (plain = fn(name, NULL, NULL, &status)) != NULL) {
-		if (status == 0)
-			copy_head(dst, size, plain);
-		free(plain);
-		if (status == 0)
-			return;
-	}
-	copy_head(dst, size, name);
-}
-
-/* Copy src into dst[size], keeping the end of a long path: the basename. */
-static void copy_tail(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		src += len - (size - 1);
-	copy_head(dst, size, src);
-}
-
-#ifdef COFFMAN_HAVE_LIBDWFL_H
-
-/* libdw's entry points; dw_load() resolves all of them or none. */
-static struct {
-	__typeof__(dwfl_begin) *begin;
-	__typeof__(dwfl_end) *end;
-	__typeof__(dwfl_report_begin) *report_begin;
-	__typeof__(dwfl_linux_proc_report) *linux_proc_report;
-	__typeof__(dwfl_report_end) *report_end;
-	__typeof__(dwfl_addrmodule) *addrmodule;
-	__typeof__(dwfl_module_info) *module_info;
-	__typeof__(dwfl_module_addrname) *module_addrname;
-	__typeof__(dwfl_module_addrinfo) *module_addrinfo;
-	__typeof__(dwfl_module_getsrc) *module_getsrc;
-	__typeof__(dwfl_lineinfo) *lineinfo;
-	__typeof__(dwfl_module_nextcu) *module_nextcu;
-	__typeof__(dwarf_haspc) *haspc;
-	__typeof__(dwarf_getsrc_die) *getsrc_die;
-	__typeof__(dwarf_linesrc) *linesrc;
-	__typeof__(dwarf_lineno) *lineno;
-	__typeof__(dwfl_linux_proc_find_elf) *linux_proc_find_elf;
-	__typeof__(dwfl_standard_find_debuginfo) *standard_find_debuginfo;
-	__typeof__(dwfl_build_id_find_debuginfo) *build_id_find_debuginfo;
-	/* for inlined calls; NULL when libdw lacks any of them */
-	__typeof__(dwfl_module_addrdie) *module_addrdie;
-	__typeof__(dwarf_getscopes) *getscopes;
-	__typeof__(dwarf_getscopes_die) *getscopes_die;
-	__typeof__(dwarf_tag) *tag;
-	__typeof__(dwarf_attr_integrate) *attr_integrate;
-	__typeof__(dwarf_formudata) *formudata;
-	__typeof__(dwarf_getsrcfiles) *getsrcfiles;
-	__typeof__(dwarf_filesrc) *filesrc;
-} dw;
 
 /*
  * Taken through the interposed pthread_mutex_lock: the runtime calls us
  * with its re-entry guard set, so the wrapper passes straight through.
  */
 static pthread_mutex_t dw_lock = PTHREAD_MUTEX_INITIALIZER;
-static int dw_state;		    /* 0 untried, 1 loaded, -1 unusable */
-static Dwfl_Callbacks dw_callbacks; /* read by libdwfl for session's life */
-static Dwfl *session;		    /* NULL until first use or after reset */
-
-#define DW_SYM(h, field, name) \
-	((dw.field = (__typeof__(dw.field))dlsym((h), (name))) != NULL)
-
-/* Load libdw.so.1 once; call with dw_lock held. */
-static bool dw_load(void)
-{
-	const char *urls;
-	void *h;
-
-	if (dw_state)
-		return dw_state > 0;
-	dw_state = -1;
-
-	/* RTLD_LOCAL: keep libdw's symbols away from the host program. */
-	h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return false;
-	if (!(DW_SYM(h, begin, "dwfl_begin") && DW_SYM(h, end, "dwfl_end") &&
-	      DW_SYM(h, report_begin, "dwfl_report_begin") &&
-	      DW_SYM(h, linux_proc_report, "dwfl_linux_proc_report") &&
-	      DW_SYM(h, report_end, "dwfl_report_end") &&
-	      DW_SYM(h, addrmodule, "dwfl_addrmodule") &&
-	      DW_SYM(h, module_info, "dwfl_module_info") &&
-	      DW_SYM(h, module_addrname, "dwfl_module_addrname") &&
-	      DW_SYM(h, module_addrinfo, "dwfl_module_addrinfo") &&
-	      DW_SYM(h, module_getsrc, "dwfl_module_getsrc") &&
-	      DW_SYM(h, lineinfo, "dwfl_lineinfo") &&
-	      DW_SYM(h, module_nextcu, "dwfl_module_nextcu") &&
-	      DW_SYM(h, haspc, "dwarf_haspc") &&
-	      DW_SYM(h, getsrc_die, "dwarf_getsrc_die") &&
-	      DW_SYM(h, linesrc, "dwarf_linesrc") &&
-	      DW_SYM(h, lineno, "dwarf_lineno") &&
-	      DW_SYM(h, linux_proc_find_elf, "dwfl_linux_proc_find_elf") &&
-	      DW_SYM(h, standard_find_debuginfo,
-		     "dwfl_standard_find_debuginfo") &&
-	      DW_SYM(h, build_id_find_debuginfo,
-		     "dwfl_build_id_find_debuginfo"))) {
-		dlclose(h);
-		return false;
-	}
-	if (!(DW_SYM(h, module_addrdie, "dwfl_module_addrdie") &&
-	      DW_SYM(h, getscopes, "dwarf_getscopes") &&
-	      DW_SYM(h, getscopes_die, "dwarf_getscopes_die") &&
-	      DW_SYM(h, tag, "dwarf_tag") &&
-	      DW_SYM(h, attr_integrate, "dwarf_attr_integrate") &&
-	      DW_SYM(h, formudata, "dwarf_formudata") &&
-	      DW_SYM(h, getsrcfiles, "dwarf_getsrcfiles") &&
-	      DW_SYM(h, filesrc, "dwarf_filesrc")))
-		dw.module_addrdie = NULL;
-
-	/*
-	 * The standard search ends with a debuginfod download when
-	 * DEBUGINFOD_URLS is set (elfutils >= 0.178): network I/O inside the
-	 * host, 90 s timeout per file. Then search only the local build-id
-	 * tree, which still finds Debian's -dbgsym packages.
-	 */
-	urls = getenv("DEBUGINFOD_URLS");
-	dw_callbacks.find_elf = dw.linux_proc_find_elf;
-	dw_callbacks.find_debuginfo = urls && *urls
-					      ? dw.build_id_find_debuginfo
-					      : dw.standard_find_debuginfo;
-	dw_state = 1;
-	return true;
-}
+static Dwfl *session; /* NULL until first use or after reset */
 
 /* (Re)read /proc/self/maps into the session; call with dw_lock held. */
 static void session_report(void)
@@ -216,90 +51,6 @@ static Dwfl_Module *find_module(Dwarf_Addr addr)
 	return addr >= start && addr < end ? mod : NULL;
 }
 
-/*
- * Source file of addr, and its line in *lineno. libdw 0.188 finds the CU
- * through .debug_aranges, which clang 14 does not emit; then search the CUs
- * one by one, which is slow but happens only at report time.
- */
-static const char *find_line(Dwfl_Module *mod, Dwarf_Addr addr, int *lineno)
-{
-	Dwfl_Line *line = dw.module_getsrc(mod, addr);
-	Dwarf_Die *cu = NULL;
-	Dwarf_Line *cu_line;
-	Dwarf_Addr bias;
-
-	if (line)
-		return dw.lineinfo(line, NULL, lineno, NULL, NULL, NULL);
-	while ((cu = dw.module_nextcu(mod, cu, &bias))) {
-		if (dw.haspc(cu, addr - bias) <= 0)
-			continue;
-		cu_line = dw.getsrc_die(cu, addr - bias);
-		if (!cu_line || dw.lineno(cu_line, lineno) != 0)
-			return NULL;
-		return dw.linesrc(cu_line, NULL, NULL);
-	}
-	return NULL;
-}
-
-/* The innermost inlined call among scopes[from..n-1], copied to *out. */
-static bool next_inlined(Dwarf_Die *scopes, int from, int n, Dwarf_Die *out)
-{
-	int i;
-
-	for (i = from; i < n; i++)
-		if (dw.tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
-			*out = scopes[i];
-			return true;
-		}
-	return false;
-}
-
-/*
- * *file:*line is in a system header: go out through the calls inlined at
- * addr, each one's call site in turn, to the first outside one (see
- * frame_system_header). Leaves them when there is none.
- */
-static void inlined_caller(Dwfl_Module *mod, Dwarf_Addr addr,
-			   const char **file, int *line)
-{
-	Dwarf_Die *cu, *scopes = NULL, die;
-	Dwarf_Files *files;
-	Dwarf_Addr bias = 0;
-	size_t nfiles;
-	int n, depth;
-	bool more;
-
-	if (!dw.module_addrdie ||
-	    !(cu = dw.module_addrdie(mod, addr, &bias)) ||
-	    dw.getsrcfiles(cu, &files, &nfiles) != 0)
-		return;
-	n = dw.getscopes(cu, addr - bias, &scopes);
-	more = n > 0 && next_inlined(scopes, 0, n, &die);
-	free(scopes);
-	/* Each level: where it was inlined; then the scopes around that
-	 * call (dwarf_getscopes gives the abstract function's, not these). */
-	for (depth = 0; more && depth < 64; depth++) {
-		Dwarf_Attribute a;
-		Dwarf_Word f, l;
-		const char *name;
-
-		if (!dw.attr_integrate(&die, DW_AT_call_file, &a) ||
-		    dw.formudata(&a, &f) != 0 || f >= nfiles ||
-		    !dw.attr_integrate(&die, DW_AT_call_line, &a) ||
-		    dw.formudata(&a, &l) != 0 || l == 0 || l > INT_MAX ||
-		    !(name = dw.filesrc(files, f, NULL, NULL)))
-			return;
-		*file = name;
-		*line = (int)l;
-		if (!frame_system_header(name))
-			return;
-		scopes = NULL;
-		n = dw.getscopes_die(&die, &scopes);
-		more = n > 1 && next_inlined(scopes, 1, n, &die);
-		free(scopes);
-	}
-}
-
 /* The module holding addr, starting the session on first use; call with
  * dw_lock held. NULL if libdw is unusable or nothing maps addr. */
 static Dwfl_Module *module_for(Dwarf_Addr addr)
@@ -307,10 +58,8 @@ static Dwfl_Module *module_for(Dwarf_Addr addr)
 	bool reported = false;
 	Dwfl_Module *mod;
 
-	if (!dw_load())
-		return NULL;
 	if (!session) {
-		session = dw.begin(&dw_callbacks);
+		session = dwlines_begin_live();
 		if (!session)
 			return NULL;
 		session_report();
@@ -331,7 +80,6 @@ static void dw_lookup(uint64_t pc, struct coffman_frame *out)
 	Dwarf_Addr addr = pc - 1, start = 0;
 	const char *name;
 	Dwfl_Module *mod;
-	int lineno = 0;
 
 	pthread_mutex_lock(&dw_lock);
 	mod = module_for(addr);
@@ -340,19 +88,10 @@ static void dw_lookup(uint64_t pc, struct coffman_frame *out)
 
 	name = dw.module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
 	if (name) {
-		copy_tail(out->module, sizeof(out->module), name);
+		dwlines_copy_tail(out->module, sizeof(out->module), name);
 		out->offset = pc - start;
 	}
-	name = dw.module_addrname(mod, addr);
-	if (name)
-		copy_symbol(out->function, sizeof(out->function), name);
-	name = find_line(mod, addr, &lineno);
-	if (name && lineno > 0 && frame_system_header(name))
-		inlined_caller(mod, addr, &name, &lineno);
-	if (name && lineno > 0) {
-		copy_tail(out->file, sizeof(out->file), name);
-		out->line = lineno;
-	}
+	dwlines_frame(mod, addr, out);
 unlock:
 	pthread_mutex_unlock(&dw_lock);
 }
@@ -423,7 +162,7 @@ static bool dw_data(uint64_t addr, char *name, size_t len, uint64_t *off,
 	if (mod)
 		n = dw.module_addrinfo(mod, addr, &o, &sym, NULL, NULL, NULL);
 	if (n && (o < sym.st_size || (o == 0 && sym.st_size == 0))) {
-		copy_symbol(name, len, n);
+		dwlines_copy_symbol(name, len, n);
 		*off = o;
 		*size = sym.st_size;
 	} else {
@@ -515,11 +254,13 @@ static void dl_lookup(uint64_t pc, struct coffman_frame *out)
 			name = path;
 		}
 		if (name)
-			copy_tail(out->module, sizeof(out->module), name);
+			dwlines_copy_tail(out->module, sizeof(out->module),
+					  name);
 		out->offset = pc - (uintptr_t)info.dli_fbase;
 	}
 	if (!out->function[0] && info.dli_sname)
-		copy_head(out->function, sizeof(out->function), info.dli_sname);
+		dwlines_copy_head(out->function, sizeof(out->function),
+				  info.dli_sname);
 }
 
 /* ---- the program's own allocator ----------------------------------------- */
@@ -644,7 +385,7 @@ int symbolize_data(uint64_t addr, size_t objsize, char *buf, size_t len)
 		if (!dladdr((void *)(uintptr_t)addr, &info) || !info.dli_sname ||
 		    !info.dli_saddr)
 			return -ENOENT;
-		copy_head(name, sizeof(name), info.dli_sname);
+		dwlines_copy_head(name, sizeof(name), info.dli_sname);
 		off = addr - (uintptr_t)info.dli_saddr;
 		size = 0;
 	}

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
-# unit.symbolize_file_line: preload/stack.c and preload/symbolize.c compiled
+# unit.symbolize_file_line: preload/stack.c, symbolize.c and dwlines.c compiled
 # into the test itself (no engine, no preload), so "ours" is the executable.
 # -O0 keeps the call the test names on the line it names.
 add_executable(unit_symbolize
   ${CMAKE_CURRENT_LIST_DIR}/symbolize_test.c
   ${CMAKE_SOURCE_DIR}/preload/stack.c
+  ${CMAKE_SOURCE_DIR}/preload/dwlines.c
   ${CMAKE_SOURCE_DIR}/preload/symbolize.c
   ${CMAKE_SOURCE_DIR}/preload/engine/alloc.c
   ${CMAKE_SOURCE_DIR}/preload/engine/lock.c)
