@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* symbolize_offline.c - addr2line / nm over a recorded module map. */
+/* symbolize_offline.c - libdw, addr2line and nm over a recorded module map. */
 #include "symbolize_offline.h"
 
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dwlines.h"
 #include "event.h"
 #include "frame.h"
 #include "objects.h"
@@ -39,7 +40,8 @@ struct mod {
 struct entry {
 	uint64_t pc;
 	bool used;
-	bool done; /* resolved (found or not) */
+	bool done;     /* resolved (found or not) */
+	bool dw_named; /* function from libdw, as live: the tools keep it */
 	int line;
 	char *function; /* NULL unknown */
 	char *file;
@@ -386,7 +388,7 @@ static void parse_a2l(char *text, struct entry **ents, size_t n)
 		/* inlined frames: innermost first; the function is the
 		 * outermost (the symbol), the line the innermost one outside
 		 * the system's headers (frame_system_header), as live */
-		if (strcmp(fn, "??") != 0) {
+		if (strcmp(fn, "??") != 0 && !e->dw_named) {
 			free(e->function);
 			e->function = strdup(fn);
 		}
@@ -456,35 +458,169 @@ out:
 	return rc;
 }
 
+/* ---- libdw, in-process ------------------------------------------------- */
+
+#ifdef COFFMAN_HAVE_LIBDWFL_H
+/*
+ * One libdw session per file, holding that file alone at base 0: libdw's
+ * addresses are then the file's own (pc - 1 - base, what the tools are
+ * given), for a shared object, a PIE or a fixed-address executable alike
+ * (dwfl_report_elf ignores the base of the last), and modules that
+ * overlap in canonical space never meet. The modules of one path (one
+ * program in several traces) share its session.
+ */
+struct dwfile {
+	char *path;
+	Dwfl *dwfl;	  /* NULL: libdw cannot read the file */
+	Dwfl_Module *mod; /* the file, in dwfl */
+};
+
+static struct dwfile *dwfiles;
+static size_t n_dwfiles, cap_dwfiles;
+
+/* path's module in its session, opened on first use; NULL if libdw is
+ * missing or cannot read the file (asked once). */
+static Dwfl_Module *dw_module(const char *path)
+{
+	struct dwfile *f;
+	size_t i;
+
+	for (i = 0; i < n_dwfiles; i++)
+		if (!strcmp(dwfiles[i].path, path))
+			return dwfiles[i].mod;
+	if (n_dwfiles == cap_dwfiles) {
+		size_t cap = cap_dwfiles ? cap_dwfiles * 2 : 16;
+
+		f = realloc(dwfiles, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		dwfiles = f;
+		cap_dwfiles = cap;
+	}
+	f = &dwfiles[n_dwfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	if (!f->path)
+		return NULL;
+	n_dwfiles++;
+	f->dwfl = dwlines_begin_offline();
+	if (!f->dwfl)
+		return NULL;
+	/* add_p_vaddr: a prelinked library's first p_vaddr is its own */
+	f->mod = dw.report_elf(f->dwfl, path, path, -1, 0, true);
+	dw.report_end(f->dwfl, NULL, NULL);
+	if (!f->mod) {
+		dw.end(f->dwfl);
+		f->dwfl = NULL;
+	}
+	return f->mod;
+}
+
+/* Fill from libdw what it knows of ents[0..n-1], all in module m. False
+ * when it cannot read m's file. */
+static bool resolve_dw(const struct mod *m, struct entry **ents, size_t n)
+{
+	Dwfl_Module *mod = dw_module(m->path);
+	struct coffman_frame f;
+	size_t i;
+
+	if (!mod)
+		return false;
+	for (i = 0; i < n; i++) {
+		struct entry *e = ents[i];
+
+		memset(&f, 0, sizeof(f));
+		/* a return address: look up the call before it */
+		dwlines_frame(mod, e->pc - 1 - m->base, &f);
+		if (f.function[0]) {
+			e->function = strdup(f.function);
+			e->dw_named = e->function != NULL;
+		}
+		if (f.file[0]) {
+			e->file = strdup(f.file);
+			e->line = e->file ? f.line : 0;
+		}
+	}
+	return true;
+}
+
+static void dw_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_dwfiles; i++) {
+		if (dwfiles[i].dwfl)
+			dw.end(dwfiles[i].dwfl);
+		free(dwfiles[i].path);
+	}
+	free(dwfiles);
+	dwfiles = NULL;
+	n_dwfiles = cap_dwfiles = 0;
+}
+
+#else /* !COFFMAN_HAVE_LIBDWFL_H */
+
+static bool resolve_dw(const struct mod *m, struct entry **ents, size_t n)
+{
+	(void)m;
+	(void)ents;
+	(void)n;
+	return false;
+}
+
+static void dw_reset(void)
+{
+}
+
+#endif /* COFFMAN_HAVE_LIBDWFL_H */
+
+static bool missing_line(struct entry **ents, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!ents[i]->file)
+			return true;
+	return false;
+}
+
 /* Resolve ents[0..n-1], all in module m. */
 static void resolve_module(struct mod *m, struct entry **ents, size_t n)
 {
-	/* elfutils first: the runtime symbolises through the same library
-	 * (libdwfl), so names match the live reports; then binutils, for
-	 * what elfutils found no line for (it reads no line table of some
-	 * compilers' DWARF 5, clang 14's among them). */
+	/*
+	 * libdw in-process first, read as the runtime reads it (dwlines.c),
+	 * so frames match the live reports. The tools run for what it found
+	 * no line for, or for all when libdw is missing: eu-addr2line (the
+	 * same library: only when ours could not read the file), then
+	 * binutils, which reads the line tables of some compilers' DWARF 5
+	 * that elfutils 0.188 does not (clang 14's), but names the including
+	 * file for gcc 12's code in a header (binutils 2.40): so it comes
+	 * last.
+	 */
 	static const char *const tools[] = { "eu-addr2line", "addr2line" };
-	size_t i, t;
-	bool ran = false, missing;
+	size_t i, t = 0;
+	bool tried = false, ran = false;
 
 	for (i = 0; i < n; i++)
 		ents[i]->done = true;
-	if (no_tools || m->tools_failed || m->path[0] != '/')
+	if (m->path[0] != '/')
 		return;
-	for (t = 0; t < sizeof(tools) / sizeof(tools[0]); t++) {
+	if (resolve_dw(m, ents, n))
+		t = 1;
+	if (no_tools || m->tools_failed)
+		return;
+	for (; t < sizeof(tools) / sizeof(tools[0]) && missing_line(ents, n);
+	     t++) {
 		int rc = run_tool(tools[t], m, ents, n);
 
 		if (rc < 0)
 			return;
+		tried = true;
 		/* 127: not installed; above 1: it could not read the file */
 		if (rc <= 1)
 			ran = true;
-		for (i = 0, missing = false; i < n && !missing; i++)
-			missing = !ents[i]->file;
-		if (!missing)
-			break;
 	}
-	if (!ran)
+	if (tried && !ran)
 		m->tools_failed = true;
 }
 
@@ -537,16 +673,6 @@ void symoff_prefetch(const uint64_t *pcs, size_t n)
 	free(todo);
 }
 
-/* Copy src into dst[size], keeping the end of a long path. */
-static void copy_tail(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		src += len - (size - 1);
-	snprintf(dst, size, "%s", src);
-}
-
 int symoff_symbolize(uint64_t pc, struct coffman_frame *f)
 {
 	const struct site *s;
@@ -559,14 +685,14 @@ int symoff_symbolize(uint64_t pc, struct coffman_frame *f)
 		return -ENOENT;
 	s = site_of(pc);
 	if (s) {
-		copy_tail(f->file, sizeof(f->file), s->file);
+		dwlines_copy_tail(f->file, sizeof(f->file), s->file);
 		f->line = s->line;
 		return 0;
 	}
 	m = mod_of(pc);
 	if (!m)
 		return -ENOENT;
-	copy_tail(f->module, sizeof(f->module), m->path);
+	dwlines_copy_tail(f->module, sizeof(f->module), m->path);
 	f->offset = pc - m->base;
 	e = cache_get(pc, false);
 	if (!e || !e->done) {
@@ -574,9 +700,10 @@ int symoff_symbolize(uint64_t pc, struct coffman_frame *f)
 		e = cache_get(pc, false);
 	}
 	if (e && e->function)
-		snprintf(f->function, sizeof(f->function), "%s", e->function);
+		dwlines_copy_head(f->function, sizeof(f->function),
+				  e->function);
 	if (e && e->file) {
-		copy_tail(f->file, sizeof(f->file), e->file);
+		dwlines_copy_tail(f->file, sizeof(f->file), e->file);
 		f->line = e->line;
 	}
 	return 0;
@@ -758,6 +885,7 @@ void symoff_reset(void)
 {
 	size_t i, j;
 
+	dw_reset();
 	for (i = 0; i < n_mods; i++) {
 		for (j = 0; j < mods[i].n_dsyms; j++)
 			free(mods[i].dsyms[j].name);

@@ -3,9 +3,11 @@
  * symbolize_offline.h - code and data addresses of a recorded process to
  * function, file:line and variable names, after the fact: the trace's
  * module map says which file each address came from and at what load
- * base; binutils' addr2line (elfutils' eu-addr2line if it is missing)
- * resolves code, one process per module for all its addresses; nm lists
- * a module's variables. A module that cannot be read leaves its frames as
+ * base. libdw, loaded in-process as the runtime loads it, names code as
+ * the live reports do; elfutils' eu-addr2line, then binutils' addr2line
+ * (one process per module for all its addresses) resolve what it does
+ * not, or everything when libdw.so.1 is missing; nm lists a module's
+ * variables. A module that cannot be read leaves its frames as
  * module+offset. Text traces' call sites resolve to their FILE:LINE.
  *
  * Addresses here are the analyzer's canonical ones (see replay.h): each
@@ -29,12 +31,13 @@ int symoff_add_module(const char *path, size_t path_len, uint64_t base,
 /* A text call site: canonical pc -> file:line. 0 or -ENOMEM. */
 int symoff_add_site(uint64_t pc, const char *file, size_t len, int line);
 
-/* Resolve every pc of pcs[0..n-1] not resolved yet, one tool run per
- * module, so that later symoff_symbolize() calls are table lookups. */
+/* Resolve every pc of pcs[0..n-1] not resolved yet, a batch per module
+ * (libdw, then each tool once for what is left), so that later
+ * symoff_symbolize() calls are table lookups. */
 void symoff_prefetch(const uint64_t *pcs, size_t n);
 
 /* The report hook: fill f for pc (pc kept as given). 0, or -ENOENT when
- * nothing is known. Runs the tool for pc alone if it was not prefetched. */
+ * nothing is known. Resolves pc alone if it was not prefetched. */
 int symoff_symbolize(uint64_t pc, struct coffman_frame *f);
 
 /* The engine's data_name hook: the variable at addr ("lock_a",
@@ -46,10 +49,10 @@ int symoff_data_name(uint64_t addr, uint32_t kind, char *buf, size_t len);
  * show it as it was in its process (identity by default). */
 void symoff_set_display(uint64_t (*fn)(uint64_t addr));
 
-/* Whether to call the external tools at all (tests of the fallback). */
+/* Whether to call the external tools at all (libdw is used either way). */
 void symoff_disable_tools(int disable);
 
-/* Forget everything (free memory). */
+/* Forget everything (free memory, end the libdw sessions). */
 void symoff_reset(void);
 
 #endif /* COFFMAN_SYMBOLIZE_OFFLINE_H */

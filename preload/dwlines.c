@@ -78,7 +78,7 @@ struct dwlines_fns dw;
 
 static int dw_state; /* 0 untried, 1 loaded, -1 unusable */
 /* Read by libdwfl for the life of each session begun with them. */
-static Dwfl_Callbacks live_callbacks;
+static Dwfl_Callbacks live_callbacks, offline_callbacks;
 
 #define DW_SYM(h, field, name) \
 	((dw.field = (__typeof__(dw.field))dlsym((h), (name))) != NULL)
@@ -128,6 +128,11 @@ bool dwlines_load(void)
 	      DW_SYM(h, getsrcfiles, "dwarf_getsrcfiles") &&
 	      DW_SYM(h, filesrc, "dwarf_filesrc")))
 		dw.module_addrdie = NULL;
+	if (!(DW_SYM(h, report_elf, "dwfl_report_elf") &&
+	      DW_SYM(h, build_id_find_elf, "dwfl_build_id_find_elf") &&
+	      DW_SYM(h, offline_section_address,
+		     "dwfl_offline_section_address")))
+		dw.report_elf = NULL;
 
 	/*
 	 * The standard search ends with a debuginfod download when
@@ -140,6 +145,9 @@ bool dwlines_load(void)
 	live_callbacks.find_debuginfo = urls && *urls
 						? dw.build_id_find_debuginfo
 						: dw.standard_find_debuginfo;
+	offline_callbacks.find_elf = dw.build_id_find_elf;
+	offline_callbacks.find_debuginfo = live_callbacks.find_debuginfo;
+	offline_callbacks.section_address = dw.offline_section_address;
 	dw_state = 1;
 	return true;
 }
@@ -147,6 +155,12 @@ bool dwlines_load(void)
 Dwfl *dwlines_begin_live(void)
 {
 	return dwlines_load() ? dw.begin(&live_callbacks) : NULL;
+}
+
+Dwfl *dwlines_begin_offline(void)
+{
+	return dwlines_load() && dw.report_elf ? dw.begin(&offline_callbacks)
+					       : NULL;
 }
 
 /*

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dwlines.h - how the runtime names code, apart from its own process's
- * maps and locking (symbolize.c): bounded copies of names, C++
- * demangling, and elfutils' libdw, loaded with dlopen, from a module and
- * an address to function, file and line; so that the analyzer can name a
- * frame by the same rules.
+ * dwlines.h - what the runtime (symbolize.c, over its own maps) and the
+ * analyzer (symbolize_offline.c, over a trace's module map) share to name
+ * code: bounded copies of names, C++ demangling, and elfutils' libdw,
+ * loaded with dlopen, from a module and an address to function, file and
+ * line. One copy of these rules is what makes live and offline reports of
+ * the same frame agree.
  */
 #ifndef COFFMAN_DWLINES_H
 #define COFFMAN_DWLINES_H
@@ -64,6 +65,10 @@ struct dwlines_fns {
 	__typeof__(dwarf_formudata) *formudata;
 	__typeof__(dwarf_getsrcfiles) *getsrcfiles;
 	__typeof__(dwarf_filesrc) *filesrc;
+	/* optional: files named by path, for the analyzer */
+	__typeof__(dwfl_report_elf) *report_elf;
+	__typeof__(dwfl_build_id_find_elf) *build_id_find_elf;
+	__typeof__(dwfl_offline_section_address) *offline_section_address;
 };
 
 /* Valid once dwlines_load() returned true. */
@@ -77,12 +82,14 @@ extern struct dwlines_fns dw;
 bool dwlines_load(void);
 
 /*
- * A new session over a live process, for dwfl_linux_proc_report(). NULL
- * if libdw is not loaded or out of memory. The debuginfo search stays on
- * this machine: with DEBUGINFOD_URLS set it is narrowed to the local
- * build-id tree (no downloads).
+ * A new session over a live process, for dwfl_linux_proc_report(); or,
+ * offline, for files reported with dw.report_elf. NULL if libdw is not
+ * loaded, lacks the offline entry points, or is out of memory. The
+ * debuginfo search stays on this machine: with DEBUGINFOD_URLS set it is
+ * narrowed to the local build-id tree (no downloads).
  */
 Dwfl *dwlines_begin_live(void);
+Dwfl *dwlines_begin_offline(void);
 
 /*
  * Fill out's function, file and line for the code address addr (the

@@ -6,6 +6,8 @@
  */
 #include <pthread.h>
 
+#include "symprog.h"
+
 pthread_mutex_t account_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_mutex_t ledgers[4] = { PTHREAD_MUTEX_INITIALIZER,
 			       PTHREAD_MUTEX_INITIALIZER,
@@ -33,5 +35,6 @@ int main(int argc, char **argv)
 	(void)argv;
 	transfer(argc);
 	audit(argc);
+	audit_all();
 	return 0;
 }

@@ -145,13 +145,19 @@ coffman_trace_test(dot_philosophers
   COMMAND sh ${TRACES}/dot_check.sh ${COFFMAN} ${GOLDEN}/philosophers.trace 5)
 
 # Symbols from the module map alone: a program that never ran, placed at a
-# made-up address by a hand-made trace.
+# made-up address by a hand-made trace; by libdw, by the tools without it
+# (a libdw.so.1 with nothing in it, first in LD_LIBRARY_PATH, stands for a
+# machine without libdw), by libdw without the tools.
 add_executable(analyzer_symprog symprog.c)
 target_compile_options(analyzer_symprog PRIVATE -g -O1 -fno-inline)
 target_link_libraries(analyzer_symprog PRIVATE Threads::Threads)
+add_library(analyzer_no_libdw SHARED no_libdw.c)
+set_target_properties(analyzer_no_libdw PROPERTIES OUTPUT_NAME dw
+  SUFFIX .so.1 LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/no_libdw)
 coffman_trace_test(symbolize_offline
   COMMAND sh ${TRACES}/symbolize_check.sh ${COFFMAN}
-          $<TARGET_FILE:analyzer_symprog> ${TRACES}/symprog.c)
+          $<TARGET_FILE:analyzer_symprog> ${TRACES}/symprog.c
+          $<TARGET_FILE_DIR:analyzer_no_libdw>)
 
 # ---- fuzz targets (tests/fuzz, owned here) ------------------------------
 add_subdirectory(${CMAKE_SOURCE_DIR}/tests/fuzz ${CMAKE_BINARY_DIR}/tests/fuzz)
