@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "coffman.h"
 
@@ -51,6 +53,25 @@ static inline void *run_thread(void *(*fn)(void *), void *arg)
 	CHECK_EQ(pthread_create(&t, NULL, fn, arg), 0);
 	CHECK_EQ(pthread_join(t, &ret), 0);
 	return ret;
+}
+
+/*
+ * Fork a child that runs fn() and exits with status 0 (which the runtime
+ * makes its exitcode, 66, if the child reported an error); returns the
+ * child's exit status, -1 if it did not exit.
+ */
+static inline int run_child(void (*fn)(void))
+{
+	pid_t pid = fork();
+	int status;
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		fn();
+		exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 #endif /* COFFMAN_TEST_CHECK_H */

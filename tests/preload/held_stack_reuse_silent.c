@@ -9,24 +9,14 @@
  * EXPECT reports=0
  * EXPECT stderr!~=coffman:
  */
-#include <pthread.h>
-
-#include "check.h"
-
-static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
+#include "abba_body.h"
 
 static void *worker(void *arg)
 {
 	int i;
 
-	(void)arg;
-	for (i = 0; i < 1000; i++) {
-		CHECK_EQ(pthread_mutex_lock(&lock_a), 0);
-		CHECK_EQ(pthread_mutex_lock(&lock_b), 0);
-		CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
-		CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
-	}
+	for (i = 0; i < 1000; i++)
+		a_then_b(arg);
 	return NULL;
 }
 

@@ -10,36 +10,26 @@
  * EXPECT exit=0
  * EXPECT reports=0
  * EXPECT stderr~=: 0 report(s), 0 error(s)
- * EXPECT stderr~=: 3 thread(s), 2 object(s), 1 lock-order edge(s), 
- * EXPECT stderr~= event(s), 2 wait(s) recorded; memory 
- * EXPECT stderr~= B an object record, 
+ * EXPECT stderr~=: 3 thread(s), 2 object(s), 1 lock-order edge(s),
+ * EXPECT stderr~= event(s), 2 wait(s) recorded; memory
+ * EXPECT stderr~= B an object record,
  * EXPECT stderr~= B an edge
  */
-#include <pthread.h>
+#include "abba_body.h"
 
-#include "check.h"
-
-static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
-
-static void *worker(void *arg)
+static void *ten_times(void *arg)
 {
 	int i;
 
-	(void)arg;
-	for (i = 0; i < 10; i++) {
-		CHECK_EQ(pthread_mutex_lock(&lock_a), 0);
-		CHECK_EQ(pthread_mutex_lock(&lock_b), 0);
-		CHECK_EQ(pthread_mutex_unlock(&lock_b), 0);
-		CHECK_EQ(pthread_mutex_unlock(&lock_a), 0);
-	}
+	for (i = 0; i < 10; i++)
+		a_then_b(arg);
 	return NULL;
 }
 
 int main(void)
 {
-	run_thread(worker, NULL);
-	run_thread(worker, NULL);
+	run_thread(ten_times, NULL);
+	run_thread(ten_times, NULL);
 	CHECK_EQ(preload_reports(), 0);
 	return 0;
 }
