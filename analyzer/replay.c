@@ -327,7 +327,8 @@ static int add_modules(struct rt *rt)
 		t->delta = (int64_t)(c->base - m->base);
 		if (symoff_add_module(m->path, m->path_len, c->base,
 				      m->start + (uint64_t)t->delta,
-				      m->end + (uint64_t)t->delta))
+				      m->end + (uint64_t)t->delta, m->build_id,
+				      m->build_id_len))
 			return -ENOMEM;
 	}
 	qsort(rt->mods, rt->n_mods, sizeof(*rt->mods), cmp_tmod);

@@ -31,6 +31,10 @@ struct dsym {
 struct mod {
 	char *path;
 	uint64_t base, start, end;
+	uint8_t *build_id;  /* as the trace recorded it; NULL none */
+	size_t build_id_len;
+	int changed;	    /* file on disk vs build_id: 0 unchecked, 1 the
+			       same (or not known), -1 another file */
 	bool nm_done;	    /* data symbols loaded (or tried) */
 	bool tools_failed;  /* no tool could read it: skip it */
 	struct dsym *dsyms; /* sorted by value */
@@ -89,7 +93,8 @@ static char *dup_n(const char *s, size_t n)
 }
 
 int symoff_add_module(const char *path, size_t path_len, uint64_t base,
-		      uint64_t start, uint64_t end)
+		      uint64_t start, uint64_t end, const uint8_t *build_id,
+		      size_t build_id_len)
 {
 	struct mod *m;
 
@@ -107,6 +112,15 @@ int symoff_add_module(const char *path, size_t path_len, uint64_t base,
 	m->path = dup_n(path, path_len);
 	if (!m->path)
 		return -ENOMEM;
+	if (build_id_len) {
+		m->build_id = malloc(build_id_len);
+		if (!m->build_id) {
+			free(m->path);
+			return -ENOMEM;
+		}
+		memcpy(m->build_id, build_id, build_id_len);
+		m->build_id_len = build_id_len;
+	}
 	m->base = base;
 	m->start = start;
 	m->end = end;
@@ -544,6 +558,18 @@ static bool resolve_dw(const struct mod *m, struct entry **ents, size_t n)
 	return true;
 }
 
+/* The build id of the file at path, in *bits: its length, 0 or less if
+ * unknown (libdw missing, the file unreadable or without one). */
+static int file_build_id(const char *path, const uint8_t **bits)
+{
+	Dwfl_Module *mod = dw_module(path);
+	GElf_Addr vaddr;
+
+	if (!mod || !dw.module_build_id)
+		return -1;
+	return dw.module_build_id(mod, bits, &vaddr);
+}
+
 static void dw_reset(void)
 {
 	size_t i;
@@ -568,11 +594,65 @@ static bool resolve_dw(const struct mod *m, struct entry **ents, size_t n)
 	return false;
 }
 
+static int file_build_id(const char *path, const uint8_t **bits)
+{
+	(void)path;
+	(void)bits;
+	return -1;
+}
+
 static void dw_reset(void)
 {
 }
 
 #endif /* COFFMAN_HAVE_LIBDWFL_H */
+
+static void put_hex(char *out, size_t size, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	out[0] = 0;
+	for (i = 0; i < n && 2 * i + 3 <= size; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/*
+ * Is the file at m's path another build than the one the trace recorded
+ * (another build id)? Its addresses then hold other code and data: a name
+ * or line from it would be wrong, and none is given. Unknown (no build id
+ * in the trace, or none read from the file) counts as the same. Warns
+ * once per path.
+ */
+static bool mod_changed(struct mod *m)
+{
+	char was[2 * 64 + 1], now[2 * 64 + 1];
+	const uint8_t *bits;
+	size_t i;
+	int len;
+
+	if (m->changed)
+		return m->changed < 0;
+	m->changed = 1;
+	if (!m->build_id_len || m->path[0] != '/')
+		return false;
+	len = file_build_id(m->path, &bits);
+	if (len <= 0 || ((size_t)len == m->build_id_len &&
+			 !memcmp(bits, m->build_id, m->build_id_len)))
+		return false;
+	m->changed = -1;
+	for (i = 0; i < n_mods; i++)
+		if (&mods[i] != m && mods[i].changed < 0 &&
+		    !strcmp(mods[i].path, m->path))
+			return true; /* said already */
+	put_hex(was, sizeof(was), m->build_id, m->build_id_len);
+	put_hex(now, sizeof(now), bits, (size_t)len);
+	fprintf(stderr,
+		"coffman analyze: warning: %s is not the file the trace was "
+		"made with (build id %s there, %s now): its code and "
+		"variables are not named\n",
+		m->path, was, now);
+	return true;
+}
 
 static bool missing_line(struct entry **ents, size_t n)
 {
@@ -603,7 +683,7 @@ static void resolve_module(struct mod *m, struct entry **ents, size_t n)
 
 	for (i = 0; i < n; i++)
 		ents[i]->done = true;
-	if (m->path[0] != '/')
+	if (m->path[0] != '/' || mod_changed(m))
 		return;
 	if (resolve_dw(m, ents, n))
 		t = 1;
@@ -788,7 +868,7 @@ static void load_nm(struct mod *m)
 	int rc;
 
 	m->nm_done = true;
-	if (no_tools || m->path[0] != '/')
+	if (no_tools || m->path[0] != '/' || mod_changed(m))
 		return;
 	argv[0] = (char *)"nm";
 	argv[1] = (char *)"-S";
@@ -891,6 +971,7 @@ void symoff_reset(void)
 			free(mods[i].dsyms[j].name);
 		free(mods[i].dsyms);
 		free(mods[i].path);
+		free(mods[i].build_id);
 	}
 	free(mods);
 	mods = NULL;

@@ -22,11 +22,13 @@
 
 #include "frame.h"
 
-/* A module at canonical [start, end) loaded at canonical 'base'. 'shown'
- * is what to subtract to print an address as it was in its own process
- * (0 when nothing was moved). Returns 0 or -ENOMEM. */
+/* A module at canonical [start, end) loaded at canonical 'base', with the
+ * build id the trace recorded for it (build_id_len 0: none). A file found
+ * at path with another build id is another build: nothing is named from
+ * it, and a warning says so once. Returns 0 or -ENOMEM. */
 int symoff_add_module(const char *path, size_t path_len, uint64_t base,
-		      uint64_t start, uint64_t end);
+		      uint64_t start, uint64_t end, const uint8_t *build_id,
+		      size_t build_id_len);
 
 /* A text call site: canonical pc -> file:line. 0 or -ENOMEM. */
 int symoff_add_site(uint64_t pc, const char *file, size_t len, int line);

@@ -133,6 +133,8 @@ bool dwlines_load(void)
 	      DW_SYM(h, offline_section_address,
 		     "dwfl_offline_section_address")))
 		dw.report_elf = NULL;
+	if (!DW_SYM(h, module_build_id, "dwfl_module_build_id"))
+		dw.module_build_id = NULL;
 
 	/*
 	 * The standard search ends with a debuginfod download when

@@ -69,6 +69,7 @@ struct dwlines_fns {
 	__typeof__(dwfl_report_elf) *report_elf;
 	__typeof__(dwfl_build_id_find_elf) *build_id_find_elf;
 	__typeof__(dwfl_offline_section_address) *offline_section_address;
+	__typeof__(dwfl_module_build_id) *module_build_id; /* or NULL */
 };
 
 /* Valid once dwlines_load() returned true. */

@@ -6,7 +6,8 @@
 # function of symprog.h) and its locks at the offsets of two globals.
 # `coffman analyze` must name the functions, the source files and lines
 # (by libdw, else by addr2line) and the variables (by nm), though the
-# program never ran.
+# program never ran; and nothing when the trace's build id for it is
+# another file's.
 #
 # usage: symbolize_check.sh COFFMAN PROG SRC NO_LIBDW_DIR
 # NO_LIBDW_DIR holds a libdw.so.1 with none of libdw's functions.
@@ -137,6 +138,29 @@ env PATH="$tmp/nm" LD_LIBRARY_PATH="$no_libdw" "$coffman" analyze "$tmp/t.trace"
 if [ "$status" -ne 1 ] || grep -q 'symprog\.[ch]:' "$tmp/out"; then
 	echo "FAIL: without libdw and addr2line: exit status $status (want 1), or a line named"
 	cat "$tmp/out"
+	exit 1
+fi
+# The trace's build id for the module: the file's own names it all as
+# above; another's (the program rebuilt since the trace) names nothing,
+# not another build's lines or variables, and says why once.
+bid=$(readelf -n "$prog" | awk '/Build ID:/ { print $3; exit }')
+[ -n "$bid" ] || { echo "FAIL: no build id in $prog"; exit 1; }
+other=$(printf '%s' "$bid" | tr '0-9a-f' '1-9a-f0')
+cp "$tmp/t.trace" "$tmp/plain.trace"
+sed "s|^module .*|& build_id=$bid|" "$tmp/plain.trace" >"$tmp/t.trace"
+analyze "with the module's own build id" 'symprog\.h'
+if grep -q 'not the file the trace was made with' "$tmp/out"; then
+	echo "FAIL: the module's own build id: a warning"
+	cat "$tmp/out"
+	exit 1
+fi
+sed "s|^module .*|& build_id=$other|" "$tmp/plain.trace" >"$tmp/t.trace"
+"$coffman" analyze "$tmp/t.trace" >"$tmp/out" 2>&1 && status=0 || status=$?
+n=$(grep -c "warning: $prog is not the file the trace was made with (build id $other there, $bid now)" "$tmp/out" || true)
+if [ "$status" -ne 1 ] || [ "$n" -ne 1 ] ||
+   grep -q 'symprog\.[ch]:\|account_lock\|ledgers\|in transfer\|in audit' "$tmp/out"; then
+	echo "FAIL: another build id: exit status $status (want 1), $n warning(s) (want 1), or a name from the file"
+	cat "$tmp/t.trace" "$tmp/out"
 	exit 1
 fi
 echo "ok: functions, lines and variables named offline"
