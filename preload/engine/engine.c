@@ -375,9 +375,7 @@ size_t engine_stats_line(char *buf, size_t len)
 						 __ATOMIC_RELAXED);
 		}
 	}
-	eng_lock(&graph_lock);
-	edges = graph_edge_count();
-	eng_unlock(&graph_lock);
+	edges = graph_edge_count(); /* a count, read as it stands */
 	put_bytes(used, sizeof(used), eng_alloc_in_use());
 	put_bytes(peak, sizeof(peak), eng_alloc_peak());
 	rc = snprintf(buf, len,

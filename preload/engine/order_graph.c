@@ -158,7 +158,8 @@ int graph_add_edge(const struct og_edge_info *info, struct og_edge **out)
 		to->in->in_pprev = &e->in_next;
 	e->in_pprev = &to->in;
 	to->in = e;
-	n_edges++;
+	/* under the graph's lock; the summary reads it without */
+	__atomic_store_n(&n_edges, n_edges + 1, __ATOMIC_RELAXED);
 	*out = e;
 	return GRAPH_EDGE_NEW;
 }
@@ -257,7 +258,7 @@ static void drop_edge(struct og_edge *e)
 		e->in_next->in_pprev = e->in_pprev;
 	HASH_DEL(edges, e);
 	eng_free(e, sizeof(*e));
-	n_edges--;
+	__atomic_store_n(&n_edges, n_edges - 1, __ATOMIC_RELAXED);
 }
 
 void graph_remove_node(uint64_t id)
@@ -288,13 +289,13 @@ void graph_clear(void)
 		HASH_DEL(nodes, n);
 		eng_free(n, sizeof(*n));
 	}
-	n_edges = 0;
+	__atomic_store_n(&n_edges, 0, __ATOMIC_RELAXED);
 	n_nodes = 0;
 }
 
 uint64_t graph_edge_count(void)
 {
-	return n_edges;
+	return __atomic_load_n(&n_edges, __ATOMIC_RELAXED);
 }
 
 uint64_t graph_node_count(void)
