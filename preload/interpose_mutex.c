@@ -5,6 +5,7 @@
 
 #include "claims.h"
 #include "engine_fast.h"
+#include "glibc_mutex.h"
 #include "real.h"
 #include "runtime.h"
 
@@ -30,7 +31,7 @@ static int spin_trylock(struct eng_thread *t, pthread_mutex_t *m)
 	for (k = 1; k <= rt_spin; k++) {
 		rt_spin_wait(k);
 		if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0 &&
-		    (rc = real.pthread_mutex_trylock(m)) != EBUSY)
+		    (rc = glibc_mutex_trylock(m, t->tid)) != EBUSY)
 			break;
 	}
 	return rc;
@@ -79,7 +80,7 @@ banked_lock(struct eng_thread *t, pthread_mutex_t *m, uint32_t flags,
 		rt_leave();
 		return rc == -EBUSY ? EBUSY : ETIMEDOUT;
 	}
-	rc = real.pthread_mutex_trylock(m);
+	rc = glibc_mutex_trylock(m, t->tid);
 	if (rc == EBUSY && (flags & EVF_TRY)) {
 		mutex_event(t, OP_TRY_FAILED, EVF_TRY, m, pc);
 	} else if (rc == EBUSY) {
@@ -147,7 +148,7 @@ mutex_lock_rest(struct eng_thread *t, pthread_mutex_t *m, const void *pc,
 		return banked_lock(t, m, 0, 0, 0, NULL, pc);
 	if (rc < 0) {
 		rt_pre_acquire(t, KIND_MUTEX, MODE_EXCL, 0, m, pc);
-		rc = real.pthread_mutex_trylock(m);
+		rc = glibc_mutex_trylock(m, t->tid);
 	}
 	if (UNLIKELY(rc == EBUSY))
 		rc = spin_trylock(t, m);
@@ -198,7 +199,7 @@ COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 	    !engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
 			       (uintptr_t)pc, &f))
 		return mutex_lock_rest(t, m, pc, false, NULL, -1);
-	rc = real.pthread_mutex_trylock(m);
+	rc = glibc_mutex_trylock(m, t->tid);
 	if (UNLIKELY(rc != 0))
 		return mutex_lock_rest(t, m, pc, true, &f, rc);
 	engine_fast_commit(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
@@ -217,7 +218,7 @@ COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 		return R(pthread_mutex_trylock)(m);
 	if (UNLIKELY(t->bk_on))
 		return banked_lock(t, m, EVF_TRY, 0, 0, NULL, pc);
-	rc = real.pthread_mutex_trylock(m);
+	rc = glibc_mutex_trylock(m, t->tid);
 	if (rc == 0 && engine_fast_acquired(t, (uintptr_t)m, KIND_MUTEX,
 					    MODE_EXCL, EVF_TRY, (uintptr_t)pc))
 		;
@@ -250,7 +251,7 @@ static int timed_lock(pthread_mutex_t *m, int clocked, clockid_t clk,
 	if (!engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
 			       (uintptr_t)pc, &f))
 		rt_pre_acquire(t, KIND_MUTEX, MODE_EXCL, 0, m, pc);
-	rc = real.pthread_mutex_trylock(m);
+	rc = glibc_mutex_trylock(m, t->tid);
 	if (rc == EBUSY)
 		rc = spin_trylock(t, m);
 	if (rc == EBUSY && rt_deadline_passed(clocked ? clk : CLOCK_REALTIME,
@@ -315,7 +316,7 @@ static __attribute__((noinline)) int mutex_unlock_slow(struct eng_thread *t,
 static __attribute__((noinline)) int mutex_unlock_drain(struct eng_thread *t,
 							pthread_mutex_t *m)
 {
-	int rc = real.pthread_mutex_unlock(m);
+	int rc = glibc_mutex_unlock(m);
 
 	trace_drain(t);
 	rt_leave();
@@ -339,5 +340,5 @@ COFFMAN_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 			return mutex_unlock_drain(t, m);
 	}
 	rt_leave();
-	return real.pthread_mutex_unlock(m);
+	return glibc_mutex_unlock(m);
 }

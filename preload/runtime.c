@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <gnu/libc-version.h>
 #include <sys/stat.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "claims.h"
+#include "glibc_mutex.h"
 #include "lock.h"
 #include "objects.h"
 #include "options.h"
@@ -758,6 +760,30 @@ static void report_end(void)
 	symbolize_plain(false);
 }
 
+unsigned rt_glibc_mutex_kinds;
+
+void rt_glibc_mutex_init(void)
+{
+	const char *v = gnu_get_libc_version(), *tun = getenv("GLIBC_TUNABLES");
+	char *end;
+	long major = strtol(v, &end, 10), minor;
+
+	minor = *end == '.' ? strtol(end + 1, NULL, 10) : 0;
+	if (major != 2 || minor < 27 ||
+	    (tun && strstr(tun, "glibc.elision.enable")))
+		return;
+	rt_glibc_mutex_kinds = 1u << PTHREAD_MUTEX_TIMED_NP |
+			       1u << PTHREAD_MUTEX_ADAPTIVE_NP;
+}
+
+void rt_glibc_mutex_wake(int *word, int op)
+{
+	int saved = errno;
+
+	syscall(SYS_futex, word, op, 1, NULL, NULL, 0);
+	errno = saved;
+}
+
 __attribute__((constructor)) static void rt_init(void)
 {
 	static const struct engine_hooks hooks = {
@@ -783,6 +809,7 @@ __attribute__((constructor)) static void rt_init(void)
 	if (getenv("COFFMAN_ABORT") && getenv("COFFMAN_ABORT")[0] == '1')
 		options.on_deadlock = ON_DEADLOCK_ABORT;
 	rt_spin = options.spin;
+	rt_glibc_mutex_init();
 	out_set(&text_out,
 		options.log[0] ? open_out("log", options.log) : -1);
 	if (!text_out.ok)
