@@ -1116,6 +1116,22 @@ static bool sync_wait(const struct blocked *b)
 	return true;
 }
 
+/*
+ * t waits for a mutex or spinlock that no thread holds (every holder of
+ * one would be parked: blocked, or gone holding it). Then it is the next
+ * to take it, woken and not running yet (its CPU went to other threads or
+ * processes), or racing its releaser: nothing has to act for it to go on,
+ * so it is not asleep for good, however long it has waited.
+ */
+static bool waits_for_free_lock(const struct eng_thread *t)
+{
+	const struct blocked *b = &t->blk;
+
+	return (b->kind == KIND_MUTEX || b->kind == KIND_SPIN) &&
+	       obj_live(b) && !excl_holder(t) &&
+	       !threads_holds_excl(t, b->obj_id);
+}
+
 void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 		  bool others_unknown)
 {
@@ -1151,6 +1167,7 @@ void waitfor_tick(uint64_t now_ns, bool (*tid_alive)(int32_t tid),
 		dur = b->since_ns && now_ns > b->since_ns ? now_ns - b->since_ns
 							  : 0;
 		if (sync_wait(b) && !cancel_ends_wait(t) &&
+		    !waits_for_free_lock(t) &&
 		    dur >= (uint64_t)eng_opts.watchdog_ms * NS_PER_MS)
 			asleep++;
 		if (b->reported & BLK_IN_DEADLOCK)
