@@ -2,7 +2,7 @@
 /*
  * all_blocked_woken_starved_silent.c - "late" sleeps waiting for a mutex
  * main holds; main releases it and joins late. Just before, another
- * process takes late's CPU at real-time priority for 600 ms, so late,
+ * process takes late's CPU at real-time priority for 400 ms, so late,
  * woken, cannot run to take the mutex: for that long every thread of
  * this process is blocked with no timeout. But late waits for a mutex
  * nobody holds, and goes on as soon as it runs: no report.
@@ -46,7 +46,7 @@ static void *late(void *arg)
 }
 
 /* The other process: on late's CPU at real-time priority, it spins for
- * 600 ms from the byte main sends. Exits 3 if it may not. */
+ * 400 ms from the byte main sends. Exits 3 if it may not. */
 static void hog(int go)
 {
 	struct sched_param rt = { 1 };
@@ -58,7 +58,7 @@ static void hog(int go)
 		_exit(3);
 	if (read(go, &c, 1) != 1)
 		_exit(4);
-	end = dl_now_ms() + 600;
+	end = dl_now_ms() + 400;
 	while (dl_now_ms() < end)
 		;
 	_exit(0);
@@ -108,7 +108,7 @@ int main(void)
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status));
 	if (WEXITSTATUS(status) == 0 && cpu_main != cpu_late)
-		CHECK(taken_ms - released_ms >= 300); /* late was kept off */
+		CHECK(taken_ms - released_ms >= 250); /* late was kept off */
 	else
 		fprintf(stderr, "note: late's CPU could not be taken (hog exit "
 				"%d, cpus %d and %d)\n",
