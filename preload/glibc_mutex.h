@@ -29,6 +29,7 @@
 #ifndef COFFMAN_GLIBC_MUTEX_H
 #define COFFMAN_GLIBC_MUTEX_H
 
+#include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdbool.h>
