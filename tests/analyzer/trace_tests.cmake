@@ -208,6 +208,13 @@ function(coffman_agreement_tests python)
           -- $<TARGET_FILE:pt_${name}> ${args})
       set_tests_properties(analyzer.agree_${name} PROPERTIES
         TIMEOUT 60 LABELS analyzer)
+      # A CPU taken at real-time priority: one such program at a time
+      # (tests/deadlock sets the same lock on their live runs).
+      file(STRINGS ${src} rt REGEX "SCHED_FIFO")
+      if(rt)
+        set_property(TEST analyzer.agree_${name} PROPERTY
+          RESOURCE_LOCK rt_cpu)
+      endif()
     endforeach()
   endforeach()
   foreach(demo abba philosophers lost_wakeup)

@@ -6,7 +6,11 @@
  * joins late. late's mutex is held by a blocked thread, not free: every
  * thread is blocked for good, an all-threads-blocked error.
  *
- * EXPECT options=watchdog_ms=200:on_deadlock=exit
+ * taker holds m while it waits: hold_wait_ms is far longer than the
+ * watchdog's check may take on a loaded machine, so that the one report
+ * is the error.
+ *
+ * EXPECT options=watchdog_ms=200:on_deadlock=exit:hold_wait_ms=30000
  * EXPECT exit=66
  * EXPECT reports=1
  * EXPECT report kind=all-threads-blocked severity=error lines=@down,@need,@join threads=main,taker,late objects=never,m
