@@ -58,13 +58,12 @@ static inline bool glibc_mutex_plain(const pthread_mutex_t *m)
 	return k < 32 && (rt_glibc_mutex_kinds >> k & 1);
 }
 
-/* pthread_mutex_trylock(m) by the thread whose kernel tid is tid. */
-static inline int glibc_mutex_trylock(pthread_mutex_t *m, int tid)
+/* pthread_mutex_trylock(m) of a glibc_mutex_plain(m) mutex by the thread
+ * whose kernel tid is tid. */
+static inline int glibc_mutex_plain_trylock(pthread_mutex_t *m, int tid)
 {
 	int free_word = 0;
 
-	if (!glibc_mutex_plain(m))
-		return real.pthread_mutex_trylock(m);
 	if (!__atomic_compare_exchange_n(&m->__data.__lock, &free_word, 1,
 					 false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED))
@@ -72,6 +71,14 @@ static inline int glibc_mutex_trylock(pthread_mutex_t *m, int tid)
 	m->__data.__owner = tid;
 	++m->__data.__nusers;
 	return 0;
+}
+
+/* pthread_mutex_trylock(m) by the thread whose kernel tid is tid. */
+static inline int glibc_mutex_trylock(pthread_mutex_t *m, int tid)
+{
+	if (!glibc_mutex_plain(m))
+		return real.pthread_mutex_trylock(m);
+	return glibc_mutex_plain_trylock(m, tid);
 }
 
 /* pthread_mutex_unlock(m) of a mutex the caller holds. Keeps errno. */

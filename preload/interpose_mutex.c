@@ -181,31 +181,59 @@ mutex_lock_rest(struct eng_thread *t, pthread_mutex_t *m, const void *pc,
  * pushed on the held stack. Only when the trylock fails do we record the
  * intent to block, which is where a self-deadlock is caught before it
  * hangs. Everything else is out of line, so that this path saves few
- * registers. (Pushing the entry before the trylock shortens the
- * program's critical section, but its stores must then drain before the
- * trylock's locked instruction: about 1 ns more on every uncontended
- * lock, for about as much less on the contended nested workload.)
+ * registers. plain: m is one of the types whose trylock is done here
+ * (glibc_mutex_plain); then nothing on this path is a call, and what the
+ * probe found stays in registers for the commit. (Pushing the entry
+ * before the trylock shortens the program's critical section, but its
+ * stores must then drain before the trylock's locked instruction: about
+ * 1 ns more on every uncontended lock, for about as much less on the
+ * contended nested workload.)
  */
-COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+static inline __attribute__((always_inline)) int
+mutex_lock_fast(struct eng_thread *t, pthread_mutex_t *m, const void *pc,
+		bool plain)
 {
-	const void *pc = __builtin_return_address(0);
-	struct eng_thread *t = rt_enter();
 	struct fast_acq f;
 	int rc;
 
-	if (UNLIKELY(!t))
-		return R(pthread_mutex_lock)(m);
-	if (UNLIKELY(t->bk_on) ||
-	    !engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
+	if (!engine_fast_probe(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
 			       (uintptr_t)pc, &f))
 		return mutex_lock_rest(t, m, pc, false, NULL, -1);
-	rc = glibc_mutex_trylock(m, t->tid);
-	if (UNLIKELY(rc != 0))
-		return mutex_lock_rest(t, m, pc, true, &f, rc);
+	rc = plain ? glibc_mutex_plain_trylock(m, t->tid)
+		   : real.pthread_mutex_trylock(m);
+	if (UNLIKELY(rc != 0)) {
+		/* A copy: f's own address is taken nowhere, so that it
+		 * can live in registers. */
+		struct fast_acq g = f;
+
+		return mutex_lock_rest(t, m, pc, true, &g, rc);
+	}
 	engine_fast_commit(t, (uintptr_t)m, KIND_MUTEX, MODE_EXCL, 0,
 			   (uintptr_t)pc, &f);
 	rt_leave();
 	return 0;
+}
+
+/* The fast attempt on a type glibc locks itself (recursive,
+ * error-checking, robust, ...). */
+static __attribute__((noinline)) int
+mutex_lock_other(struct eng_thread *t, pthread_mutex_t *m, const void *pc)
+{
+	return mutex_lock_fast(t, m, pc, false);
+}
+
+COFFMAN_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	const void *pc = __builtin_return_address(0);
+	struct eng_thread *t = rt_enter();
+
+	if (UNLIKELY(!t))
+		return R(pthread_mutex_lock)(m);
+	if (UNLIKELY(t->bk_on))
+		return mutex_lock_rest(t, m, pc, false, NULL, -1);
+	if (UNLIKELY(!glibc_mutex_plain(m)))
+		return mutex_lock_other(t, m, pc);
+	return mutex_lock_fast(t, m, pc, true);
 }
 
 COFFMAN_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)

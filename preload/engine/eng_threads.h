@@ -43,6 +43,12 @@ struct held {
 	uint8_t kind;	     /* enum ev_kind */
 	uint8_t spare;	     /* 64 bytes: held[i] is a shift away */
 };
+/* mode, flags, kind and spare in this order, one word
+ * (engine_fast.h: held_tail_is). */
+_Static_assert(offsetof(struct held, flags) == offsetof(struct held, mode) + 1 &&
+		       offsetof(struct held, kind) == offsetof(struct held, mode) + 2 &&
+		       offsetof(struct held, spare) == offsetof(struct held, mode) + 3,
+	       "the memo's bytes are one word");
 
 /* held.flags: the semaphore was its creator's "alive" lock
  * (eng_obj.life_lock) when the entry was pushed. */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "eng_threads.h"
 #include "event.h"
@@ -29,6 +30,26 @@ struct fast_acq {
 	bool memo; /* the entry at held[depth] is this nesting already;
 		      then only o is set */
 };
+
+/*
+ * Are the entry's mode and kind these, and its flags' HELD_MEMO and
+ * EVF_TRY bits as in memo_try? One load and compare: with constant
+ * arguments, the wanted bytes and the mask fold into immediates.
+ */
+static inline __attribute__((always_inline)) bool
+held_tail_is(const struct held *h, uint32_t mode, uint32_t memo_try,
+	     uint32_t kind)
+{
+	const uint8_t want[4] = { (uint8_t)mode, (uint8_t)memo_try,
+				  (uint8_t)kind, 0 };
+	const uint8_t mask[4] = { 0xff, HELD_MEMO | EVF_TRY, 0xff, 0 };
+	uint32_t w, v, k;
+
+	memcpy(&w, &h->mode, sizeof(w));
+	memcpy(&v, want, sizeof(v));
+	memcpy(&k, mask, sizeof(k));
+	return (w & k) == v;
+}
 
 /*
  * Thread t is about to take the lock at addr (kind) in mode (shared: an
@@ -61,9 +82,7 @@ engine_fast_probe(struct eng_thread *t, uint64_t addr, uint32_t kind,
 	 */
 	h = &t->held[t->depth];
 	if (h->addr == addr && h->pc == pc && h->prev == f->prev &&
-	    h->kind == kind && h->mode == mode &&
-	    (h->flags & (HELD_MEMO | EVF_TRY)) ==
-		    (HELD_MEMO | (flags & EVF_TRY))) {
+	    held_tail_is(h, mode, HELD_MEMO | (flags & EVF_TRY), kind)) {
 		o = h->obj;
 		if (objects_gen(o) == h->gen &&
 		    !(kind == KIND_SEM && o->is_signal)) {
