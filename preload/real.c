@@ -109,6 +109,7 @@ void real_resolve(void)
 	NEXT(pthread_setcanceltype, "pthread_setcanceltype");
 	NEXT(_exit, "_exit");
 	NEXT(_Exit, "_Exit");
+	NEXT(clone, "clone");
 	NEXT(execve, "execve");
 	NEXT(execv, "execv");
 	NEXT(execvp, "execvp");

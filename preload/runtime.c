@@ -707,9 +707,25 @@ int rt_event_owner(struct eng_thread *t, uint32_t op, uint32_t kind,
 
 int rt_exit_status(int status)
 {
-	if (rt_active && engine_error_count() > 0)
+	if (rt_active && engine_error_count() > 0 && rt_own_process())
 		return options.exitcode;
 	return status;
+}
+
+/* The process the runtime's state belongs to. */
+static pid_t rt_pid;
+
+void rt_quiet(void)
+{
+	rt_active = 0;
+	rt_busy = 1;
+	rt_thread = NULL;
+	__atomic_store_n(&trace_enabled, 0, __ATOMIC_RELAXED);
+}
+
+bool rt_own_process(void)
+{
+	return rt_active && getpid() == rt_pid;
 }
 
 static void fork_prepare(void)
@@ -731,7 +747,8 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
-	engine_fork_child(rt_thread, getpid());
+	rt_pid = getpid();
+	engine_fork_child(rt_thread, rt_pid);
 	symbolize_fork_done();
 	stack_fork_child();
 	watchdog_started = 0; /* it did not survive the fork */
@@ -818,7 +835,8 @@ __attribute__((constructor)) static void rt_init(void)
 		out_set(&json_out, open_out("json", options.json));
 	stack_init();
 	symbolize_init_allocator();
-	engine_init(&options, &hooks, (int)getpid());
+	rt_pid = getpid();
+	engine_init(&options, &hooks, (int)rt_pid);
 	for (i = 0; i < n_bad_options; i++)
 		engine_report_bad_option(bad_options[i]);
 	if (options.suppressions[0])
@@ -841,7 +859,7 @@ __attribute__((constructor)) static void rt_init(void)
 
 __attribute__((destructor)) static void rt_fini(void)
 {
-	if (!rt_active)
+	if (!rt_own_process())
 		return;
 	rt_trace_final(TRACE_END_EXIT);
 	if (options.verbosity >= 2) {

@@ -283,6 +283,25 @@ uint32_t rt_capture_stack(void);
 void rt_thread_started(struct eng_thread *t);
 void rt_set_exit_stack(void);
 
+/*
+ * Make the runtime quiet for good in this process, a child made without
+ * fork() (clone, the fork system call): its copy of the runtime's state
+ * may hold locks of threads it does not have. From then on every wrapper
+ * passes straight through, and neither its exit nor an exec writes a
+ * report, a summary or the trace (the parent's, whose buffers it copied).
+ */
+void rt_quiet(void);
+
+/*
+ * True in the process the runtime's state belongs to (the one it started
+ * in, or a child of fork()) while the runtime is active. False in a child
+ * made otherwise, whose exit and exec must then write nothing: a child of
+ * the fork system call, or of vfork(), which shares the parent's memory
+ * (so nothing is changed here). A system call: for exit and exec paths
+ * only.
+ */
+bool rt_own_process(void);
+
 /* Exit-status rule: called from _exit/_Exit wrappers and the destructor. */
 int rt_exit_status(int status);
 

@@ -428,6 +428,8 @@ void rt_trace_final(uint32_t reason)
 
 void rt_trace_leaving(uint32_t reason)
 {
+	if (!rt_own_process())
+		return; /* quiet: the buffers are the parent's */
 	if (rt_busy)
 		rt_trace_flush();
 	else
