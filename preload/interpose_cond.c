@@ -204,6 +204,51 @@ __asm__(".symver coffman_cond_signal_225, pthread_cond_signal@GLIBC_2.2.5");
 __asm__(".symver coffman_cond_broadcast_225, "
 	"pthread_cond_broadcast@GLIBC_2.2.5");
 
+/*
+ * A destroy: the engine looks for threads still asleep on the condvar,
+ * for which glibc's pthread_cond_destroy waits (for ever, if nothing
+ * else wakes them). Before the real call, which may not return.
+ */
+static void destroy_event(void *c, const void *pc)
+{
+	struct eng_thread *t = rt_enter();
+
+	if (!t)
+		return;
+	rt_event(t, OP_DESTROY, KIND_COND, MODE_EXCL, 0, c, 0, pc);
+	rt_leave();
+}
+
+int coffman_cond_destroy_232(pthread_cond_t *c);
+int coffman_cond_destroy_225(pthread_cond_t *c);
+
+EXPORT_VERSIONED int coffman_cond_destroy_232(pthread_cond_t *c)
+{
+	destroy_event(c, __builtin_return_address(0));
+	if (!real_ready)
+		real_resolve();
+	return real.cond_destroy_232(c);
+}
+
+EXPORT_VERSIONED int coffman_cond_destroy_225(pthread_cond_t *c)
+{
+	destroy_event(c, __builtin_return_address(0));
+	if (!real_ready)
+		real_resolve();
+	return real.cond_destroy_225(c);
+}
+
+__asm__(".symver coffman_cond_destroy_232, "
+	"pthread_cond_destroy@@GLIBC_2.3.2");
+__asm__(".symver coffman_cond_destroy_225, "
+	"pthread_cond_destroy@GLIBC_2.2.5");
+
+COFFMAN_EXPORT void cnd_destroy(cnd_t *c)
+{
+	destroy_event(c, __builtin_return_address(0));
+	R(cnd_destroy)(c);
+}
+
 COFFMAN_EXPORT int pthread_cond_clockwait(pthread_cond_t *c,
 					  pthread_mutex_t *m, clockid_t clk,
 					  const struct timespec *t)

@@ -51,6 +51,9 @@ void real_resolve(void)
 	NEXTV(cond_broadcast_232, "pthread_cond_broadcast", "GLIBC_2.3.2");
 	NEXTV(cond_signal_225, "pthread_cond_signal", "GLIBC_2.2.5");
 	NEXTV(cond_broadcast_225, "pthread_cond_broadcast", "GLIBC_2.2.5");
+	NEXTV(cond_destroy_232, "pthread_cond_destroy", "GLIBC_2.3.2");
+	NEXTV(cond_destroy_225, "pthread_cond_destroy", "GLIBC_2.2.5");
+	NEXT(cnd_destroy, "cnd_destroy");
 	NEXT(cnd_signal, "cnd_signal");
 	NEXT(cnd_broadcast, "cnd_broadcast");
 	NEXT(pthread_create, "pthread_create");

@@ -40,6 +40,9 @@ struct real_fns {
 	int (*cond_broadcast_232)(pthread_cond_t *);
 	int (*cond_signal_225)(pthread_cond_t *);
 	int (*cond_broadcast_225)(pthread_cond_t *);
+	int (*cond_destroy_232)(pthread_cond_t *);
+	int (*cond_destroy_225)(pthread_cond_t *);
+	void (*cnd_destroy)(cnd_t *);
 	int (*cnd_signal)(cnd_t *);
 	int (*cnd_broadcast)(cnd_t *);
 

@@ -27,6 +27,7 @@ static const char *const kind_names[REP_KIND_MAX] = {
 	[REP_LIVELOCK] = "livelock",
 	[REP_BAD_OPTION] = "bad-option",
 	[REP_INVALID_OBJECT] = "invalid-object",
+	[REP_DESTROY_WAITED] = "destroy-waited",
 };
 
 const char *report_kind_name(int kind)

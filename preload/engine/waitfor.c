@@ -910,6 +910,47 @@ void waitfor_signal(struct eng_obj *cond, bool broadcast)
 		eng_deadlock_action();
 }
 
+void waitfor_cond_destroyed(struct eng_thread *t, const struct eng_obj *o,
+			    uint32_t stack)
+{
+	struct eng_thread *sleepers[REP_MAX];
+	struct report *r = NULL;
+	int n = 0, untimed = 0, oi, i;
+	uint32_t k;
+
+	eng_lock(&wf_lock);
+	for (k = 0; k < n_parked && n < REP_MAX - 1; k++) {
+		struct eng_thread *u = parked[k];
+
+		if (u != t && u->alive && u->blk.active &&
+		    u->blk.kind == KIND_COND && u->blk.obj_id == o->id &&
+		    !u->blk.signaled) {
+			sleepers[n++] = u;
+			untimed += !u->blk.timed;
+		}
+	}
+	if (n && eng_report_is_new(hash_mix(REP_DESTROY_WAITED) ^
+				   hash_mix(stack)) &&
+	    (r = eng_report_new(REP_DESTROY_WAITED,
+				untimed ? SEV_ERROR : SEV_WARNING))) {
+		oi = eng_report_object(r, o->id, o->addr, o->kind, o);
+		snprintf(r->message, sizeof(r->message),
+			 "condition variable destroyed while %d thread%s "
+			 "sleep%s on it, woken by no signal or broadcast: "
+			 "pthread_cond_destroy waits until they leave%s",
+			 n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+			 untimed ? "" : " (each wait has a timeout)");
+		eng_report_site(r, "destroyed", t, oi, stack);
+		for (i = 0; i < n; i++)
+			eng_report_site(r, wait_verb(&sleepers[i]->blk),
+					sleepers[i], oi,
+					sleepers[i]->blk.stack);
+	}
+	eng_unlock(&wf_lock);
+	if (r)
+		eng_report_emit(r);
+}
+
 void waitfor_explained(struct eng_thread *t)
 {
 	eng_lock(&wf_lock);

@@ -121,7 +121,7 @@ coffman_cli_test(analyze_suppressions STATUS 0 STDERR_LINES 0
           ${GOLDEN}/abba.trace)
 # The valid kinds the error lists are every kind there is.
 coffman_cli_test(analyze_suppressions_bad_kind STATUS 2 STDERR_LINES 1
-  STDERR [[unknown report kind 'no-such-kind' \(valid: \*, lock-order-inversion, .*, bad-option, invalid-object\)$]]
+  STDERR [[unknown report kind 'no-such-kind' \(valid: \*, lock-order-inversion, .*, bad-option, invalid-object, destroy-waited\)$]]
   COMMAND ${COFFMAN} analyze --suppressions=${TRACES}/bad_kind.supp
           ${GOLDEN}/abba.trace)
 # A line longer than any line buffer is one line (a comment here).

@@ -172,7 +172,21 @@ static void cover_cond(void)
 
 	waker_stop = 1;
 	CHECK_EQ(pthread_join(w, NULL), 0);
-	cnd_destroy(&ccnd);
+	{
+		/* Destroys, with no waiter left. */
+		int (*destroy_232)(pthread_cond_t *) =
+			versioned("pthread_cond_destroy", "GLIBC_2.3.2");
+		int (*destroy_225)(pthread_cond_t *) =
+			versioned("pthread_cond_destroy", "GLIBC_2.2.5");
+
+		COVER("pthread_cond_destroy@@GLIBC_2.3.2",
+		      rc = destroy_232(&cv));
+		CHECK_EQ(rc, 0);
+		COVER("pthread_cond_destroy@GLIBC_2.2.5",
+		      rc = destroy_225(&cv_old));
+		CHECK_EQ(rc, 0);
+		COVER("cnd_destroy", cnd_destroy(&ccnd));
+	}
 	mtx_destroy(&cmtx);
 }
 
