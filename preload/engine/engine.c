@@ -886,11 +886,12 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 	int i = o ? threads_held_find(t, o->id) : -1;
 	struct eng_thread *holder = NULL;
 
-	/* A condvar with threads asleep on it (waiters is a hint: 0 when
-	 * none is blocked on it, so that a destroy costs nothing then). */
-	if (o && o->kind == KIND_COND &&
+	/* A condvar or barrier with threads asleep on it (waiters is a
+	 * hint: 0 when none is blocked on it, so that a destroy costs
+	 * nothing then). */
+	if (o && (o->kind == KIND_COND || o->kind == KIND_BARRIER) &&
 	    __atomic_load_n(&o->waiters, __ATOMIC_RELAXED))
-		waitfor_cond_destroyed(t, o, eng_capture(ev));
+		waitfor_destroyed(t, o, eng_capture(ev));
 
 	/* Held by another thread: only when the object says it is locked
 	 * (the wrappers pass what it records), so a destroy does not scan

@@ -51,7 +51,8 @@ struct eng_obj {
 	uint64_t class_pc;     /* call site of its init: the lock class */
 	uint64_t n_acquired;   /* acquisitions so far (starvation) */
 	uint64_t class_id;     /* lock class: init-site key */
-	uint32_t holders;      /* condvar: threads waiting on it */
+	uint32_t holders;      /* condvar: threads waiting on it; barrier:
+				  arrivals in its round (waitfor.c) */
 	uint32_t name_len;     /* allocation size of name */
 	char *name;	       /* from coffman_name(), or NULL */
 	struct eng_obj *page_next; /* next record in the same page bucket */

@@ -775,6 +775,30 @@ static void cond_wait_over(struct eng_thread *t)
 		u->blk.signaled = 0;
 }
 
+/*
+ * A thread arrived at barrier o (parked, wf_lock held). o->holders counts
+ * the arrivals of the round; the one that completes it (o->units
+ * parties, known from its init) releases the round's waiters: they are
+ * marked woken (blk.signaled), not asleep even before they run, and the
+ * next round starts.
+ */
+static void barrier_arrived(struct eng_obj *o)
+{
+	uint32_t k;
+
+	if (!o->units ||
+	    __atomic_add_fetch(&o->holders, 1, __ATOMIC_RELAXED) < o->units)
+		return;
+	__atomic_store_n(&o->holders, 0, __ATOMIC_RELAXED);
+	for (k = 0; k < n_parked; k++) {
+		struct eng_thread *u = parked[k];
+
+		if (u->blk.active && u->blk.kind == KIND_BARRIER &&
+		    u->blk.obj_id == o->id)
+			u->blk.signaled = 1;
+	}
+}
+
 /* t's wait is over (wf_lock held). */
 static void end_wait(struct eng_thread *t)
 {
@@ -789,6 +813,12 @@ static void end_wait(struct eng_thread *t)
 			__atomic_fetch_sub(&b->obj->holders, 1,
 					   __ATOMIC_RELAXED);
 	}
+	/* A barrier waiter gone before its round was complete (it died
+	 * there): one arrival less. */
+	if (b->kind == KIND_BARRIER && !b->signaled && obj_live(b) &&
+	    b->obj->units && __atomic_load_n(&b->obj->holders,
+					     __ATOMIC_RELAXED))
+		__atomic_fetch_sub(&b->obj->holders, 1, __ATOMIC_RELAXED);
 	if (obj_live(b))
 		__atomic_fetch_sub(&b->obj->waiters, 1, __ATOMIC_RELAXED);
 	b->active = 0;
@@ -817,6 +847,8 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 		if (o)
 			__atomic_fetch_add(&o->holders, 1, __ATOMIC_RELAXED);
 	}
+	if (e.kind == KIND_BARRIER && o)
+		barrier_arrived(o);
 	if (o && (t->blk.kind == KIND_MUTEX || t->blk.kind == KIND_SPIN ||
 		  t->blk.kind == KIND_RWLOCK) &&
 	    !o->robust && (dead = excl_holder(t)) && !dead->alive) {
@@ -910,8 +942,8 @@ void waitfor_signal(struct eng_obj *cond, bool broadcast)
 		eng_deadlock_action();
 }
 
-void waitfor_cond_destroyed(struct eng_thread *t, const struct eng_obj *o,
-			    uint32_t stack)
+void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
+		       uint32_t stack)
 {
 	struct eng_thread *sleepers[REP_MAX];
 	struct report *r = NULL;
@@ -923,7 +955,7 @@ void waitfor_cond_destroyed(struct eng_thread *t, const struct eng_obj *o,
 		struct eng_thread *u = parked[k];
 
 		if (u != t && u->alive && u->blk.active &&
-		    u->blk.kind == KIND_COND && u->blk.obj_id == o->id &&
+		    u->blk.kind == o->kind && u->blk.obj_id == o->id &&
 		    !u->blk.signaled) {
 			sleepers[n++] = u;
 			untimed += !u->blk.timed;
@@ -934,12 +966,21 @@ void waitfor_cond_destroyed(struct eng_thread *t, const struct eng_obj *o,
 	    (r = eng_report_new(REP_DESTROY_WAITED,
 				untimed ? SEV_ERROR : SEV_WARNING))) {
 		oi = eng_report_object(r, o->id, o->addr, o->kind, o);
-		snprintf(r->message, sizeof(r->message),
-			 "condition variable destroyed while %d thread%s "
-			 "sleep%s on it, woken by no signal or broadcast: "
-			 "pthread_cond_destroy waits until they leave%s",
-			 n, n == 1 ? "" : "s", n == 1 ? "s" : "",
-			 untimed ? "" : " (each wait has a timeout)");
+		if (o->kind == KIND_BARRIER)
+			snprintf(r->message, sizeof(r->message),
+				 "barrier destroyed while %d thread%s wait%s "
+				 "at it for parties that have not come: "
+				 "pthread_barrier_destroy waits until they "
+				 "leave",
+				 n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+		else
+			snprintf(r->message, sizeof(r->message),
+				 "condition variable destroyed while %d "
+				 "thread%s sleep%s on it, woken by no signal "
+				 "or broadcast: pthread_cond_destroy waits "
+				 "until they leave%s",
+				 n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+				 untimed ? "" : " (each wait has a timeout)");
 		eng_report_site(r, "destroyed", t, oi, stack);
 		for (i = 0; i < n; i++)
 			eng_report_site(r, wait_verb(&sleepers[i]->blk),
@@ -1145,8 +1186,9 @@ static bool sync_wait(const struct blocked *b)
 	if (b->kind == KIND_SEM &&
 	    __atomic_load_n(&async_handlers, __ATOMIC_RELAXED))
 		return false;
-	/* Woken, and just not running yet. */
-	if (b->kind == KIND_COND && b->signaled)
+	/* Woken, or its barrier's round complete, and just not running
+	 * yet. */
+	if ((b->kind == KIND_COND || b->kind == KIND_BARRIER) && b->signaled)
 		return false;
 	if (b->kind == KIND_THREAD) {
 		/* A join of a thread that has exited (or that we never saw)

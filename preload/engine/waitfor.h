@@ -32,15 +32,16 @@ int waitfor_block(struct eng_thread *t, struct eng_obj *o,
 extern int cond_waiters;
 
 /*
- * Thread t destroys condvar o (its stack: stack): a report if threads
- * still sleep on it that no signal or broadcast woke. glibc's
- * pthread_cond_destroy waits for every waiter to leave, so t then waits
- * for ever unless something else wakes them (a timeout, a signal it did
- * not mean). An error with an untimed waiter among them, else a
- * warning. Call with no engine lock held.
+ * Thread t destroys condvar or barrier o (its stack: stack): a report if
+ * threads still sleep on it that nothing woke (no signal or broadcast;
+ * a barrier round not complete). glibc's destroy waits for every waiter
+ * to leave, so t then waits for ever unless something else wakes them
+ * (a timeout, a signal it did not mean, the missing parties). An error
+ * with an untimed waiter among them, else a warning. Call with no engine
+ * lock held.
  */
-void waitfor_cond_destroyed(struct eng_thread *t, const struct eng_obj *o,
-			    uint32_t stack);
+void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
+		       uint32_t stack);
 
 /* t's new wait was reported as a deadlock of its own (a self-deadlock):
  * no all-threads-blocked or hold-and-wait report repeats it. */

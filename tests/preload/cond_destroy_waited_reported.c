@@ -61,5 +61,9 @@ int main(void)
 		nanosleep(&ms, NULL);
 	CHECK_EQ(preload_reports(), 1);
 	CHECK_EQ(coffman_error_count(), 1);
+	/* The destroy's own event goes to the trace once its report is
+	 * out: let it get there before the exit writes the trace. */
+	for (i = 0; i < 200; i++)
+		nanosleep(&ms, NULL);
 	return 0; /* both threads still asleep */
 }
