@@ -860,8 +860,15 @@ void eng_report_site(struct report *r, const char *what, struct eng_thread *t,
 
 static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 {
-	uint64_t retired = objects_retire(ev->addr);
-	struct eng_obj *o;
+	struct eng_obj *o = objects_get(ev->addr, KIND_NONE, false, 0, NULL);
+	uint64_t retired;
+
+	/* A barrier made again over one that threads wait at: they wait
+	 * on the old one's round, which nothing will end. */
+	if (o && o->kind == KIND_BARRIER && ev->kind == KIND_BARRIER &&
+	    __atomic_load_n(&o->waiters, __ATOMIC_RELAXED))
+		waitfor_destroyed(t, o, eng_capture(ev), true);
+	retired = objects_retire(ev->addr);
 
 	forget_object(retired);
 	o = objects_get(ev->addr, ev->kind, true, eng_capture(ev), &retired);
@@ -891,7 +898,7 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 	 * nothing then). */
 	if (o && (o->kind == KIND_COND || o->kind == KIND_BARRIER) &&
 	    __atomic_load_n(&o->waiters, __ATOMIC_RELAXED))
-		waitfor_destroyed(t, o, eng_capture(ev));
+		waitfor_destroyed(t, o, eng_capture(ev), false);
 
 	/* Held by another thread: only when the object says it is locked
 	 * (the wrappers pass what it records), so a destroy does not scan

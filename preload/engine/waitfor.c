@@ -943,7 +943,7 @@ void waitfor_signal(struct eng_obj *cond, bool broadcast)
 }
 
 void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
-		       uint32_t stack)
+		       uint32_t stack, bool reinit)
 {
 	struct eng_thread *sleepers[REP_MAX];
 	struct report *r = NULL;
@@ -966,7 +966,13 @@ void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
 	    (r = eng_report_new(REP_DESTROY_WAITED,
 				untimed ? SEV_ERROR : SEV_WARNING))) {
 		oi = eng_report_object(r, o->id, o->addr, o->kind, o);
-		if (o->kind == KIND_BARRIER)
+		if (reinit)
+			snprintf(r->message, sizeof(r->message),
+				 "barrier initialised again while %d "
+				 "thread%s wait%s at it for parties that have "
+				 "not come: their round is gone",
+				 n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+		else if (o->kind == KIND_BARRIER)
 			snprintf(r->message, sizeof(r->message),
 				 "barrier destroyed while %d thread%s wait%s "
 				 "at it for parties that have not come: "
@@ -981,7 +987,8 @@ void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
 				 "until they leave%s",
 				 n, n == 1 ? "" : "s", n == 1 ? "s" : "",
 				 untimed ? "" : " (each wait has a timeout)");
-		eng_report_site(r, "destroyed", t, oi, stack);
+		eng_report_site(r, reinit ? "initialised again" : "destroyed", t,
+				oi, stack);
 		for (i = 0; i < n; i++)
 			eng_report_site(r, wait_verb(&sleepers[i]->blk),
 					sleepers[i], oi,

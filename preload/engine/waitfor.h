@@ -37,11 +37,12 @@ extern int cond_waiters;
  * a barrier round not complete). glibc's destroy waits for every waiter
  * to leave, so t then waits for ever unless something else wakes them
  * (a timeout, a signal it did not mean, the missing parties). An error
- * with an untimed waiter among them, else a warning. Call with no engine
- * lock held.
+ * with an untimed waiter among them, else a warning. reinit: a barrier
+ * initialised again over o, not destroyed (its waiters wait for a round
+ * that is gone). Call with no engine lock held.
  */
 void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
-		       uint32_t stack);
+		       uint32_t stack, bool reinit);
 
 /* t's new wait was reported as a deadlock of its own (a self-deadlock):
  * no all-threads-blocked or hold-and-wait report repeats it. */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * barrier_reinit_waited_reported.c - "early" waits at a barrier of two
+ * parties, and main initialises the barrier again instead of arriving:
+ * early waits for a round that is gone. Reported at the second init,
+ * with both lines; main then ends the process.
+ *
+ * EXPECT exit=66
+ * EXPECT reports=1
+ * EXPECT report kind=destroy-waited severity=error lines=@again,@arrive threads=main,early objects=gate
+ * EXPECT stderr~=barrier initialised again while 1 thread waits at it
+ */
+#include <time.h>
+
+#include "check.h"
+
+static pthread_barrier_t gate;
+static int arrived;
+
+static void *early(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "early");
+	__atomic_store_n(&arrived, 1, __ATOMIC_RELAXED);
+	pthread_barrier_wait(&gate); /* @arrive */
+	return NULL;
+}
+
+int main(void)
+{
+	struct timespec ms = { 0, 1000000L };
+	pthread_t e;
+	int i;
+
+	pthread_setname_np(pthread_self(), "main");
+	CHECK_EQ(pthread_barrier_init(&gate, NULL, 2), 0);
+	CHECK_EQ(pthread_create(&e, NULL, early, NULL), 0);
+	for (i = 0; i < 5000 && !__atomic_load_n(&arrived, __ATOMIC_RELAXED);
+	     i++)
+		nanosleep(&ms, NULL);
+	for (i = 0; i < 100; i++) /* inside its wait by now */
+		nanosleep(&ms, NULL);
+	CHECK_EQ(pthread_barrier_init(&gate, NULL, 2), 0); /* @again */
+	CHECK_EQ(preload_reports(), 1);
+	CHECK_EQ(coffman_error_count(), 1);
+	return 0; /* early still waits */
+}
