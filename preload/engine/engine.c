@@ -866,6 +866,7 @@ static void on_init(struct eng_thread *t, const struct coffman_event *ev)
 	/* A barrier made again over one that threads wait at: they wait
 	 * on the old one's round, which nothing will end. */
 	if (o && o->kind == KIND_BARRIER && ev->kind == KIND_BARRIER &&
+	    o->units && !o->pshared && !(ev->flags & EVF_PSHARED) &&
 	    __atomic_load_n(&o->waiters, __ATOMIC_RELAXED))
 		waitfor_destroyed(t, o, eng_capture(ev), true);
 	retired = objects_retire(ev->addr);
@@ -895,8 +896,12 @@ static void on_destroy(struct eng_thread *t, const struct coffman_event *ev)
 
 	/* A condvar or barrier with threads asleep on it (waiters is a
 	 * hint: 0 when none is blocked on it, so that a destroy costs
-	 * nothing then). */
-	if (o && (o->kind == KIND_COND || o->kind == KIND_BARRIER) &&
+	 * nothing then). Not one shared with other processes, whose
+	 * signals and arrivals this one does not see; nor a barrier whose
+	 * parties are unknown (its init not seen): its rounds are not
+	 * counted. */
+	if (o && !o->pshared && !(ev->flags & EVF_PSHARED) &&
+	    (o->kind == KIND_COND || (o->kind == KIND_BARRIER && o->units)) &&
 	    __atomic_load_n(&o->waiters, __ATOMIC_RELAXED))
 		waitfor_destroyed(t, o, eng_capture(ev), false);
 
