@@ -11,17 +11,40 @@
  * EXPECT report kind=destroy-waited severity=error lines=@destroy,@arrive threads=destroyer,early1,early2 objects=gate
  * EXPECT stderr~=barrier destroyed while 2 threads wait at it
  */
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "check.h"
 
 static pthread_barrier_t gate;
-static int arrived;
+static pid_t tids[2];
+
+/* True once thread tid sleeps in a futex wait on a word of *obj (size
+ * bytes): inside the real wait, after the runtime saw it begin. */
+static int asleep_on(pid_t tid, const void *obj, size_t size)
+{
+	char path[64], buf[256];
+	unsigned long nr, arg;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	ok = fgets(buf, sizeof(buf), f) &&
+	     sscanf(buf, "%lu %lx", &nr, &arg) == 2 && nr == SYS_futex &&
+	     arg >= (unsigned long)obj && arg < (unsigned long)obj + size;
+	fclose(f);
+	return ok;
+}
 
 static void *early(void *arg)
 {
-	pthread_setname_np(pthread_self(), (const char *)arg);
-	__atomic_add_fetch(&arrived, 1, __ATOMIC_RELAXED);
+	const char *name = arg;
+
+	pthread_setname_np(pthread_self(), name);
+	__atomic_store_n(&tids[name[5] - '1'], gettid(), __ATOMIC_RELEASE);
 	pthread_barrier_wait(&gate); /* @arrive */
 	return NULL;
 }
@@ -44,12 +67,17 @@ int main(void)
 	CHECK_EQ(pthread_barrier_init(&gate, NULL, 3), 0);
 	CHECK_EQ(pthread_create(&a, NULL, early, "early1"), 0);
 	CHECK_EQ(pthread_create(&b, NULL, early, "early2"), 0);
-	for (i = 0; i < 5000 && __atomic_load_n(&arrived, __ATOMIC_RELAXED) < 2;
-	     i++)
+	/* Both asleep inside the barrier's wait. */
+	for (i = 0; i < 5000; i++) {
+		pid_t a1 = __atomic_load_n(&tids[0], __ATOMIC_ACQUIRE);
+		pid_t a2 = __atomic_load_n(&tids[1], __ATOMIC_ACQUIRE);
+
+		if (a1 && a2 && asleep_on(a1, &gate, sizeof(gate)) &&
+		    asleep_on(a2, &gate, sizeof(gate)))
+			break;
 		nanosleep(&ms, NULL);
-	/* Both inside the wait: a moment more than their arrival. */
-	for (i = 0; i < 100; i++)
-		nanosleep(&ms, NULL);
+	}
+	CHECK(i < 5000);
 	CHECK_EQ(pthread_create(&d, NULL, destroyer, NULL), 0);
 	for (i = 0; i < 5000 && preload_reports() < 1; i++)
 		nanosleep(&ms, NULL);

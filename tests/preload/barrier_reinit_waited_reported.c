@@ -10,18 +10,39 @@
  * EXPECT report kind=destroy-waited severity=error lines=@again,@arrive threads=main,early objects=gate
  * EXPECT stderr~=barrier initialised again while 1 thread waits at it
  */
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "check.h"
 
 static pthread_barrier_t gate;
-static int arrived;
+static pid_t tid;
+
+/* True once thread tid sleeps in a futex wait on a word of *obj (size
+ * bytes): inside the real wait, after the runtime saw it begin. */
+static int asleep_on(pid_t tid, const void *obj, size_t size)
+{
+	char path[64], buf[256];
+	unsigned long nr, arg;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	ok = fgets(buf, sizeof(buf), f) &&
+	     sscanf(buf, "%lu %lx", &nr, &arg) == 2 && nr == SYS_futex &&
+	     arg >= (unsigned long)obj && arg < (unsigned long)obj + size;
+	fclose(f);
+	return ok;
+}
 
 static void *early(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "early");
-	__atomic_store_n(&arrived, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&tid, gettid(), __ATOMIC_RELEASE);
 	pthread_barrier_wait(&gate); /* @arrive */
 	return NULL;
 }
@@ -35,11 +56,15 @@ int main(void)
 	pthread_setname_np(pthread_self(), "main");
 	CHECK_EQ(pthread_barrier_init(&gate, NULL, 2), 0);
 	CHECK_EQ(pthread_create(&e, NULL, early, NULL), 0);
-	for (i = 0; i < 5000 && !__atomic_load_n(&arrived, __ATOMIC_RELAXED);
-	     i++)
+	/* early asleep inside the barrier's wait */
+	for (i = 0; i < 5000; i++) {
+		pid_t e1 = __atomic_load_n(&tid, __ATOMIC_ACQUIRE);
+
+		if (e1 && asleep_on(e1, &gate, sizeof(gate)))
+			break;
 		nanosleep(&ms, NULL);
-	for (i = 0; i < 100; i++) /* inside its wait by now */
-		nanosleep(&ms, NULL);
+	}
+	CHECK(i < 5000);
 	CHECK_EQ(pthread_barrier_init(&gate, NULL, 2), 0); /* @again */
 	CHECK_EQ(preload_reports(), 1);
 	CHECK_EQ(coffman_error_count(), 1);
