@@ -11,33 +11,11 @@
  * EXPECT report kind=destroy-waited severity=error lines=@destroy,@arrive threads=destroyer,early1,early2 objects=gate
  * EXPECT stderr~=barrier destroyed while 2 threads wait at it
  */
-#include <sys/syscall.h>
-#include <time.h>
-
 #include "check.h"
 
 static pthread_barrier_t gate;
 static pid_t tids[2];
 
-/* True once thread tid sleeps in a futex wait on a word of *obj (size
- * bytes): inside the real wait, after the runtime saw it begin. */
-static int asleep_on(pid_t tid, const void *obj, size_t size)
-{
-	char path[64], buf[256];
-	unsigned long nr, arg;
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	ok = fgets(buf, sizeof(buf), f) &&
-	     sscanf(buf, "%lu %lx", &nr, &arg) == 2 && nr == SYS_futex &&
-	     arg >= (unsigned long)obj && arg < (unsigned long)obj + size;
-	fclose(f);
-	return ok;
-}
 
 static void *early(void *arg)
 {
@@ -79,13 +57,6 @@ int main(void)
 	}
 	CHECK(i < 5000);
 	CHECK_EQ(pthread_create(&d, NULL, destroyer, NULL), 0);
-	for (i = 0; i < 5000 && preload_reports() < 1; i++)
-		nanosleep(&ms, NULL);
-	CHECK_EQ(preload_reports(), 1);
-	CHECK_EQ(coffman_error_count(), 1);
-	/* The destroy's own event goes to the trace once its report is
-	 * out: let it get there before the exit writes the trace. */
-	for (i = 0; i < 200; i++)
-		nanosleep(&ms, NULL);
+	wait_reports_then_settle(1, 1);
 	return 0; /* the three still asleep */
 }

@@ -10,33 +10,11 @@
  * EXPECT report kind=destroy-waited severity=error lines=@again,@arrive threads=main,early objects=gate
  * EXPECT stderr~=barrier initialised again while 1 thread waits at it
  */
-#include <sys/syscall.h>
-#include <time.h>
-
 #include "check.h"
 
 static pthread_barrier_t gate;
 static pid_t tid;
 
-/* True once thread tid sleeps in a futex wait on a word of *obj (size
- * bytes): inside the real wait, after the runtime saw it begin. */
-static int asleep_on(pid_t tid, const void *obj, size_t size)
-{
-	char path[64], buf[256];
-	unsigned long nr, arg;
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	ok = fgets(buf, sizeof(buf), f) &&
-	     sscanf(buf, "%lu %lx", &nr, &arg) == 2 && nr == SYS_futex &&
-	     arg >= (unsigned long)obj && arg < (unsigned long)obj + size;
-	fclose(f);
-	return ok;
-}
 
 static void *early(void *arg)
 {

@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "coffman.h"
@@ -72,6 +74,49 @@ static inline int run_child(void (*fn)(void))
 	}
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A thread d is making a report that ends in a wait for ever (a destroy
+ * glibc makes wait): wait until the runtime has made n reports (5 s at
+ * most), check them, then give d's own event a moment to reach the trace
+ * (it is written once its report is out) before the caller's exit
+ * writes the trace.
+ */
+static inline void wait_reports_then_settle(int n, int errors)
+{
+	struct timespec ms = { 0, 1000000L };
+	int i;
+
+	for (i = 0; i < 5000 && preload_reports() < n; i++)
+		nanosleep(&ms, NULL);
+	CHECK_EQ(preload_reports(), n);
+	CHECK_EQ(coffman_error_count(), errors);
+	for (i = 0; i < 200; i++)
+		nanosleep(&ms, NULL);
+}
+
+/*
+ * True once thread tid sleeps in a futex wait on a word of the object at
+ * obj (size bytes): inside the real wait, after the runtime saw it
+ * begin. Read from /proc/self/task/TID/syscall.
+ */
+static inline int asleep_on(pid_t tid, const void *obj, size_t size)
+{
+	char path[64], buf[256];
+	unsigned long nr, arg;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	ok = fgets(buf, sizeof(buf), f) &&
+	     sscanf(buf, "%lu %lx", &nr, &arg) == 2 && nr == SYS_futex &&
+	     arg >= (unsigned long)obj && arg < (unsigned long)obj + size;
+	fclose(f);
+	return ok;
 }
 
 #endif /* COFFMAN_TEST_CHECK_H */

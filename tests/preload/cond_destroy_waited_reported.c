@@ -12,8 +12,6 @@
  * EXPECT report kind=destroy-waited severity=error lines=@destroy,@sleep threads=destroyer,sleeper objects=cv
  * EXPECT stderr~=condition variable destroyed while 1 thread sleeps on it
  */
-#include <time.h>
-
 #include "check.h"
 
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
@@ -57,13 +55,6 @@ int main(void)
 	}
 	CHECK(up);
 	CHECK_EQ(pthread_create(&d, NULL, destroyer, NULL), 0);
-	for (i = 0; i < 5000 && preload_reports() < 1; i++)
-		nanosleep(&ms, NULL);
-	CHECK_EQ(preload_reports(), 1);
-	CHECK_EQ(coffman_error_count(), 1);
-	/* The destroy's own event goes to the trace once its report is
-	 * out: let it get there before the exit writes the trace. */
-	for (i = 0; i < 200; i++)
-		nanosleep(&ms, NULL);
+	wait_reports_then_settle(1, 1);
 	return 0; /* both threads still asleep */
 }
