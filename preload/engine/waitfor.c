@@ -954,9 +954,11 @@ void waitfor_destroyed(struct eng_thread *t, const struct eng_obj *o,
 	for (k = 0; k < n_parked && n < REP_MAX - 1; k++) {
 		struct eng_thread *u = parked[k];
 
+		/* Not one woken (or released), nor one cancelled there:
+		 * glibc takes it out of the wait to act on its cancel. */
 		if (u != t && u->alive && u->blk.active &&
 		    u->blk.kind == o->kind && u->blk.obj_id == o->id &&
-		    !u->blk.signaled) {
+		    !u->blk.signaled && !cancel_ends_wait(u)) {
 			sleepers[n++] = u;
 			untimed += !u->blk.timed;
 		}
