@@ -97,6 +97,25 @@ static inline void wait_reports_then_settle(int n, int errors)
 }
 
 /*
+ * Wait (5 s at most) until *flag, read under m, is set: a thread that
+ * sets it under m and then waits on a condvar with m is inside its wait
+ * once m is free again.
+ */
+static inline void wait_set_under(pthread_mutex_t *m, const int *flag)
+{
+	struct timespec ms = { 0, 1000000L };
+	int i, up = 0;
+
+	for (i = 0; i < 5000 && !up; i++) {
+		CHECK_EQ(pthread_mutex_lock(m), 0);
+		up = *flag;
+		CHECK_EQ(pthread_mutex_unlock(m), 0);
+		nanosleep(&ms, NULL);
+	}
+	CHECK(up);
+}
+
+/*
  * True once thread tid sleeps in a futex wait on a word of the object at
  * obj (size bytes): inside the real wait, after the runtime saw it
  * begin. Read from /proc/self/task/TID/syscall.

@@ -36,24 +36,16 @@ static void *sleeper(void *arg)
 
 int main(void)
 {
-	struct timespec ms = { 0, 1000000L };
 	cpu_set_t one;
 	pthread_t s;
 	void *ret;
-	int i, up = 0;
 
 	/* One CPU: the sleeper runs its cancel only once main waits. */
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	CHECK_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
 	CHECK_EQ(pthread_create(&s, NULL, sleeper, NULL), 0);
-	for (i = 0; i < 5000 && !up; i++) {
-		CHECK_EQ(pthread_mutex_lock(&m), 0);
-		up = waiting;
-		CHECK_EQ(pthread_mutex_unlock(&m), 0);
-		nanosleep(&ms, NULL);
-	}
-	CHECK(up);
+	wait_set_under(&m, &waiting);
 	CHECK_EQ(pthread_cancel(s), 0);
 	CHECK_EQ(pthread_cond_destroy(&cv), 0);
 	CHECK_EQ(pthread_join(s, &ret), 0);

@@ -42,7 +42,7 @@ int main(void)
 	struct timespec ms = { 0, 1000000L };
 	pthread_mutexattr_t ma;
 	pthread_condattr_t ca;
-	int to_child[2], to_parent[2], status, i, up = 0;
+	int to_child[2], to_parent[2], status, i;
 	pthread_t s;
 	pid_t pid;
 	char byte;
@@ -59,13 +59,7 @@ int main(void)
 	CHECK_EQ(pipe(to_child), 0);
 	CHECK_EQ(pipe(to_parent), 0);
 	CHECK_EQ(pthread_create(&s, NULL, sleeper, NULL), 0);
-	for (i = 0; i < 5000 && !up; i++) {
-		CHECK_EQ(pthread_mutex_lock(&sh->m), 0);
-		up = sh->waiting;
-		CHECK_EQ(pthread_mutex_unlock(&sh->m), 0);
-		nanosleep(&ms, NULL);
-	}
-	CHECK(up);
+	wait_set_under(&sh->m, &sh->waiting);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {

@@ -41,19 +41,11 @@ static void *destroyer(void *arg)
 
 int main(void)
 {
-	struct timespec ms = { 0, 1000000L };
 	pthread_t s, d;
-	int i, up = 0;
 
 	CHECK_EQ(pthread_create(&s, NULL, sleeper, NULL), 0);
 	/* m is free again once the sleeper is inside its wait. */
-	for (i = 0; i < 5000 && !up; i++) {
-		CHECK_EQ(pthread_mutex_lock(&m), 0);
-		up = waiting;
-		CHECK_EQ(pthread_mutex_unlock(&m), 0);
-		nanosleep(&ms, NULL);
-	}
-	CHECK(up);
+	wait_set_under(&m, &waiting);
 	CHECK_EQ(pthread_create(&d, NULL, destroyer, NULL), 0);
 	wait_reports_then_settle(1, 1);
 	return 0; /* both threads still asleep */
